@@ -1,0 +1,129 @@
+/**
+ * @module events/logline
+ * The log-line format (docs/log-format.md): one JSON object per line describing one request
+ * to an OpenAI-compatible API. `parseLogLine` turns a line into the same RequestEvent the
+ * gateway records, through the same feature extractor. It never throws: a bad line comes
+ * back as `{ ok: false, error }` so callers can count it and go on.
+ */
+import { z } from 'zod';
+import { countTokens } from 'gpt-tokenizer';
+import {
+  extractOutputFeatures,
+  extractParams,
+  extractPromptFeatures,
+  fingerprintOf,
+  IMAGE_TOKENS,
+  sdkHeaders,
+} from './features.js';
+import { digest64 } from './hash.js';
+import { inferEndpoint } from './text.js';
+import { EVENT_VERSION, type RequestEvent } from './types.js';
+
+const LogLine = z.object({
+  ts: z.union([z.string(), z.number()]),
+  key: z.string().min(1),
+  request: z.record(z.string(), z.unknown()),
+  id: z.string().optional(),
+  org: z.string().optional(),
+  account: z.string().optional(),
+  ip: z.string().optional(),
+  user_agent: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  endpoint: z.string().optional(),
+  response: z.record(z.string(), z.unknown()).optional(),
+  status: z.number().int().optional(),
+  latency_ms: z.number().optional(),
+  upstream: z.string().optional(),
+  meta: z.record(z.string(), z.string()).optional(),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export type ParseResult = { ok: true; event: RequestEvent } | { ok: false; error: string };
+
+export interface ParseOptions {
+  storeText?: boolean;
+}
+
+function parseTs(ts: string | number): number | null {
+  const ms = typeof ts === 'number' ? ts : Date.parse(ts);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+export function parseLogLine(line: string, opts: ParseOptions = {}): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (err) {
+    return { ok: false, error: `invalid JSON: ${(err as Error).message}` };
+  }
+  const parsed = LogLine.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return logLineToEvent(parsed.data, line, opts);
+}
+
+export function logLineToEvent(l: LogLine, rawLine: string, opts: ParseOptions = {}): ParseResult {
+  const ts = parseTs(l.ts);
+  if (ts === null) return { ok: false, error: `ts: not a date: ${String(l.ts).slice(0, 40)}` };
+  const endpoint = inferEndpoint(l.request, l.endpoint);
+  if (endpoint === null) return { ok: false, error: 'request: not a chat, completions, responses or embeddings body' };
+  const storeText = opts.storeText ?? false;
+  const params = extractParams(endpoint, l.request);
+  const usage = (l.response?.usage ?? null) as Record<string, unknown> | null;
+  const reportedPrompt = num(usage?.prompt_tokens) ?? num(usage?.input_tokens);
+  const reportedCompletion = num(usage?.completion_tokens) ?? num(usage?.output_tokens);
+  const prompt = extractPromptFeatures(endpoint, l.request, params, {
+    storeText,
+    countTokens: reportedPrompt === null,
+  });
+  if (reportedPrompt !== null) prompt.tokens = reportedPrompt;
+  const output = extractOutputFeatures(endpoint, l.response ?? null, { storeText: true });
+  const estimated = reportedPrompt === null || (reportedCompletion === null && endpoint !== 'embeddings');
+  if (reportedCompletion === null && output.text) output.tokens = countTokens(output.text);
+  if (!storeText) delete output.text;
+  const sdk = sdkHeaders(l.headers ?? {});
+  const userAgent = l.user_agent ?? l.headers?.['user-agent'] ?? null;
+  const status = l.status ?? 200;
+  const event: RequestEvent = {
+    v: EVENT_VERSION,
+    id: l.id ?? digest64(rawLine),
+    ts,
+    keyId: l.key,
+    accountId: l.account ?? l.key,
+    orgId: l.org ?? l.key,
+    ip: l.ip ?? null,
+    userAgent,
+    sdk,
+    fingerprint: fingerprintOf(userAgent, sdk),
+    endpoint,
+    model: typeof l.request.model === 'string' ? l.request.model : null,
+    params,
+    prompt,
+    output,
+    usage: {
+      promptTokens: reportedPrompt ?? prompt.tokens + prompt.images * IMAGE_TOKENS,
+      completionTokens: output.tokens,
+      imageTokens: prompt.images * IMAGE_TOKENS,
+      estimated,
+    },
+    status,
+    errorCode: status >= 400 ? errorCodeOf(l.response) : null,
+    latencyMs: l.latency_ms ?? 0,
+    ttftMs: null,
+    upstream: l.upstream ?? null,
+    limitedBy: status === 429 ? 'external' : null,
+  };
+  if (l.meta) event.meta = l.meta;
+  return { ok: true, event };
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function errorCodeOf(response: Record<string, unknown> | undefined): string | null {
+  const err = response?.error as Record<string, unknown> | undefined;
+  return typeof err?.code === 'string' ? err.code : typeof err?.type === 'string' ? err.type : 'error';
+}
