@@ -4,10 +4,13 @@
  * `register(program)`; this file only assembles them. Flags are documented in ARCHITECTURE.md.
  * Any flag can also be set by the env var DISTILLGUARD_<FLAG> (e.g. DISTILLGUARD_ADMIN_TOKEN).
  */
-import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command('distillguard')
@@ -18,7 +21,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-const isMain = process.argv[1] !== undefined && /distillguard(\.js)?$|cli[/\\]index\.(js|ts)$/.test(process.argv[1]);
+const isMain =
+  process.argv[1] !== undefined && /distillguard(\.js)?$|cli[/\\]index\.(js|ts)$/.test(process.argv[1]);
 if (isMain) {
   buildProgram()
     .parseAsync(process.argv)

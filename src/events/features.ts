@@ -75,18 +75,39 @@ const GRADING_PATTERNS = [
 ];
 
 const DOMAIN_RULES: Array<[Domain, RegExp]> = [
-  ['translation', /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|korean|russian|arabic|hindi|portuguese|italian)\b/i],
+  [
+    'translation',
+    /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|korean|russian|arabic|hindi|portuguese|italian)\b/i,
+  ],
   ['summarization', /\bsummar(y|ize|ise|isation|ization)\b|\btl;?dr\b|\bkey points\b/i],
-  ['code', /```|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|function|compile|bug|refactor|implement|algorithm|api endpoint|class|script|unit test)\b/i],
-  ['math', /\b(solve|equation|integral|derivative|probability|calculate|compute|how many|how much|prove|theorem|sum of|percent)\b/i],
-  ['extraction', /\b(extract|parse|pull out|list all|identify all|named entities|fill (in|out) the)\b|\bjson\b/i],
-  ['classification', /\b(classify|categori[sz]e|sentiment|label (this|the|each)|which category|is this (spam|toxic))\b/i],
+  [
+    'code',
+    /```|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|function|compile|bug|refactor|implement|algorithm|api endpoint|class|script|unit test)\b/i,
+  ],
+  [
+    'math',
+    /\b(solve|equation|integral|derivative|probability|calculate|compute|how many|how much|prove|theorem|sum of|percent)\b/i,
+  ],
+  [
+    'extraction',
+    /\b(extract|parse|pull out|list all|identify all|named entities|fill (in|out) the)\b|\bjson\b/i,
+  ],
+  [
+    'classification',
+    /\b(classify|categori[sz]e|sentiment|label (this|the|each)|which category|is this (spam|toxic))\b/i,
+  ],
   ['reasoning', /\b(why|reason|logic|puzzle|riddle|deduce|infer|argument|implication)\b/i],
-  ['writing', /\b(write|draft|compose|essay|poem|story|email|letter|blog|slogan|tweet|rewrite|paraphrase)\b/i],
+  [
+    'writing',
+    /\b(write|draft|compose|essay|poem|story|email|letter|blog|slogan|tweet|rewrite|paraphrase)\b/i,
+  ],
 ];
 
 /** Coarse capability the prompt exercises, by a keyword lexicon (ordered: first match wins). */
-export function domainOf(text: string, p: { images: number; grading: boolean; tools: number; multiTurn: boolean }): Domain {
+export function domainOf(
+  text: string,
+  p: { images: number; grading: boolean; tools: number; multiTurn: boolean },
+): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
   if (p.tools > 0) return 'tool_use';
@@ -160,11 +181,12 @@ export function extractParams(endpoint: Endpoint, body: unknown): RequestParams 
     logitBiasSize: bias.length,
     logitBiasMaxAbs: bias.reduce<number>((m, v) => Math.max(m, Math.abs(num(v) ?? 0)), 0),
     tools: Array.isArray(b.tools) ? b.tools.length : Array.isArray(b.functions) ? b.functions.length : 0,
-    responseFormat: isObj(b.response_format) && typeof b.response_format.type === 'string'
-      ? b.response_format.type
-      : typeof text === 'string'
-        ? text
-        : null,
+    responseFormat:
+      isObj(b.response_format) && typeof b.response_format.type === 'string'
+        ? b.response_format.type
+        : typeof text === 'string'
+          ? text
+          : null,
     reasoningEffort: typeof reasoning === 'string' ? reasoning : null,
     stream: b.stream === true,
     seed: num(b.seed),
@@ -195,7 +217,8 @@ export function extractOutputFeatures(
     finishReason = typeof r.status === 'string' ? r.status : null;
     for (const item of r.output) {
       if (isObj(item) && Array.isArray(item.content)) {
-        for (const part of item.content) if (isObj(part) && typeof part.text === 'string') texts.push(part.text);
+        for (const part of item.content)
+          if (isObj(part) && typeof part.text === 'string') texts.push(part.text);
       }
     }
   } else if (endpoint === 'embeddings' && Array.isArray(r.data)) {

@@ -5,8 +5,9 @@
  * gateway records, through the same feature extractor. It never throws: a bad line comes
  * back as `{ ok: false, error }` so callers can count it and go on.
  */
-import { z } from 'zod';
+
 import { countTokens } from 'gpt-tokenizer';
+import { z } from 'zod';
 import {
   extractOutputFeatures,
   extractParams,
@@ -68,7 +69,8 @@ export function logLineToEvent(l: LogLine, rawLine: string, opts: ParseOptions =
   const ts = parseTs(l.ts);
   if (ts === null) return { ok: false, error: `ts: not a date: ${String(l.ts).slice(0, 40)}` };
   const endpoint = inferEndpoint(l.request, l.endpoint);
-  if (endpoint === null) return { ok: false, error: 'request: not a chat, completions, responses or embeddings body' };
+  if (endpoint === null)
+    return { ok: false, error: 'request: not a chat, completions, responses or embeddings body' };
   const storeText = opts.storeText ?? false;
   const params = extractParams(endpoint, l.request);
   const usage = (l.response?.usage ?? null) as Record<string, unknown> | null;

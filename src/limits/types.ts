@@ -28,7 +28,8 @@ export interface LimitSubject {
 }
 
 /** Which limit refused a request, e.g. `key.rpm`, `org.tpm`, `key.concurrency`, `org.tokens_per_day`. */
-export type LimitName = `${LimitScope}.${'rpm' | 'tpm' | 'concurrency' | 'tokens_per_day' | 'tokens_per_month'}`;
+export type LimitName =
+  `${LimitScope}.${'rpm' | 'tpm' | 'concurrency' | 'tokens_per_day' | 'tokens_per_month'}`;
 
 /** One window's state, as sent in x-ratelimit-* headers. */
 export interface WindowState {

@@ -34,7 +34,9 @@ describe('prompt features', () => {
     expect(a.cot).toBe(true);
   });
   it('flags reasoning-trace coercion but not a plain question', () => {
-    expect(features(chat('Imagine and articulate the internal reasoning behind this completed answer')).cot).toBe(true);
+    expect(
+      features(chat('Imagine and articulate the internal reasoning behind this completed answer')).cot,
+    ).toBe(true);
     expect(features(chat('What is the capital of France?')).cot).toBe(false);
   });
   it('flags rubric grading', () => {
@@ -47,7 +49,13 @@ describe('prompt features', () => {
       model: 'gpt-4o',
       messages: [
         { role: 'system', content: 'You are a helpful assistant.' },
-        { role: 'user', content: [{ type: 'text', text: 'What is in this chart?' }, { type: 'image_url', image_url: { url: 'data:...' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this chart?' },
+            { type: 'image_url', image_url: { url: 'data:...' } },
+          ],
+        },
         { role: 'assistant', content: 'A bar chart.' },
         { role: 'user', content: 'And the trend?' },
       ],
@@ -69,9 +77,11 @@ describe('prompt features', () => {
 
 describe('minhash', () => {
   it('estimates high similarity for near-duplicates and low for unrelated text', () => {
-    const base = 'the quick brown fox jumps over the lazy dog while the cat watches from the old wooden fence near the river';
+    const base =
+      'the quick brown fox jumps over the lazy dog while the cat watches from the old wooden fence near the river';
     const near = base.replace('lazy', 'sleepy');
-    const other = 'quarterly revenue grew eleven percent driven by strong demand in cloud services and advertising';
+    const other =
+      'quarterly revenue grew eleven percent driven by strong demand in cloud services and advertising';
     expect(similarity(minhash(base), minhash(near))).toBeGreaterThan(0.5);
     expect(similarity(minhash(base), minhash(other))).toBeLessThan(0.2);
   });
@@ -79,27 +89,61 @@ describe('minhash', () => {
 
 describe('params', () => {
   it('reads extraction-relevant parameters', () => {
-    const p = extractParams('chat', { n: 4, max_tokens: 4096, logprobs: true, top_logprobs: 20, logit_bias: { '1': 100, '2': -100 }, user: 'u1' });
-    expect(p).toMatchObject({ n: 4, maxTokens: 4096, logprobs: true, topLogprobs: 20, logitBiasSize: 2, logitBiasMaxAbs: 100, endUser: 'u1' });
+    const p = extractParams('chat', {
+      n: 4,
+      max_tokens: 4096,
+      logprobs: true,
+      top_logprobs: 20,
+      logit_bias: { '1': 100, '2': -100 },
+      user: 'u1',
+    });
+    expect(p).toMatchObject({
+      n: 4,
+      maxTokens: 4096,
+      logprobs: true,
+      topLogprobs: 20,
+      logitBiasSize: 2,
+      logitBiasMaxAbs: 100,
+      endUser: 'u1',
+    });
   });
   it('reads legacy completions logprobs as an integer', () => {
-    expect(extractParams('completions', { prompt: 'x', logprobs: 5 })).toMatchObject({ logprobs: true, topLogprobs: 5 });
+    expect(extractParams('completions', { prompt: 'x', logprobs: 5 })).toMatchObject({
+      logprobs: true,
+      topLogprobs: 5,
+    });
   });
 });
 
 describe('log lines', () => {
   it('parses the documented example', () => {
     const line = JSON.stringify({
-      ts: '2026-03-01T12:00:00.000Z', key: 'k_123', org: 'o_1', account: 'a_9', ip: '203.0.113.7',
-      user_agent: 'OpenAI/Python 1.40.0', endpoint: '/v1/chat/completions',
+      ts: '2026-03-01T12:00:00.000Z',
+      key: 'k_123',
+      org: 'o_1',
+      account: 'a_9',
+      ip: '203.0.113.7',
+      user_agent: 'OpenAI/Python 1.40.0',
+      endpoint: '/v1/chat/completions',
       request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }], max_tokens: 2048 },
-      response: { choices: [{ message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 31, completion_tokens: 812 } },
-      status: 200, latency_ms: 5120,
+      response: {
+        choices: [{ message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 31, completion_tokens: 812 },
+      },
+      status: 200,
+      latency_ms: 5120,
     });
     const r = parseLogLine(line);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.event).toMatchObject({ keyId: 'k_123', orgId: 'o_1', accountId: 'a_9', endpoint: 'chat', model: 'gpt-4o', status: 200 });
+    expect(r.event).toMatchObject({
+      keyId: 'k_123',
+      orgId: 'o_1',
+      accountId: 'a_9',
+      endpoint: 'chat',
+      model: 'gpt-4o',
+      status: 200,
+    });
     expect(r.event.ts).toBe(Date.parse('2026-03-01T12:00:00.000Z'));
     expect(r.event.usage).toMatchObject({ promptTokens: 31, completionTokens: 812, estimated: false });
     expect(r.event.output.text).toBeUndefined();
