@@ -1,0 +1,64 @@
+/**
+ * @module admin/plugin
+ * `adminPlugin`: the admin REST API as one encapsulated Fastify plugin, registered with
+ * `{ prefix: '/admin' }`. Every route requires the admin token (see `auth.ts`); errors use
+ * OpenAI's shape. Routes are documented in docs/admin-api.md.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { AccountsTable } from './accounts.js';
+import { presentedToken, tokenMatches } from './auth.js';
+import type { AdminContext, AdminOptions } from './context.js';
+import { AdminError, sendError, toAdminError } from './errors.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerActionRoutes } from './routes/actions.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerFindingsRoutes } from './routes/findings.js';
+import { registerIngestRoutes } from './routes/ingest.js';
+import { registerTenancyRoutes } from './routes/tenancy.js';
+import { registerStreamRoute } from './stream.js';
+
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) => {
+  const ctx: AdminContext = { ...opts, accounts: new AccountsTable(opts.store) };
+  const expected = opts.config.admin_token ?? '';
+
+  app.addHook('onRequest', async (req, reply) => {
+    const given = presentedToken(req);
+    if (given === null || !tokenMatches(given, expected))
+      return sendError(
+        reply,
+        new AdminError(
+          401,
+          'invalid_admin_token',
+          'a valid admin token is required (Authorization: Bearer …)',
+        ),
+      );
+  });
+
+  // Log lines arrive as text; the JSON parser stays for everything else.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    ['text/plain', 'application/x-ndjson'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toAdminError(err);
+    if (e.status >= 500) req.log.error({ err }, 'admin request failed');
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      new AdminError(404, 'unknown_route', `no admin route ${req.method} ${req.url.split('?')[0]}`),
+    ),
+  );
+
+  registerTenancyRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerActionRoutes(app, ctx);
+  registerIngestRoutes(app, ctx);
+  registerFindingsRoutes(app, ctx);
+  registerStreamRoute(app, ctx);
+};
