@@ -1,0 +1,62 @@
+/**
+ * @module cli/serve
+ * `distillguard serve`: loads the config (defaults ← YAML ← DISTILLGUARD_* env ← flags), starts
+ * the whole process (`startApp`) and shuts it down cleanly on SIGINT/SIGTERM (the event writer
+ * drains before the store closes). When no admin token is configured one is generated and
+ * printed once.
+ */
+import type { Command } from 'commander';
+import { startApp } from '../app.js';
+import { type ConfigFlags, ensureAdminToken, loadConfig } from '../config/load.js';
+
+export interface ServeFlags extends ConfigFlags {
+  config?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the gateway (OpenAI-compatible API on /v1, admin API on /admin)')
+    .option('--config <file>', 'YAML config file')
+    .option('--host <host>', 'listen address (default 127.0.0.1)')
+    .option('--port <port>', 'listen port (default 8080)')
+    .option('--data <dir>', 'data directory (default ./.data)')
+    .option('--db <url>', 'store: sqlite:PATH or postgres://…')
+    .option('--redis <url>', 'Redis for limits in cluster mode')
+    .option('--nats <url>', 'NATS for the event bus in cluster mode')
+    .option('--upstream <url>', 'one upstream serving every model, e.g. https://api.openai.com/v1')
+    .option('--upstream-key <key>', 'API key for --upstream')
+    .option('--admin-token <token>', 'admin API token (generated and printed when absent)')
+    .option('--store-prompts', 'keep prompt and answer text on events')
+    .action(async (flags: ServeFlags) => {
+      await serve(flags);
+    });
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  const { config, generated } = ensureAdminToken(loadConfig({ flags }));
+  if (config.upstreams.length === 0)
+    throw new Error(
+      'no upstream configured: pass --upstream URL (and --upstream-key KEY), set upstreams in --config, or try `distillguard demo`',
+    );
+  const app = await startApp(config);
+  console.log(`distillguard gateway listening on ${app.url}/v1`);
+  console.log(`  upstreams: ${config.upstreams.map((u) => `${u.name} → ${u.baseUrl}`).join(', ')}`);
+  console.log(`  store: ${config.db}${config.store_prompts ? ' (prompts stored)' : ''}`);
+  if (generated) console.log(`  admin token (generated, shown once): ${config.admin_token}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining and shutting down…`);
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

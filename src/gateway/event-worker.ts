@@ -1,0 +1,55 @@
+/**
+ * @module gateway/event-worker
+ * The event worker thread (started by `WorkerEventSink`). It builds each request's RequestEvent
+ * with the shared feature extractor, queues it on its own EventWriter (own store connection;
+ * SQLite in WAL mode takes a second connection fine) and sends the event back for the bus.
+ * `flush` and `close` answer once everything received before them is written.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RequestEvent } from '../events/types.js';
+import { EventWriter } from '../store/event-writer.js';
+import { openStore } from '../store/open.js';
+import { buildEvent } from './event.js';
+import type { EventWorkerData, FromWorker, ToWorker } from './sink.js';
+
+const port = parentPort;
+if (port === null) throw new Error('event-worker must run in a worker thread');
+const data = workerData as EventWorkerData;
+const send = (msg: FromWorker) => port.postMessage(msg);
+
+const store = await openStore(data.db);
+const writer = new EventWriter(store.events, {
+  batchSize: data.batchSize,
+  flushMs: data.flushMs,
+  onError: (err, n) =>
+    send({ type: 'error', message: `event batch of ${n} failed, retrying: ${(err as Error).message}` }),
+});
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'records') {
+    const events: RequestEvent[] = [];
+    for (const record of msg.records) {
+      try {
+        const event = buildEvent(record);
+        writer.enqueue(event);
+        events.push(event);
+      } catch (err) {
+        send({
+          type: 'error',
+          message: `could not build the event of ${record.id}: ${(err as Error).message}`,
+        });
+      }
+    }
+    send({ type: 'events', events });
+    return;
+  }
+  const id = msg.id;
+  const done = msg.type === 'flush' ? writer.flush() : writer.close().then(() => store.close());
+  done.then(
+    () => send({ type: 'done', id }),
+    (err: unknown) => {
+      send({ type: 'error', message: `event worker ${msg.type} failed: ${(err as Error).message}` });
+      send({ type: 'done', id });
+    },
+  );
+});

@@ -1,0 +1,168 @@
+/**
+ * @module gateway/sink
+ * Where finished requests go. An `EventSink` takes an `EventRecord` and, off the request path,
+ * turns it into a RequestEvent and publishes it on the bus.
+ * - `InlineEventSink`: builds the event on the request thread, after the reply (tests, tools).
+ * - `WorkerEventSink`: a worker thread builds the events (feature extraction) AND writes them to
+ *   the store with its own EventWriter and store connection, then hands each event back to be
+ *   published on the bus (detection, admin stream). The request thread only copies a few
+ *   buffers per request, so neither feature extraction nor SQLite batches stall answers. If the
+ *   worker dies, the sink falls back to inline building and the main event writer stores them.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RequestEvent } from '../events/types.js';
+import { buildEvent, type EventRecord } from './event.js';
+import type { EventPublisher } from './types.js';
+
+export interface EventSink {
+  record(record: EventRecord): void;
+}
+
+/** Builds events on this thread (the gateway calls sinks after the reply, in a setImmediate). */
+export class InlineEventSink implements EventSink {
+  constructor(
+    private readonly bus: EventPublisher,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  record(record: EventRecord): void {
+    try {
+      this.bus.publish(buildEvent(record));
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+}
+
+/** What the worker needs to open its own store and writer. */
+export interface EventWorkerData {
+  db: string;
+  batchSize: number;
+  flushMs: number;
+}
+
+/** Messages from the request thread to the worker. */
+export type ToWorker = { type: 'records'; records: EventRecord[] } | { type: 'flush' | 'close'; id: number };
+/** Messages from the worker back. */
+export type FromWorker =
+  | { type: 'events'; events: RequestEvent[] }
+  | { type: 'done'; id: number }
+  | { type: 'error'; message: string };
+
+export interface WorkerSinkOptions extends EventWorkerData {
+  /** Publishes an event the worker already stored (the caller keeps it from being stored twice). */
+  publishStored: (event: RequestEvent) => void;
+  /** Publishes an event built inline after a worker failure (to be stored by the main writer). */
+  publish: (event: RequestEvent) => void;
+  onError?: (message: string) => void;
+}
+
+export class WorkerEventSink implements EventSink {
+  private readonly worker: Worker;
+  private readonly fallback: InlineEventSink;
+  private readonly waiting = new Map<number, () => void>();
+  private nextId = 1;
+  private dead = false;
+  private posted = 0;
+  private returned = 0;
+  /** Records of this tick, posted together (one message per tick, not per request). */
+  private batch: EventRecord[] = [];
+  private scheduled = false;
+
+  constructor(private readonly opts: WorkerSinkOptions) {
+    this.fallback = new InlineEventSink({ publish: opts.publish });
+    this.worker = startWorker({ db: opts.db, batchSize: opts.batchSize, flushMs: opts.flushMs });
+    this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    this.worker.on('error', (err) => this.die(`event worker failed: ${err.message}`));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.die(`event worker exited with code ${code}`);
+      else this.dead = true;
+      for (const resolve of this.waiting.values()) resolve();
+      this.waiting.clear();
+    });
+  }
+
+  /** Records sent to the worker and not yet published back. */
+  get pending(): number {
+    return this.posted - this.returned;
+  }
+
+  record(record: EventRecord): void {
+    if (this.dead) {
+      this.fallback.record(record);
+      return;
+    }
+    this.posted++;
+    this.batch.push(record);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.post());
+    }
+  }
+
+  private post(): void {
+    this.scheduled = false;
+    if (this.batch.length === 0) return;
+    const records = this.batch;
+    this.batch = [];
+    if (this.dead) for (const r of records) this.fallback.record(r);
+    else this.worker.postMessage({ type: 'records', records } satisfies ToWorker);
+  }
+
+  /** Resolves once every record sent so far is stored and published. */
+  flush(): Promise<void> {
+    return this.call('flush');
+  }
+
+  /** Drains the worker (its writer flushes, its store closes) and stops it. */
+  async close(): Promise<void> {
+    await this.call('close');
+    this.dead = true;
+    await this.worker.terminate();
+  }
+
+  private call(type: 'flush' | 'close'): Promise<void> {
+    this.post();
+    if (this.dead) return Promise.resolve();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ type, id } satisfies ToWorker);
+    });
+  }
+
+  private onMessage(msg: FromWorker): void {
+    if (msg.type === 'events') {
+      this.returned += msg.events.length;
+      for (const event of msg.events) this.opts.publishStored(event);
+    } else if (msg.type === 'done') {
+      this.waiting.get(msg.id)?.();
+      this.waiting.delete(msg.id);
+    } else this.opts.onError?.(msg.message);
+  }
+
+  private die(message: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.opts.onError?.(`${message}; building events inline from now on`);
+  }
+}
+
+/**
+ * Starts `event-worker.js` next to this module. Under tsx/vitest the sources are TypeScript:
+ * the worker then registers tsx's loader before importing `event-worker.ts`.
+ */
+function startWorker(data: EventWorkerData): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./event-worker.js', here), { workerData: data });
+  const entry = new URL('./event-worker.ts', here).href;
+  const api = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
