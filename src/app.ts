@@ -13,6 +13,7 @@ import { healthPlugin } from './admin/health.js';
 import { registerControlPlaneMetrics } from './admin/metrics.js';
 import { adminPlugin } from './admin/plugin.js';
 import type { Config } from './config/schema.js';
+import { dashboardPlugin } from './dashboard/index.js';
 import { type EventBus, InProcessBus } from './events/bus.js';
 import type { RequestEvent } from './events/types.js';
 import { trackConnections } from './gateway/connections.js';
@@ -23,12 +24,14 @@ import { type EventSink, InlineEventSink, WorkerEventSink } from './gateway/sink
 import { MemoryLimitsStore } from './limits/memory.js';
 import type { LimitsStore } from './limits/types.js';
 import { DecisionCache } from './policy/decisions.js';
+import { DISCARD_URL } from './store/discard.js';
 import { EventWriter } from './store/event-writer.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { KeyResolver } from './tenancy/resolver.js';
 import { TenancyService } from './tenancy/service.js';
 import { UpstreamRegistry } from './upstream/registry.js';
+import { openReplicaParts, type ReplicaOptions } from './worker/replica.js';
 
 export interface App {
   /** Base URL the gateway listens on, e.g. `http://127.0.0.1:8080`. */
@@ -78,26 +81,30 @@ export interface AppOptions {
   now?: () => number;
   /** Build and store request events in a worker thread (default true); false: on the request thread. */
   eventWorker?: boolean;
+  /** Cluster mode (`redis` / `nats` set): shared names and logger (tests isolate runs by names). */
+  cluster?: ReplicaOptions;
 }
 
 export const APP_DEFAULTS = { logLevel: 'warn', listen: true, shutdownGraceMs: 10_000 } as const;
 
 /** Builds the whole process from a loaded config and starts it. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const store = await openStore(config.db);
+  const store = await openStore(config.db, { retentionDays: config.db_retention_days });
   const resolver = new KeyResolver(store.tenancy);
   const tenancy = new TenancyService(store, { defaultLimits: config.default_limits, resolver });
-  const limits = opts.limits ?? new MemoryLimitsStore();
+  // cluster mode: Redis limits, JetStream bus + spool, decision bridge (worker/replica.ts)
+  const cluster = await openReplicaParts(config, opts.cluster);
+  const limits = opts.limits ?? cluster.limits ?? new MemoryLimitsStore();
   const upstreams = new UpstreamRegistry(config.upstreams);
-  const bus = new InProcessBus();
+  const bus = cluster.bus ?? new InProcessBus();
   const writer = new EventWriter(store.events, {
     batchSize: config.events.batch_size,
     flushMs: config.events.flush_ms,
   });
   const events = eventPipeline(config, bus, writer, opts);
-  const decisions = await new DecisionCache(store.decisions, store.audit, {
-    mode: policyMode(config),
-  }).load();
+  const decisions = new DecisionCache(store.decisions, store.audit, { mode: policyMode(config) });
+  cluster.bridgeDecisions(decisions); // before load: nothing announced meanwhile is missed
+  await decisions.load();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
 
@@ -116,6 +123,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     });
     return reply.code(err.status).send(err.body());
   });
+  app.addHook('onSend', cluster.failClosedHook); // 503 limits_unavailable while failing closed
   await app.register(gatewayPlugin, {
     resolver,
     decisions,
@@ -157,6 +165,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     metrics,
     close: async () => {
       for (const stop of stops.reverse()) await stop();
+      await cluster.close();
       const cut = setTimeout(
         () => connections.closeAll(),
         opts.shutdownGraceMs ?? APP_DEFAULTS.shutdownGraceMs,
@@ -174,7 +183,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await store.close();
     },
   };
-  let findings: FindingsSource | undefined;
+  let findings: FindingsSource | undefined = cluster.findingsSource(store) ?? undefined;
   let ingest: ((events: RequestEvent[]) => void) | undefined;
   for (const hook of opts.hooks ?? []) {
     const result = await hook(assembled);
@@ -184,7 +193,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ingest = result.ingest ?? ingest;
   }
   registerControlPlaneMetrics(metrics, { writer, resolver });
-  await app.register(healthPlugin, { store, metrics });
+  cluster.registerMetrics(metrics);
+  await app.register(healthPlugin, {
+    store,
+    metrics,
+    components: () => cluster.components(),
+    details: () => cluster.details(),
+    storeDown: cluster.bus ? 'degraded' : 'down', // cluster: events wait in the stream
+  });
   await app.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -197,6 +213,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ...(findings ? { findings } : {}),
     ...(ingest ? { ingest } : {}),
   });
+  // The dashboard at /dashboard/ (sign-in exchanges the admin token for a session cookie).
+  if (config.admin_token) await app.register(dashboardPlugin, { adminToken: config.admin_token });
   if (opts.listen ?? APP_DEFAULTS.listen) url = await app.listen({ host: config.host, port: config.port });
   return assembled;
 }
@@ -211,18 +229,22 @@ interface EventPipeline {
  * Gateway events: built and stored by the event worker, then published on the bus; the main
  * writer stores every other event on the bus (admin ingest) and, if the worker dies, the
  * gateway's too. Without the worker, events are built inline and the main writer stores them.
+ * Cluster mode (`nats`): the detection workers store events from the stream, so this process
+ * stores none (the event thread builds them into the `discard:` store).
  */
 function eventPipeline(config: Config, bus: EventBus, writer: EventWriter, opts: AppOptions): EventPipeline {
   let stored = false;
-  bus.subscribe((event) => {
-    if (!stored) writer.enqueue(event);
-  });
+  const storesEvents = !config.nats;
+  if (storesEvents)
+    bus.subscribe((event) => {
+      if (!stored) writer.enqueue(event);
+    });
   if (opts.eventWorker === false) {
     const sink = new InlineEventSink(bus);
     return { sink, flush: () => new Promise((r) => setImmediate(r)), close: async () => {} };
   }
   const sink = new WorkerEventSink({
-    db: config.db,
+    db: storesEvents ? config.db : DISCARD_URL,
     batchSize: config.events.batch_size,
     flushMs: config.events.flush_ms,
     publishStored: (event) => {
@@ -234,6 +256,8 @@ function eventPipeline(config: Config, bus: EventBus, writer: EventWriter, opts:
       }
     },
     publish: (event) => bus.publish(event),
+    // Stored events come back only when the bus has consumers besides the store.
+    needed: () => !(bus instanceof InProcessBus) || bus.subscribers > (storesEvents ? 1 : 0),
     onError: (message) => console.error(message),
   });
   return { sink, flush: () => sink.flush(), close: () => sink.close() };

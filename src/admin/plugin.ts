@@ -1,10 +1,11 @@
 /**
  * @module admin/plugin
  * `adminPlugin`: the admin REST API as one encapsulated Fastify plugin, registered with
- * `{ prefix: '/admin' }`. Every route requires the admin token (see `auth.ts`); errors use
- * OpenAI's shape. Routes are documented in docs/admin-api.md.
+ * `{ prefix: '/admin' }`. Every route requires the admin token (see `auth.ts`) or a live
+ * dashboard session cookie (`sessionAuth`, src/dashboard); errors use OpenAI's shape. Routes are documented in docs/admin-api.md.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { sessionAuth } from '../dashboard/index.js';
 import { AccountsTable } from './accounts.js';
 import { presentedToken, tokenMatches } from './auth.js';
 import type { AdminContext, AdminOptions } from './context.js';
@@ -14,6 +15,7 @@ import { registerActionRoutes } from './routes/actions.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerFindingsRoutes } from './routes/findings.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { registerReportRoutes } from './routes/report.js';
 import { registerTenancyRoutes } from './routes/tenancy.js';
 import { registerStreamRoute } from './stream.js';
 
@@ -22,6 +24,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) =
   const expected = opts.config.admin_token ?? '';
 
   app.addHook('onRequest', async (req, reply) => {
+    if (sessionAuth(req)) return;
     const given = presentedToken(req);
     if (given === null || !tokenMatches(given, expected))
       return sendError(
@@ -60,5 +63,6 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) =
   registerActionRoutes(app, ctx);
   registerIngestRoutes(app, ctx);
   registerFindingsRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerStreamRoute(app, ctx);
 };

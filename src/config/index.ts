@@ -17,6 +17,7 @@ export {
   ConfigSchema,
   DEFAULTS,
   defaultDbUrl,
+  defaultSpoolDir,
   isIpOrCidr,
   LimitRuleSchema,
 } from './schema.js';

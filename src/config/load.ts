@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { type Config, ConfigSchema, defaultDbUrl } from './schema.js';
+import { type Config, ConfigSchema, defaultDbUrl, defaultSpoolDir } from './schema.js';
 
 type FlagType = 'string' | 'int' | 'bool' | 'list';
 
@@ -38,6 +38,11 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { flag: 'max-tokens-limit', path: ['max_tokens_limit'], type: 'int' },
   { flag: 'policy-mode', path: ['policy', 'mode'], type: 'string' },
   { flag: 'replicas', path: ['cluster', 'replicas'], type: 'int' },
+  { flag: 'limits-degraded', path: ['cluster', 'limits_degraded'], type: 'string' },
+  { flag: 'spool-dir', path: ['cluster', 'spool_dir'], type: 'string' },
+  { flag: 'partition', path: ['cluster', 'worker', 'partition'], type: 'int' },
+  { flag: 'partitions', path: ['cluster', 'worker', 'partitions'], type: 'int' },
+  { flag: 'db-retention-days', path: ['db_retention_days'], type: 'int' },
   { flag: 'events-batch-size', path: ['events', 'batch_size'], type: 'int' },
   { flag: 'events-flush-ms', path: ['events', 'flush_ms'], type: 'int' },
 ];
@@ -206,7 +211,11 @@ function validate(raw: Raw, sources: Map<string, string>): Config {
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw toConfigError(parsed.error, sources);
   const c = parsed.data;
-  return { ...c, db: c.db ?? defaultDbUrl(c.data_dir) };
+  return {
+    ...c,
+    db: c.db ?? defaultDbUrl(c.data_dir),
+    cluster: { ...c.cluster, spool_dir: c.cluster.spool_dir ?? defaultSpoolDir(c.data_dir) },
+  };
 }
 
 function toConfigError(error: z.ZodError, sources: Map<string, string>): ConfigError {

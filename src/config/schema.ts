@@ -22,14 +22,69 @@ export const DEFAULTS = {
   events: { batch_size: 500, flush_ms: 100 },
   policy_mode: 'shadow',
   replicas: 1,
+  cluster: {
+    namespace: 'dg',
+    replicas: 1,
+    limits_degraded: 'local',
+    spool_dir: '<data_dir>/spool',
+    spool_max_bytes: 256 * 1024 * 1024,
+    event_slots: 16,
+    worker: { partition: 0, partitions: 1, checkpoint_every: 5_000 },
+  },
+  db_retention_days: 0,
 } as const;
+
+/** `<data_dir>/spool`: the gateway's disk spool when `cluster.spool_dir` is not set. */
+export function defaultSpoolDir(dataDir: string): string {
+  return `${dataDir.replace(/\/+$/, '')}/spool`;
+}
+
+const positiveInt = z.number().int().positive();
+const CLUSTER = DEFAULTS.cluster;
+
+/**
+ * Cluster mode (`redis`, `nats`, postgres `db`): replicas, degraded limits, spool, partitions.
+ * `spool_dir` defaults to `<data_dir>/spool` (resolved by loadConfig).
+ */
+const ClusterSchema = z
+  .strictObject({
+    /**
+     * Prefix of every shared name: stream `<NS>_EVENTS`, subjects `<ns>.events.*` and
+     * `<ns>.decisions`, Redis keys `<ns>:…`. Lets several clusters share the same services.
+     */
+    namespace: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _, starting with a letter')
+      .default(CLUSTER.namespace),
+    /** Gateway replicas: local fallback limits are divided by this while Redis is down. */
+    replicas: positiveInt.default(CLUSTER.replicas),
+    /** While Redis is down: per-replica local limits, or refuse requests (503 limits_unavailable). */
+    limits_degraded: z.enum(['local', 'fail-closed']).default(CLUSTER.limits_degraded),
+    spool_dir: z.string().min(1).optional(),
+    spool_max_bytes: positiveInt.default(CLUSTER.spool_max_bytes),
+    /** Org hash slots of the event stream: fixed for the life of the stream. */
+    event_slots: positiveInt.max(1024).default(CLUSTER.event_slots),
+    worker: z
+      .strictObject({
+        /** This worker's index, 0 ≤ partition < partitions. */
+        partition: z.number().int().min(0).default(CLUSTER.worker.partition),
+        partitions: positiveInt.default(CLUSTER.worker.partitions),
+        /** Engine checkpoint cadence, in events (also on shutdown). */
+        checkpoint_every: positiveInt.default(CLUSTER.worker.checkpoint_every),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.worker.partition >= c.worker.partitions)
+      ctx.addIssue({ code: 'custom', path: ['worker', 'partition'], message: 'must be < partitions' });
+    if (c.worker.partitions > c.event_slots)
+      ctx.addIssue({ code: 'custom', path: ['worker', 'partitions'], message: 'must be ≤ event_slots' });
+  });
 
 /** `sqlite:<data_dir>/distillguard.sqlite`: the store used when `db` is not set. */
 export function defaultDbUrl(dataDir: string): string {
   return `sqlite:${dataDir.replace(/\/+$/, '')}/distillguard.sqlite`;
 }
-
-const positiveInt = z.number().int().positive();
 
 /** Accepts snake_case (YAML) or camelCase names; produces the `LimitRule` of `limits/types`. */
 export const LimitRuleSchema = z
@@ -128,7 +183,9 @@ export const ConfigSchema = z
       .prefault({}),
     detection: z.record(z.string(), z.unknown()).default({}),
     policy: z.looseObject({ mode: z.enum(['shadow', 'enforce']).default(DEFAULTS.policy_mode) }).prefault({}),
-    cluster: z.strictObject({ replicas: positiveInt.default(DEFAULTS.replicas) }).prefault({}),
+    cluster: ClusterSchema.prefault({}),
+    /** PostgreSQL: days of events kept (older daily partitions are dropped); 0 keeps everything. */
+    db_retention_days: z.number().int().min(0).default(DEFAULTS.db_retention_days),
   })
   .superRefine((c, ctx) => {
     const names = new Set<string>();
@@ -141,7 +198,10 @@ export const ConfigSchema = z
 
 type Parsed = z.output<typeof ConfigSchema>;
 
-/** The loaded configuration: every field defaulted, `db` resolved. */
-export type Config = Omit<Parsed, 'db'> & { db: string };
+/** The loaded configuration: every field defaulted, `db` and `cluster.spool_dir` resolved. */
+export type Config = Omit<Parsed, 'db' | 'cluster'> & {
+  db: string;
+  cluster: Omit<Parsed['cluster'], 'spool_dir'> & { spool_dir: string };
+};
 /** What a YAML file may contain (every field optional). */
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -27,10 +27,16 @@ import {
 } from 'nats';
 import { Gauge, type Registry } from 'prom-client';
 import { type EventBus, type Handler, Topic, type Unsubscribe } from './bus.js';
-import { type BatchOptions, type ConsumeOptions, type Consumption, consumeBatches } from './nats-consumer.js';
+import {
+  type BatchMeta,
+  type BatchOptions,
+  type ConsumeOptions,
+  type Consumption,
+  consumeBatches,
+} from './nats-consumer.js';
 import { subjectFor } from './nats-partitions.js';
 
-export type { BatchOptions, ConsumeOptions, Consumption } from './nats-consumer.js';
+export type { BatchMeta, BatchOptions, ConsumeOptions, Consumption } from './nats-consumer.js';
 
 import { DiskSpool, type SpoolOptions, type SpoolStats } from './spool.js';
 import type { RequestEvent } from './types.js';
@@ -85,6 +91,13 @@ export interface NatsBusStats {
   lost: number;
   spool: SpoolStats | null;
 }
+
+/**
+ * The bus as a replica sees it: `ok` (events reach the stream), `spooling` (NATS unreachable or
+ * the spool still replaying: events wait on disk), `spool-full` (the spool refuses new events:
+ * an alert; they wait in memory up to `maxBuffered`, then are counted as lost).
+ */
+export type BusState = 'ok' | 'spooling' | 'spool-full';
 
 export class NatsEventBus implements EventBus {
   private readonly o: typeof NATS_BUS_DEFAULTS;
@@ -174,6 +187,12 @@ export class NatsEventBus implements EventBus {
     };
   }
 
+  state(): BusState {
+    if (this.spool?.stats().full) return 'spool-full';
+    if (!this.connected || !(this.spool?.isEmpty() ?? true)) return 'spooling';
+    return 'ok';
+  }
+
   /** Resolves once every event published so far has reached the stream or the spool. */
   async flush(): Promise<void> {
     while (this.buffer.length > 0 || this.pumping) {
@@ -221,7 +240,7 @@ export class NatsEventBus implements EventBus {
 
   /** Consumes the events of this worker's partition in batches (see nats-consumer.ts). */
   async consumeBatches(
-    handler: (events: RequestEvent[]) => Promise<void>,
+    handler: (events: RequestEvent[], meta: BatchMeta) => Promise<void>,
     opts: ConsumeOptions & BatchOptions = {},
   ): Promise<Consumption> {
     const c = await consumeBatches(
@@ -239,6 +258,7 @@ export class NatsEventBus implements EventBus {
     const tracked: Consumption = {
       slots: c.slots,
       stats: () => c.stats(),
+      settled: () => c.settled(),
       stop: async () => {
         this.consumptions.delete(tracked);
         await c.stop();
@@ -398,6 +418,16 @@ export function registerBusMetrics(registry: Registry, bus: NatsEventBus): void 
         this.set(read(bus.stats()));
       },
     });
+  const states: readonly BusState[] = ['ok', 'spooling', 'spool-full'];
+  new Gauge({
+    name: 'distillguard_bus_state',
+    help: 'Event bus state: 1 for the current one (ok, spooling, spool-full)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const s of states) this.set({ state: s }, bus.state() === s ? 1 : 0);
+    },
+  });
   gauge('distillguard_bus_connected', 'NATS connection up (1) or down (0)', (s) => (s.connected ? 1 : 0));
   gauge('distillguard_bus_published_total', 'Events stored in the stream', (s) => s.published);
   gauge('distillguard_bus_duplicates_total', 'Publishes de-duplicated by JetStream', (s) => s.duplicates);

@@ -39,6 +39,12 @@ export interface ConsumeOptions {
   recentIds?: number;
   /** Delay before a failed message is redelivered. */
   nakDelayMs?: number;
+  /**
+   * Restart these slots' durables at the given stream sequence (slot → first sequence to
+   * deliver), forgetting what they had acknowledged: a worker restored from a checkpoint replays
+   * exactly what came after it. Slots not listed resume where their durable stopped.
+   */
+  startAt?: Readonly<Record<number, number>>;
 }
 
 export const CONSUME_DEFAULTS = {
@@ -57,10 +63,17 @@ export interface BatchOptions {
 
 export const BATCH_DEFAULTS = { batchSize: 500, maxWaitMs: 100 };
 
+/** Where a batch sits in the stream: per slot, the highest stream sequence it covers. */
+export interface BatchMeta {
+  positions: Record<number, number>;
+}
+
 export interface Consumption {
   /** Slots this worker consumes. */
   readonly slots: number[];
   stats(): { processed: number; skippedDuplicates: number; failed: number };
+  /** Resolves once the handler call in progress (if any) has finished. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +85,7 @@ export interface Consumption {
  */
 export async function consumeBatches(
   ctx: ConsumerContext,
-  handler: (events: RequestEvent[]) => Promise<void>,
+  handler: (events: RequestEvent[], meta: BatchMeta) => Promise<void>,
   opts: ConsumeOptions & BatchOptions = {},
 ): Promise<Consumption> {
   const o = { ...CONSUME_DEFAULTS, ...BATCH_DEFAULTS, ...opts };
@@ -80,14 +93,16 @@ export async function consumeBatches(
   const slots = slotsOfPartition(ctx.slots, part.index, part.count);
   const recent = new RecentIds(o.recentIds);
   const counts = { processed: 0, skippedDuplicates: 0, failed: 0 };
-  const pending: JsMsg[] = [];
+  const pending: Array<{ m: JsMsg; slot: number }> = [];
   let timer: NodeJS.Timeout | null = null;
   let serial: Promise<void> = Promise.resolve();
 
-  const process = async (msgs: JsMsg[]): Promise<void> => {
+  const process = async (msgs: Array<{ m: JsMsg; slot: number }>): Promise<void> => {
     const fresh: Array<{ m: JsMsg; e: RequestEvent }> = [];
     const inBatch = new Set<string>();
-    for (const m of msgs) {
+    const positions: Record<number, number> = {};
+    for (const { m, slot } of msgs) {
+      positions[slot] = Math.max(positions[slot] ?? 0, m.seq);
       const e = m.json<RequestEvent>();
       if (recent.has(e.id) || inBatch.has(e.id)) {
         counts.skippedDuplicates++;
@@ -99,7 +114,10 @@ export async function consumeBatches(
     }
     if (fresh.length === 0) return;
     try {
-      await handler(fresh.map((x) => x.e));
+      await handler(
+        fresh.map((x) => x.e),
+        { positions },
+      );
     } catch (err) {
       counts.failed += fresh.length;
       for (const x of fresh) x.m.nak(o.nakDelayMs);
@@ -119,8 +137,8 @@ export async function consumeBatches(
     if (msgs.length > 0) serial = serial.then(() => process(msgs));
     return serial;
   };
-  const onMessage = async (m: JsMsg): Promise<void> => {
-    pending.push(m);
+  const onMessage = async (m: JsMsg, slot: number): Promise<void> => {
+    pending.push({ m, slot });
     if (pending.length >= o.batchSize) await flush();
     else timer ??= setTimeout(() => void flush(), o.maxWaitMs);
   };
@@ -128,17 +146,21 @@ export async function consumeBatches(
   const iterators: ConsumerMessages[] = [];
   for (const slot of slots) {
     const durable = `${o.durable}-s${slot}`;
-    await ensureConsumer(ctx, durable, slotFilter(ctx.subjectPrefix, slot), o.ackWaitMs);
+    const filter = slotFilter(ctx.subjectPrefix, slot);
+    const start = opts.startAt?.[slot];
+    if (start !== undefined) await restartConsumer(ctx, durable, filter, o.ackWaitMs, start);
+    else await ensureConsumer(ctx, durable, filter, o.ackWaitMs);
     const consumer = await ctx.js.consumers.get(ctx.stream, durable);
     const messages = await consumer.consume({ max_messages: Math.max(256, o.batchSize) });
     iterators.push(messages);
     void (async () => {
-      for await (const m of messages) await onMessage(m);
+      for await (const m of messages) await onMessage(m, slot);
     })().catch((err) => ctx.onError(err, `consumer ${durable}`));
   }
   const consumption: Consumption = {
     slots,
     stats: () => ({ ...counts }),
+    settled: () => serial,
     stop: async () => {
       if (timer) clearTimeout(timer);
       // stop pulling; a handler still running is not awaited (its messages stay unacknowledged
@@ -147,6 +169,26 @@ export async function consumeBatches(
     },
   };
   return consumption;
+}
+
+/** Re-creates a slot's durable so that it delivers from stream sequence `startSeq` on. */
+async function restartConsumer(
+  ctx: ConsumerContext,
+  durable: string,
+  filter: string,
+  ackWaitMs: number,
+  startSeq: number,
+): Promise<void> {
+  await ctx.jsm.consumers.delete(ctx.stream, durable).catch(() => undefined);
+  await ctx.jsm.consumers.add(ctx.stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: Math.max(1, startSeq),
+    filter_subject: filter,
+    ack_wait: nanos(ackWaitMs),
+    max_ack_pending: 1000,
+  });
 }
 
 async function ensureConsumer(

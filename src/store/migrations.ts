@@ -129,8 +129,20 @@ const m001: Migration = {
   },
 };
 
+/** Worker checkpoints (cluster mode): one row per worker partition, replaced in place. */
+const m002: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('checkpoints')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Every migration, in order. */
-export const MIGRATIONS: Record<string, Migration> = { '001_initial': m001 };
+export const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_checkpoints': m002 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -23,11 +23,12 @@ import { Kysely, type Migration, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RequestEvent } from '../events/types.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqlCheckpointsRepo } from './repos/checkpoints.js';
 import { SqlAuditRepo, SqlDecisionsRepo } from './repos/decisions.js';
-import { SqlEventsRepo, usageDeltas } from './repos/events.js';
+import { SqlEventsRepo } from './repos/events.js';
 import { SqlFindingsRepo } from './repos/findings.js';
 import { SqlTenancyRepo } from './repos/tenancy.js';
-import type { Database, EventsTable } from './schema.js';
+import type { Database } from './schema.js';
 import type { Store } from './types.js';
 
 export interface PostgresOptions {
@@ -76,7 +77,6 @@ export interface PostgresStore extends Store {
 
 const DAY_MS = 86_400_000;
 const SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const ROWS_PER_STATEMENT = 200;
 
 export const dayStart = (ts: number): number => Math.floor(ts / DAY_MS) * DAY_MS;
 
@@ -222,77 +222,23 @@ class Partitions {
   }
 }
 
-function rowOf(e: RequestEvent): EventsTable {
-  return {
-    id: e.id,
-    ts: e.ts,
-    key_id: e.keyId,
-    account_id: e.accountId,
-    org_id: e.orgId,
-    endpoint: e.endpoint,
-    model: e.model,
-    status: e.status,
-    error_code: e.errorCode,
-    limited_by: e.limitedBy,
-    prompt_tokens: e.usage.promptTokens,
-    completion_tokens: e.usage.completionTokens,
-    estimated: e.usage.estimated ? 1 : 0,
-    latency_ms: Math.round(e.latencyMs),
-    ip: e.ip,
-    data: JSON.stringify(e),
-  };
-}
-
 /**
- * The shared events repository, with the insert adapted to the partitioned table: the
- * conflict target is the (id, ts) primary key, and each batch's days get their partitions first.
+ * The shared events repository on the partitioned table: the conflict target is the (id, ts)
+ * primary key, and each batch's days get their partitions before the insert.
  */
 class PgEventsRepo extends SqlEventsRepo {
   constructor(
-    private readonly pdb: Kysely<Database>,
+    pdb: Kysely<Database>,
     private readonly parts: Partitions,
     private readonly clock: () => number,
   ) {
-    super(pdb);
+    super(pdb, { conflict: ['id', 'ts'] });
   }
 
   override async insertBatch(events: readonly RequestEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     await this.parts.ensure(new Set(events.map((e) => dayStart(e.ts))), this.clock());
-    return this.pdb.transaction().execute(async (trx) => {
-      const inserted = new Set<string>();
-      for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-        const rows = events.slice(i, i + ROWS_PER_STATEMENT).map(rowOf);
-        const ids = await trx
-          .insertInto('events')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['id', 'ts']).doNothing())
-          .returning('id')
-          .execute();
-        for (const r of ids) inserted.add(r.id);
-      }
-      const fresh: RequestEvent[] = [];
-      for (const e of events) if (inserted.delete(e.id)) fresh.push(e);
-      const deltas = usageDeltas(fresh);
-      for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-        await trx
-          .insertInto('key_usage')
-          .values(deltas.slice(i, i + ROWS_PER_STATEMENT))
-          .onConflict((oc) =>
-            oc.column('key_id').doUpdateSet({
-              requests: sql`key_usage.requests + excluded.requests`,
-              prompt_tokens: sql`key_usage.prompt_tokens + excluded.prompt_tokens`,
-              completion_tokens: sql`key_usage.completion_tokens + excluded.completion_tokens`,
-              errors: sql`key_usage.errors + excluded.errors`,
-              limited: sql`key_usage.limited + excluded.limited`,
-              first_ts: sql`LEAST(key_usage.first_ts, excluded.first_ts)`,
-              last_ts: sql`GREATEST(key_usage.last_ts, excluded.last_ts)`,
-            }),
-          )
-          .execute();
-      }
-      return fresh.length;
-    });
+    return super.insertBatch(events);
   }
 }
 
@@ -337,6 +283,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     decisions: new SqlDecisionsRepo(db),
     audit: new SqlAuditRepo(db),
     findings: new SqlFindingsRepo(db),
+    checkpoints: new SqlCheckpointsRepo(db),
     maintain,
     partitions: () => parts.list(),
     async ping() {

@@ -105,6 +105,13 @@ export interface FindingsTable {
   data: string;
 }
 
+/** One worker's saved state (cluster mode): engine checkpoint + stream positions, as JSON. */
+export interface CheckpointsTable {
+  id: string;
+  data: string;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   accounts: AccountsTable;
@@ -114,4 +121,5 @@ export interface Database {
   decisions: DecisionsTable;
   audit_log: AuditLogTable;
   findings: FindingsTable;
+  checkpoints: CheckpointsTable;
 }

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { migrate } from './migrations.js';
+import { SqlCheckpointsRepo } from './repos/checkpoints.js';
 import { SqlAuditRepo, SqlDecisionsRepo } from './repos/decisions.js';
 import { SqlFindingsRepo } from './repos/findings.js';
 import { SqliteEventsRepo } from './repos/sqlite-events.js';
@@ -45,6 +46,7 @@ export async function openSqlite(path: string, opts: SqliteOptions = {}): Promis
     decisions: new SqlDecisionsRepo(db),
     audit: new SqlAuditRepo(db),
     findings: new SqlFindingsRepo(db),
+    checkpoints: new SqlCheckpointsRepo(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,7 +1,7 @@
 /**
  * @module store/types
- * The storage contract: a `Store` of small repositories. SQLite (default) implements it now;
- * PostgreSQL will implement the same interfaces and pass the same test suite.
+ * The storage contract: a `Store` of small repositories. SQLite (default) and PostgreSQL
+ * (cluster mode) implement it and pass the same test suite (test/store/contract.ts).
  */
 import type { RequestEvent } from '../events/types.js';
 import type { LimitRule } from '../limits/types.js';
@@ -113,6 +113,12 @@ export interface FindingsRepo {
   latest(): Promise<Findings | null>;
 }
 
+/** Named JSON snapshots written in place (detection workers' engine state and stream positions). */
+export interface CheckpointsRepo {
+  save(id: string, data: unknown): Promise<void>;
+  load<T = unknown>(id: string): Promise<{ data: T; updatedAt: number } | null>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly tenancy: TenancyRepo;
@@ -120,6 +126,7 @@ export interface Store {
   readonly decisions: DecisionsRepo;
   readonly audit: AuditRepo;
   readonly findings: FindingsRepo;
+  readonly checkpoints: CheckpointsRepo;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -168,6 +168,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.findings.latest())?.generated_at).toBe(new Date(1_700_000_000_011).toISOString());
     });
 
+    it('saves checkpoints in place and loads the latest by name', async () => {
+      expect(await store.checkpoints.load('worker-0of1')).toBeNull();
+      await store.checkpoints.save('worker-0of1', { positions: { '0': 5 }, engine: { a: [1, 2] } });
+      await store.checkpoints.save('worker-0of1', { positions: { '0': 9 }, engine: { a: [3] } });
+      await store.checkpoints.save('worker-1of2', { positions: {} });
+      const got = await store.checkpoints.load<{ positions: Record<string, number> }>('worker-0of1');
+      expect(got?.data).toEqual({ positions: { '0': 9 }, engine: { a: [3] } });
+      expect(got?.updatedAt).toBeGreaterThan(0);
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -1,11 +1,10 @@
 /**
- * The PostgreSQL store: the shared store contract against PostgreSQL and SQLite, then what only
+ * The PostgreSQL store: the shared store contract (SQLite runs it in sqlite.test.ts), then what only
  * PostgreSQL does — daily partitions of `events` created ahead and on demand, rows moved out of
  * the default partition, retention by DROP of whole partitions, the admin indexes.
  * Each run uses its own schema, dropped afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { connect as natsConnect } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,11 +17,10 @@ import {
   parsePostgresUrl,
   partitionName,
 } from '../../src/store/postgres.js';
-import { openSqlite } from '../../src/store/sqlite.js';
 import { requireService } from '../helpers/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { storeContract } from './contract.js';
-import { makeEvent, tempDir } from './helpers.js';
+import { makeEvent } from './helpers.js';
 
 const PG_URL = process.env.DISTILLGUARD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgUp = await requireService('postgres', 5432);
@@ -50,8 +48,6 @@ describe('postgres helpers', () => {
     });
   });
 });
-
-storeContract('sqlite', () => openSqlite(join(tempDir(), 'contract.sqlite')));
 
 describe.runIf(pgUp)('PostgreSQL store', () => {
   let admin: pg.Client;

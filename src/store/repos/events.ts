@@ -88,29 +88,58 @@ export function decodeCursor(cursor: string): { ts: number; id: string } | null 
   return Number.isFinite(ts) ? { ts, id: text.slice(i + 1) } : null;
 }
 
+/** The events table's unique key: `id` (SQLite), `(id, ts)` on PostgreSQL's partitioned table. */
+export type EventConflictKey = readonly ['id'] | readonly ['id', 'ts'];
+
+export interface SqlEventsOptions {
+  /** Conflict target of the idempotent insert (the table's primary key). */
+  conflict?: EventConflictKey;
+}
+
+export const SQL_EVENTS_DEFAULTS: Required<SqlEventsOptions> = { conflict: ['id'] };
+
+/**
+ * Inserts events in chunks, skipping ids already stored, and adds the new ones to `key_usage`,
+ * inside the caller's transaction. Returns the events that were new (each id once).
+ */
+export async function insertEvents(
+  trx: Transaction<Database>,
+  events: readonly RequestEvent[],
+  conflict: EventConflictKey = SQL_EVENTS_DEFAULTS.conflict,
+): Promise<RequestEvent[]> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
+    const rows = events.slice(i, i + ROWS_PER_STATEMENT).map(rowOf);
+    const ids = await trx
+      .insertInto('events')
+      .values(rows)
+      .onConflict((oc) => oc.columns([...conflict]).doNothing())
+      .returning('id')
+      .execute();
+    for (const r of ids) inserted.add(r.id);
+  }
+  // A batch may repeat an id; count each new event once.
+  const fresh: RequestEvent[] = [];
+  for (const e of events) if (inserted.delete(e.id)) fresh.push(e);
+  await addUsage(trx, usageDeltas(fresh));
+  return fresh;
+}
+
 export class SqlEventsRepo implements EventsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly conflict: EventConflictKey;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    opts: SqlEventsOptions = {},
+  ) {
+    this.conflict = opts.conflict ?? SQL_EVENTS_DEFAULTS.conflict;
+  }
 
   async insertBatch(events: readonly RequestEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = new Set<string>();
-      for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-        const rows = events.slice(i, i + ROWS_PER_STATEMENT).map(rowOf);
-        const ids = await trx
-          .insertInto('events')
-          .values(rows)
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id')
-          .execute();
-        for (const r of ids) inserted.add(r.id);
-      }
-      // A batch may repeat an id; count each new event once.
-      const fresh: RequestEvent[] = [];
-      for (const e of events) if (inserted.delete(e.id)) fresh.push(e);
-      await addUsage(trx, usageDeltas(fresh));
-      return fresh.length;
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => (await insertEvents(trx, events, this.conflict)).length);
   }
 
   async query(q: EventQuery): Promise<EventPage> {
@@ -167,7 +196,8 @@ export class SqlEventsRepo implements EventsRepo {
   }
 }
 
-async function addUsage(trx: Transaction<Database>, deltas: KeyUsageTable[]): Promise<void> {
+/** Adds per-key deltas to `key_usage` (portable upsert: SQLite and PostgreSQL). */
+export async function addUsage(trx: Transaction<Database>, deltas: KeyUsageTable[]): Promise<void> {
   for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
     await trx
       .insertInto('key_usage')

@@ -1,11 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/app.js';
-import { dashboardPlugin, sessionAuth } from '../../../src/dashboard/index.js';
 import type { Findings } from '../../../src/report/findings.js';
 import { eventually, type Harness, startHarness } from '../harness.js';
-import { type Browser, chromiumAvailable, ensureWebBuilt, launch, SCREENSHOTS, WEB_ROOT } from './browser.js';
+import { type Browser, chromiumAvailable, ensureWebBuilt, launch, SCREENSHOTS } from './browser.js';
 
 /**
  * The dashboard against the real gateway process (startApp: store, admin API, decisions,
@@ -74,19 +73,9 @@ function findingsFor(hydra: Key[], benign: Key[]): Findings {
   };
 }
 
-/**
- * Mounts the dashboard on the app. Until the lead wires `sessionAuth` into the admin API's
- * auth, a test-only hook lets a live dashboard session stand for the Bearer token on /admin.
- */
-function dashboardHook(findings: { current: Findings | null }) {
-  return async (app: App) => {
-    await app.app.register(dashboardPlugin, { adminToken: TOKEN, root: WEB_ROOT });
-    app.app.addHook('onRequest', async (req) => {
-      if (req.url.startsWith('/admin/') && !req.headers.authorization && sessionAuth(req))
-        req.headers.authorization = `Bearer ${TOKEN}`;
-    });
-    return { findings: { latest: () => findings.current } };
-  };
+/** Hands the admin API hand-built findings; the app itself mounts the dashboard and accepts its session. */
+function findingsHook(findings: { current: Findings | null }) {
+  return () => ({ findings: { latest: () => findings.current } });
 }
 
 async function chat(base: string, secret: string, i: number): Promise<number> {
@@ -113,7 +102,7 @@ describe.skipIf(!available)('dashboard on the real gateway process', () => {
 
   beforeAll(async () => {
     ensureWebBuilt();
-    h = await startHarness({ admin_token: TOKEN }, { hooks: [dashboardHook(findings)] });
+    h = await startHarness({ admin_token: TOKEN }, { hooks: [findingsHook(findings)] });
     for (let i = 0; i < HYDRA; i++) {
       await h.app.tenancy.ensureOrg(`fresh-${i}`);
       const { key, secret } = await h.app.tenancy.createKey({ org: `fresh-${i}` });
@@ -158,6 +147,20 @@ describe.skipIf(!available)('dashboard on the real gateway process', () => {
 
     for (const k of hydra) expect(await chat(h.base, k.secret, 99)).toBe(403);
     expect(await chat(h.base, benign[0]!.secret, 99)).toBe(200);
+  });
+
+  it('downloads the campaign evidence report through the session, with the block in its audit trail', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download evidence report' }).click(),
+    ]);
+    const path = await download.path();
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain('<h1>Evidence report: campaign c_e2e</h1>');
+    expect(html).toContain(`Stored events (${HYDRA} of ${HYDRA} keys)`);
+    expect(html).toContain('coordinated harvesting, reviewed in the dashboard');
+    expect(html).toContain('What this evidence does not show');
+    await page.getByText(/Downloaded distillguard-report-c_e2e\.html/).waitFor();
   });
 
   it('shows the real account detail with the decision in the audit trail', async () => {

@@ -1,0 +1,51 @@
+/**
+ * @module cli/worker
+ * `distillguard worker --config cluster.yaml [--partition I --partitions N]`: one detection
+ * worker of a cluster (worker/runner.ts). It consumes its partition of the event stream, writes
+ * events to the store, runs detection, checkpoints, and stops cleanly on SIGINT/SIGTERM (a final
+ * checkpoint, so the next start resumes exactly there).
+ */
+import type { Command } from 'commander';
+import { type ConfigFlags, loadConfig } from '../config/load.js';
+import { startWorker } from '../worker/runner.js';
+
+export interface WorkerFlags extends ConfigFlags {
+  config?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('Run a detection worker (cluster mode): consume events, store them, detect, decide')
+    .option('--config <file>', 'YAML config file (the same cluster.yaml as the gateways)')
+    .option('--db <url>', 'store: postgres://…')
+    .option('--nats <url>', 'NATS with JetStream')
+    .option('--partition <i>', "this worker's index, 0 ≤ i < partitions")
+    .option('--partitions <n>', 'number of workers sharing the stream')
+    .action(async (flags: WorkerFlags) => {
+      await work(flags);
+    });
+}
+
+export async function work(flags: WorkerFlags): Promise<void> {
+  const config = loadConfig({ flags });
+  const worker = await startWorker(config);
+  const { partition, partitions } = config.cluster.worker;
+  console.log(`distillguard worker ${partition + 1} of ${partitions} (slots ${worker.slots.join(',')})`);
+  console.log(`  store: ${config.db}  nats: ${config.nats}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: checkpointing and shutting down…`);
+    worker
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
