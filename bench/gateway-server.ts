@@ -8,8 +8,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp } from '../src/app.js';
-import { loadConfig } from '../src/config/load.js';
+import type * as AppModule from '../src/app.js';
+import type * as ConfigModule from '../src/config/load.js';
+
+// BENCH_DIST=<dir>: run the compiled JavaScript in <dir> (what `distillguard serve` runs, built by
+// `tsc -p tsconfig.build.json`) instead of the TypeScript sources through tsx.
+const dist = process.env.BENCH_DIST;
+const from = (module: string) => (dist ? `${dist}/${module}.js` : `../src/${module}.js`);
+const { startApp } = (await import(from('app'))) as typeof AppModule;
+const { loadConfig } = (await import(from('config/load'))) as typeof ConfigModule;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dg-bench-'));
 const config = loadConfig({

@@ -10,7 +10,9 @@
  * hrtime, since autocannon's histogram has 1 ms resolution). Env: BENCH_SECONDS (length of one
  * throughput run, default 5), BENCH_ROUNDS (interleaved throughput runs per target, median kept,
  * default 3), BENCH_SAMPLES (sequential samples per target, default 3000), BENCH_EVENT_WORKER=0
- * (gateway builds and stores events on its request thread).
+ * (gateway builds and stores events on its request thread), BENCH_TSX=1 (run the gateway from
+ * the TypeScript sources through tsx instead of the compiled build `distillguard` ships; see
+ * `bench/gateway-build.ts`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
+import { compiledDist } from './gateway-build.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -65,7 +68,11 @@ async function startTargets(): Promise<Target[]> {
   const mock = await startProcess('bench/mock-server.ts', {});
   const mockBase = mock.words[0]!;
   const pass = await startProcess('bench/passthrough.ts', { UPSTREAM: mockBase });
-  const gw = await startProcess('bench/gateway-server.ts', { UPSTREAM: mockBase });
+  const dist = compiledDist();
+  const gw = await startProcess('bench/gateway-server.ts', {
+    UPSTREAM: mockBase,
+    ...(dist ? { BENCH_DIST: dist } : {}),
+  });
   const json = { 'content-type': 'application/json' };
   return [
     { name: 'mock', base: mockBase, headers: json, child: mock.child },

@@ -6,7 +6,7 @@
  * the raw text leaves this module only when `storeText` is on.
  */
 import { countTokens } from 'gpt-tokenizer';
-import { digest64, fmix32, hash32 } from './hash.js';
+import { fmix32, hash32, hash64 } from './hash.js';
 import { minhash, words } from './minhash.js';
 import { promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
@@ -26,15 +26,26 @@ export interface ExtractOptions {
   countTokens?: boolean;
 }
 
-const SLOT_RULES: Array<[RegExp, string]> = [
-  [/```[\s\S]*?```/g, ' ‹code› '],
-  [/https?:\/\/\S+/g, ' ‹url› '],
-  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› '],
-  [/"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g, ' ‹quote› '],
-  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› '],
-  // A capitalised word that does not start a sentence is treated as a name slot.
-  [/(?<=[^.!?:\n\s]\s+)\p{Lu}[\p{L}'-]+/gu, ' ‹name› '],
+/**
+ * Slot rules, applied in order. Each may name substrings one of which any match must contain:
+ * when the text holds none of them, the pass is skipped (same result, no regex scan).
+ */
+const SLOT_RULES: Array<[RegExp, string, readonly string[] | null]> = [
+  [/```[\s\S]*?```/g, ' ‹code› ', ['```']],
+  [/https?:\/\/\S+/g, ' ‹url› ', ['http']],
+  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› ', ['@']],
+  [/"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g, ' ‹quote› ', ['"', '“', "'", '`']],
+  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null],
+  // A capitalised word that does not start a sentence is treated as a name slot. (The capital is
+  // matched first and the lookbehind checked after it: the same matches, found several times faster.)
+  [/\p{Lu}(?<=[^.!?:\n\s]\s+\p{Lu})[\p{L}'-]+/gu, ' ‹name› ', null],
 ];
+
+/** Whitespace runs folded to one space: only runs of two or more, and lone non-space characters, change. */
+const FOLD = /\s\s+|[^\S ]/g;
+
+const mayMatch = (text: string, needles: readonly string[] | null) =>
+  needles === null || needles.some((n) => text.includes(n));
 
 /**
  * The template skeleton of a prompt: lower-cased, slot-like spans (code, urls, emails,
@@ -42,15 +53,28 @@ const SLOT_RULES: Array<[RegExp, string]> = [
  */
 export function skeleton(text: string): string {
   let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
-  for (const [re, slot] of SLOT_RULES) s = s.replace(re, slot);
-  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  for (const [re, slot, needles] of SLOT_RULES) if (mayMatch(s, needles)) s = s.replace(re, slot);
+  return s.toLowerCase().replace(FOLD, ' ').trim();
 }
 
 /** The frame of a skeleton: its first and last words, which a template keeps around a variable payload. */
 export function frame(skel: string): string {
-  const w = skel.split(' ');
-  if (w.length <= FRAME_HEAD + FRAME_TAIL) return skel;
-  return `${w.slice(0, FRAME_HEAD).join(' ')} … ${w.slice(-FRAME_TAIL).join(' ')}`;
+  // Words are separated by single spaces; find the end of the head and the start of the tail
+  // without splitting the whole skeleton.
+  let head = -1;
+  for (let k = 0; k < FRAME_HEAD; k++) {
+    head = skel.indexOf(' ', head + 1);
+    if (head === -1) return skel;
+  }
+  let tail = skel.length;
+  for (let k = 0; k < FRAME_TAIL; k++) {
+    if (tail <= 0) return skel;
+    tail = skel.lastIndexOf(' ', tail - 1);
+    if (tail === -1) return skel;
+  }
+  // More than FRAME_HEAD + FRAME_TAIL words: the head's last space comes before the tail's first.
+  if (tail <= head) return skel;
+  return `${skel.slice(0, head)} … ${skel.slice(tail + 1)}`;
 }
 
 const COT_PATTERNS = [
@@ -118,7 +142,17 @@ export function domainOf(
   return 'other';
 }
 
-const anyMatch = (patterns: RegExp[], text: string) => patterns.some((re) => re.test(text));
+/**
+ * Words one of which every COT pattern needs (case-insensitive, like the patterns): a probe
+ * without any of them skips the patterns.
+ */
+const COT_NEEDED = /step|chain|reason|thought|think|rationale|deliberation/i;
+/** Words one of which every grading pattern needs. */
+const GRADING_NEEDED =
+  /rubric|grade|score|rate|evaluate|judge|assess|scale|which|response|assistant|answer|reward/i;
+
+const anyMatch = (needed: RegExp, patterns: RegExp[], text: string) =>
+  needed.test(text) && patterns.some((re) => re.test(text));
 
 export function extractPromptFeatures(
   endpoint: Endpoint,
@@ -129,8 +163,8 @@ export function extractPromptFeatures(
   const t = promptText(endpoint, body);
   const skel = skeleton(t.lastUser);
   const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
-  const cot = anyMatch(COT_PATTERNS, probe);
-  const grading = anyMatch(GRADING_PATTERNS, probe);
+  const cot = anyMatch(COT_NEEDED, COT_PATTERNS, probe);
+  const grading = anyMatch(GRADING_NEEDED, GRADING_PATTERNS, probe);
   const features: PromptFeatures = {
     chars: t.all.length,
     tokens: opts.countTokens === false ? 0 : countTokens(t.all),
@@ -139,9 +173,9 @@ export function extractPromptFeatures(
     assistantTurns: t.assistantTurns,
     toolMessages: t.toolMessages,
     images: t.images,
-    systemHash: t.system ? digest64(t.system.trim()) : null,
-    skeletonHash: digest64(skel),
-    frameHash: digest64(frame(skel)),
+    systemHash: t.system ? hash64(t.system.trim()) : null,
+    skeletonHash: hash64(skel),
+    frameHash: hash64(frame(skel)),
     minhash: minhash(t.lastUser),
     cot,
     grading,
@@ -245,13 +279,14 @@ export function fingerprintOf(userAgent: string | null, sdk: Record<string, stri
   const keys = Object.keys(sdk).sort();
   if (!userAgent && keys.length === 0) return null;
   const parts = [userAgent ?? '', ...keys.map((k) => `${k}=${sdk[k]}`)];
-  return digest64(parts.join('\n'));
+  return hash64(parts.join('\n'));
 }
 
 /** Picks the x-stainless-* SDK headers out of a header map (names lower-cased). */
 export function sdkHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     const lower = name.toLowerCase();
     if (!lower.startsWith('x-stainless-') || value === undefined) continue;
     if (lower === 'x-stainless-retry-count' || lower === 'x-stainless-timeout') continue;

@@ -2,13 +2,15 @@
  * @module gateway/event-worker
  * The event worker thread (started by `WorkerEventSink`). It builds each request's RequestEvent
  * with the shared feature extractor, queues it on its own EventWriter (own store connection;
- * SQLite in WAL mode takes a second connection fine) and sends the event back for the bus.
+ * SQLite in WAL mode takes a second connection fine) and, when the main thread asks for them,
+ * sends the events back for the bus as one JSON text per batch (serialized once: the SQLite
+ * store reuses the same text for its `data` column).
  * `flush` and `close` answer once everything received before them is written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RequestEvent } from '../events/types.js';
 import { EventWriter } from '../store/event-writer.js';
 import { openStore } from '../store/open.js';
+import { rememberJson } from '../store/repos/sqlite-events.js';
 import { buildEvent } from './event.js';
 import type { EventWorkerData, FromWorker, ToWorker } from './sink.js';
 
@@ -27,12 +29,17 @@ const writer = new EventWriter(store.events, {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'records') {
-    const events: RequestEvent[] = [];
+    // Events going back are serialized once: the same JSON is the store's `data` column.
+    const json: string[] | null = msg.publish ? [] : null;
     for (const record of msg.records) {
       try {
         const event = buildEvent(record);
+        if (json !== null) {
+          const text = JSON.stringify(event);
+          rememberJson(event, text);
+          json.push(text);
+        }
         writer.enqueue(event);
-        events.push(event);
       } catch (err) {
         send({
           type: 'error',
@@ -40,7 +47,7 @@ port.on('message', (msg: ToWorker) => {
         });
       }
     }
-    send({ type: 'events', events });
+    send({ type: 'events', count: msg.records.length, json: json === null ? null : `[${json.join(',')}]` });
     return;
   }
   const id = msg.id;

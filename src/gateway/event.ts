@@ -18,7 +18,7 @@ import {
 } from '../events/features.js';
 import { promptText } from '../events/text.js';
 import { type Endpoint, EVENT_VERSION, type OutputFeatures, type RequestEvent } from '../events/types.js';
-import { type Metered, meter, promptSize } from './metering.js';
+import { type Metered, meter, usageOfAnswer } from './metering.js';
 import type { RequestState } from './state.js';
 
 /** Everything needed to build a request's event; only plain data, so it can cross to a worker. */
@@ -76,12 +76,13 @@ export function answered(s: RequestState): boolean {
 export function meterState(s: RequestState): Metered | null {
   if (!answered(s) || s.endpoint === null) return null;
   const body: Obj = s.body ?? {};
-  const { images } = promptSize(s.endpoint, body);
   const endpoint = s.endpoint;
-  const response = s.result !== null ? parseJson(s.result) : null;
-  const reported = response !== null ? response.usage : (s.relay?.capture.usage ?? null);
+  const result = s.result;
+  // A non-streamed answer: only its usage object is parsed (it sits at the end).
+  const reported = result !== null ? usageOfAnswer(result) : (s.relay?.capture.usage ?? null);
   const answerText = () => {
     if (s.relay !== null) return s.relay.text();
+    const response = parseJson(result);
     return response === null
       ? ''
       : (extractOutputFeatures(endpoint, response, { storeText: true }).text ?? '');
@@ -90,11 +91,11 @@ export function meterState(s: RequestState): Metered | null {
     reported,
     promptTokens: () => countTokens(promptText(endpoint, body).all),
     completionText: answerText,
-    images,
+    images: s.images,
   });
 }
 
-/** Packs a finished request into a record (on the request thread: copies, no parsing). */
+/** Packs a finished request into a record (on the request thread: no copies, no parsing). */
 export function finishRecord(
   s: RequestState & { endpoint: Endpoint },
   headers: IncomingHttpHeaders,
@@ -113,8 +114,9 @@ export function finishRecord(
     ip: s.ip,
     userAgent,
     sdk: sdkHeaders(headers),
-    raw: compact(s.raw),
-    result: compact(s.result),
+    // The buffers as they are: the worker sink packs every record of a tick into one buffer.
+    raw: s.raw,
+    result: s.result,
     stream:
       capture === null || s.relay === null
         ? null
@@ -132,15 +134,6 @@ export function finishRecord(
     limitedBy: s.limitedBy,
     storeText: outcome.storeText,
   };
-}
-
-/**
- * A copy holding just the view's bytes. Small Buffers are slices of a shared 8 KiB pool, and a
- * structured clone copies a view's whole ArrayBuffer.
- */
-function compact(buf: Buffer | null): Uint8Array | null {
-  if (buf === null || buf.byteLength === buf.buffer.byteLength) return buf;
-  return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
 /** Builds the RequestEvent of a record with the shared feature extractor. */

@@ -71,6 +71,67 @@ export function meter(input: MeterInput): Metered {
 
 const countText = (text: string): number => (text.length > 0 ? countTokens(text) : 0);
 
+const USAGE_KEY = Buffer.from('"usage"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x7b; // '{'
+const CLOSE = 0x7d; // '}'
+
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Index after the JSON object starting at `start` (strings skipped), or -1 when it does not close. */
+function objectEnd(buf: Buffer, start: number): number {
+  let depth = 0;
+  for (let i = start; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === QUOTE) {
+      for (i++; i < buf.length && buf[i] !== QUOTE; i++) if (buf[i] === BACKSLASH) i++;
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The top-level `usage` object of a non-streamed JSON answer, read from its tail: OpenAI-shaped
+ * servers put `usage` last, so only those bytes are parsed. The shortcut applies only when the
+ * usage object is followed by nothing but the root's closing brace (so it is the root's own
+ * key, not a nested one); otherwise the whole answer is parsed. Undefined when there is none.
+ */
+export function usageOfAnswer(answer: Buffer): unknown {
+  const key = answer.lastIndexOf(USAGE_KEY);
+  if (key > 0 && answer[key - 1] !== BACKSLASH) {
+    let i = key + USAGE_KEY.length;
+    while (isSpace(answer[i])) i++;
+    if (answer[i] === 0x3a) {
+      i++;
+      while (isSpace(answer[i])) i++;
+      if (answer[i] === OPEN) {
+        const end = objectEnd(answer, i);
+        let j = end;
+        while (j !== -1 && isSpace(answer[j])) j++;
+        if (j !== -1 && answer[j] === CLOSE) {
+          j++;
+          while (isSpace(answer[j])) j++;
+          if (j === answer.length) {
+            try {
+              return JSON.parse(answer.toString('utf8', i, end));
+            } catch {
+              // fall through to the whole answer
+            }
+          }
+        }
+      }
+    }
+  }
+  try {
+    const whole: unknown = JSON.parse(answer.toString('utf8'));
+    return isObj(whole) ? whole.usage : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The cheap up-front estimate used to reserve tokens before forwarding: characters / 4 for
  * the prompt text, images at `IMAGE_TOKENS`, plus the maximum output for every choice.

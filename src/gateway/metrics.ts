@@ -30,11 +30,29 @@ export function promGatewayMetrics(registry: Registry): GatewayMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  // Label children are looked up once per label set, not on every request.
+  const counted = new Map<string, Map<number, { inc(): void }>>();
+  const timed = new Map<string, { observe(v: number): void }>();
   return {
     authFailure: (code) => authFailures.inc({ code }),
     request: (endpoint, status, latencyMs) => {
-      requests.inc({ endpoint, status: String(status) });
-      latency.observe({ endpoint }, latencyMs / 1000);
+      let byStatus = counted.get(endpoint);
+      if (byStatus === undefined) {
+        byStatus = new Map();
+        counted.set(endpoint, byStatus);
+      }
+      let counter = byStatus.get(status);
+      if (counter === undefined) {
+        counter = requests.labels({ endpoint, status: String(status) });
+        byStatus.set(status, counter);
+      }
+      counter.inc();
+      let histogram = timed.get(endpoint);
+      if (histogram === undefined) {
+        histogram = latency.labels({ endpoint });
+        timed.set(endpoint, histogram);
+      }
+      histogram.observe(latencyMs / 1000);
     },
   };
 }

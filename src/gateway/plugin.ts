@@ -7,19 +7,20 @@
  * RequestEvent, deferred with setImmediate). Every path converges on one idempotent `finish`,
  * so a concurrency slot never leaks, client cancels included.
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Endpoint } from '../events/types.js';
 import { rateLimitHeaders, retryAfterSeconds } from '../limits/headers.js';
 import { refusalBody, refusalType } from '../limits/refusal.js';
 import { subjectsFor } from '../limits/rules.js';
-import type { LimitName } from '../limits/types.js';
+import type { LimitName, LimitSubject } from '../limits/types.js';
+import type { KeyContext } from '../tenancy/types.js';
 import { authenticate, enforceDecision } from './auth.js';
 import { clientIp, TrustedProxies } from './client-ip.js';
 import { GatewayError, toGatewayError } from './errors.js';
 import { finishRecord, meterState, settledTokens } from './event.js';
 import { proxyHandler } from './handler.js';
+import { uuidv7 } from './ids.js';
 import { estimateTokens, type Metered, promptSize } from './metering.js';
 import { InlineEventSink } from './sink.js';
 import { newState, type RequestState } from './state.js';
@@ -75,7 +76,8 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
 
   app.addHook('onRequest', async (request, reply) => {
     const endpoint = request.routeOptions.config.dgEndpoint ?? null;
-    const s = newState(randomUUID(), now(), performance.now(), endpoint);
+    const ts = now();
+    const s = newState(uuidv7(ts), ts, performance.now(), endpoint);
     request.dg = s;
     s.ip = clientIp(request.raw.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
     try {
@@ -106,8 +108,9 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
         param: 'model',
       });
     s.target = target;
-    s.subjects = subjectsFor(s.key, s.throttleFactor);
+    s.subjects = subjectsOf(s.key, s.throttleFactor);
     const { chars, images } = promptSize(s.endpoint, body);
+    s.images = images;
     const maxOut =
       s.endpoint === 'embeddings'
         ? 0
@@ -133,16 +136,20 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
     throw refusal(result.limitedBy, result.retryAfterMs);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback-style hooks: no promise per request where nothing is awaited.
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.dg) finish(request, reply.statusCode);
+    done();
   });
 
-  app.addHook('onRequestAbort', async (request) => {
+  app.addHook('onRequestAbort', (request, done) => {
     const s = request.dg;
-    if (s === null || s.finalized) return;
-    s.clientClosed = true;
-    s.abort?.abort();
-    finish(request, 499);
+    if (s !== null && !s.finalized) {
+      s.clientClosed = true;
+      s.abort?.abort();
+      finish(request, 499);
+    }
+    done();
   });
 
   app.setErrorHandler(async (err, request, reply) => {
@@ -177,7 +184,17 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
     const latencyMs = performance.now() - s.t0;
     if (s.endpoint === null || s.key === null) return;
     if (s.clientClosed && s.errorCode === null) s.errorCode = 'client_closed_request';
-    setImmediate(() => record(request, s as RequestState & { endpoint: Endpoint }, status, latencyMs));
+    ended.push({ request, s: s as RequestState & { endpoint: Endpoint }, status, latencyMs });
+    if (ended.length === 1) setImmediate(recordEnded);
+  }
+
+  /** Requests finished in this tick, recorded together after it (one setImmediate per tick). */
+  let ended: Ended[] = [];
+
+  function recordEnded(): void {
+    const batch = ended;
+    ended = [];
+    for (const e of batch) record(e.request, e.s, e.status, e.latencyMs);
   }
 
   function record(
@@ -206,6 +223,13 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
   }
 }
 
+interface Ended {
+  request: FastifyRequest;
+  s: RequestState & { endpoint: Endpoint };
+  status: number;
+  latencyMs: number;
+}
+
 function refusal(limitedBy: LimitName, retryAfterMs: number): GatewayError {
   const body = refusalBody(limitedBy, retryAfterMs);
   const quota = QUOTA_LIMITS.test(limitedBy);
@@ -213,6 +237,19 @@ function refusal(limitedBy: LimitName, retryAfterMs: number): GatewayError {
     message: body.error.message,
     type: quota ? 'insufficient_quota' : refusalType(limitedBy),
   });
+}
+
+/** The subjects of an unthrottled key, one array per key context (the limits store caches by subject). */
+const unthrottled = new WeakMap<KeyContext, LimitSubject[]>();
+
+function subjectsOf(key: KeyContext, throttleFactor: number | undefined): LimitSubject[] {
+  if (throttleFactor !== undefined) return subjectsFor(key, throttleFactor);
+  let subjects = unthrottled.get(key);
+  if (subjects === undefined) {
+    subjects = subjectsFor(key);
+    unthrottled.set(key, subjects);
+  }
+  return subjects;
 }
 
 function numberOr(v: unknown): number | null {

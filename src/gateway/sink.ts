@@ -44,10 +44,16 @@ export interface EventWorkerData {
 }
 
 /** Messages from the request thread to the worker. */
-export type ToWorker = { type: 'records'; records: EventRecord[] } | { type: 'flush' | 'close'; id: number };
+export type ToWorker =
+  /** `publish`: send the built events back (someone besides the store consumes the bus). */
+  { type: 'records'; records: EventRecord[]; publish: boolean } | { type: 'flush' | 'close'; id: number };
 /** Messages from the worker back. */
 export type FromWorker =
-  | { type: 'events'; events: RequestEvent[] }
+  /**
+   * `count` records were handled; `json` holds the built events as one JSON array (the same text
+   * the store keeps in its `data` column), or null when they were not asked for.
+   */
+  | { type: 'events'; count: number; json: string | null }
   | { type: 'done'; id: number }
   | { type: 'error'; message: string };
 
@@ -56,6 +62,12 @@ export interface WorkerSinkOptions extends EventWorkerData {
   publishStored: (event: RequestEvent) => void;
   /** Publishes an event built inline after a worker failure (to be stored by the main writer). */
   publish: (event: RequestEvent) => void;
+  /**
+   * Whether stored events must still be published (the bus has consumers besides the store);
+   * asked once per batch. Default: always. When false, the worker stores the events and sends
+   * nothing back, which saves serializing every event twice.
+   */
+  needed?: () => boolean;
   onError?: (message: string) => void;
 }
 
@@ -107,8 +119,13 @@ export class WorkerEventSink implements EventSink {
     if (this.batch.length === 0) return;
     const records = this.batch;
     this.batch = [];
-    if (this.dead) for (const r of records) this.fallback.record(r);
-    else this.worker.postMessage({ type: 'records', records } satisfies ToWorker);
+    if (this.dead) {
+      for (const r of records) this.fallback.record(r);
+      return;
+    }
+    const publish = this.opts.needed?.() ?? true;
+    const packed = packBytes(records);
+    this.worker.postMessage({ type: 'records', records, publish } satisfies ToWorker, [packed]);
   }
 
   /** Resolves once every record sent so far is stored and published. */
@@ -135,8 +152,9 @@ export class WorkerEventSink implements EventSink {
 
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'events') {
-      this.returned += msg.events.length;
-      for (const event of msg.events) this.opts.publishStored(event);
+      this.returned += msg.count;
+      if (msg.json === null) return;
+      for (const event of JSON.parse(msg.json) as RequestEvent[]) this.opts.publishStored(event);
     } else if (msg.type === 'done') {
       this.waiting.get(msg.id)?.();
       this.waiting.delete(msg.id);
@@ -148,6 +166,31 @@ export class WorkerEventSink implements EventSink {
     this.dead = true;
     this.opts.onError?.(`${message}; building events inline from now on`);
   }
+}
+
+/**
+ * Copies the byte arrays of the records (request bodies, answers) into one new buffer, and
+ * points the records (the sink's own objects) at views of it. The buffer is then moved to the
+ * worker, not copied: one copy and one allocation per batch instead of a structured clone of
+ * each record's buffers (a small Buffer's clone would copy its whole shared 8 KiB pool).
+ */
+function packBytes(records: EventRecord[]): ArrayBuffer {
+  let total = 0;
+  for (const r of records) total += (r.raw?.byteLength ?? 0) + (r.result?.byteLength ?? 0);
+  const packed = new Uint8Array(total);
+  let at = 0;
+  const place = (bytes: Uint8Array | null): Uint8Array | null => {
+    if (bytes === null) return null;
+    packed.set(bytes, at);
+    const view = packed.subarray(at, at + bytes.byteLength);
+    at += bytes.byteLength;
+    return view;
+  };
+  for (const r of records) {
+    r.raw = place(r.raw);
+    r.result = place(r.result);
+  }
+  return packed.buffer;
 }
 
 /**

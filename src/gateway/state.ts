@@ -24,6 +24,8 @@ export interface RequestState {
   /** The body bytes as received (forwarded unchanged). */
   raw: Buffer | null;
   body: RequestBody | null;
+  /** Image parts of the prompt (counted once, for the estimate and for metering). */
+  images: number;
   throttleFactor: number | undefined;
   subjects: LimitSubject[] | null;
   reservation: Reservation | null;
@@ -31,7 +33,8 @@ export interface RequestState {
   limitHeaders: Record<string, string> | null;
   limitedBy: string | null;
   target: UpstreamTarget | null;
-  abort: AbortController | null;
+  /** Aborts the upstream call (fired when the client goes away). */
+  abort: { abort(): void } | null;
   /** Non-streamed upstream answer (2xx), parsed after the reply for usage and features. */
   result: Buffer | null;
   relay: SseRelay | null;
@@ -54,6 +57,7 @@ export function newState(id: string, ts: number, t0: number, endpoint: Endpoint 
     ip: null,
     raw: null,
     body: null,
+    images: 0,
     throttleFactor: undefined,
     subjects: null,
     reservation: null,

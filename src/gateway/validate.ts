@@ -32,7 +32,11 @@ export function makeValidator(settings: Pick<GatewaySettings, 'maxN' | 'maxToken
     embeddings: base,
     responses: base,
   };
+  const quick = quickCheck(settings);
   return (endpoint, body) => {
+    // The common, valid request is recognised without zod; anything else (including every
+    // invalid request) goes through the schema, which decides and words the error.
+    if (quick(endpoint, body)) return body as RequestBody;
     const result = schemas[endpoint].safeParse(body);
     if (result.success) return body as RequestBody;
     const issue = result.error.issues[0];
@@ -42,5 +46,36 @@ export function makeValidator(settings: Pick<GatewaySettings, 'maxN' | 'maxToken
         ? 'The request body must be a JSON object.'
         : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
     throw new GatewayError('invalid_request_error', { message, param });
+  };
+}
+
+type Obj = Record<string, unknown>;
+
+const absent = (v: unknown) => v === undefined || v === null;
+const intIn = (v: unknown, min: number, max: number) =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/**
+ * A check that is never looser than the schemas: true only when every inspected field is
+ * absent or plainly within its bounds. False does not mean invalid, only "ask zod".
+ */
+function quickCheck(
+  settings: Pick<GatewaySettings, 'maxN' | 'maxTokensLimit'>,
+): (endpoint: Endpoint, body: unknown) => boolean {
+  const tokensOk = (v: unknown) => absent(v) || intIn(v, 1, settings.maxTokensLimit);
+  return (endpoint, body) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+    const b = body as Obj;
+    return (
+      typeof b.model === 'string' &&
+      b.model.length >= 1 &&
+      (absent(b.n) || intIn(b.n, 1, settings.maxN)) &&
+      tokensOk(b.max_tokens) &&
+      tokensOk(b.max_completion_tokens) &&
+      tokensOk(b.max_output_tokens) &&
+      (absent(b.stream) || typeof b.stream === 'boolean') &&
+      (absent(b.top_logprobs) || intIn(b.top_logprobs, 0, 20)) &&
+      (endpoint !== 'chat' || (Array.isArray(b.messages) && b.messages.length >= 1))
+    );
   };
 }

@@ -23,14 +23,38 @@ export interface SubjectState {
   inFlight: number;
 }
 
-export const emptyState = (): SubjectState => ({ rpmTat: 0, tpmTat: 0, inFlight: 0 });
+export const emptyState = (): SubjectState => ({
+  rpmTat: 0,
+  tpmTat: 0,
+  day: undefined,
+  month: undefined,
+  inFlight: 0,
+});
+
+/** A copy with another slot count, every field written out (one object shape, no spread). */
+const copyState = (s: SubjectState, inFlight: number): SubjectState => ({
+  rpmTat: s.rpmTat,
+  tpmTat: s.tpmTat,
+  day: s.day,
+  month: s.month,
+  inFlight,
+});
 
 /** Retry-After suggested when a concurrency limit refuses (no window tells us when a slot frees). */
 export const CONCURRENCY_RETRY_MS = 1000;
 
 export const subjectKey = (s: Pick<LimitSubject, 'scope' | 'id'>) => `${s.scope}:${s.id}`;
 
-const perMinute = (limit: number): GcraParams => ({ limit, periodMs: MINUTE_MS });
+/** Per-minute GCRA parameters, one shared object per limit value (no allocation per call). */
+const PER_MINUTE = new Map<number, GcraParams>();
+const perMinute = (limit: number): GcraParams => {
+  let p = PER_MINUTE.get(limit);
+  if (p === undefined) {
+    p = { limit, periodMs: MINUTE_MS };
+    if (PER_MINUTE.size < 4096) PER_MINUTE.set(limit, p);
+  }
+  return p;
+};
 const limited = (rule: LimitRule, k: keyof LimitRule): number | undefined => {
   const v = rule[k];
   return v === undefined || v === null || !Number.isFinite(v) ? undefined : v;
@@ -45,45 +69,49 @@ interface Refusal {
   retryAfterMs: number;
 }
 
-/** Checks every limit of one subject; returns its next state or the refusals. */
+/** The longer of two refusals (the first on a tie). */
+const worse = (a: Refusal | null, limitedBy: LimitName, retryAfterMs: number): Refusal =>
+  a !== null && a.retryAfterMs >= retryAfterMs ? a : { limitedBy, retryAfterMs };
+
+/** Checks every limit of one subject; returns its next state and the worst refusal so far. */
 function planSubject(
   subject: LimitSubject,
   state: SubjectState,
   tokens: number,
   now: number,
-): { next: SubjectState; refusals: Refusal[] } {
+  worst: Refusal | null,
+): { next: SubjectState; worst: Refusal | null } {
   const { rule, scope } = subject;
-  const refusals: Refusal[] = [];
-  const next: SubjectState = { ...state, inFlight: state.inFlight + 1 };
+  const next = copyState(state, state.inFlight + 1);
   const concurrency = limited(rule, 'concurrency');
   if (concurrency !== undefined && state.inFlight + 1 > concurrency) {
-    refusals.push({ limitedBy: `${scope}.concurrency`, retryAfterMs: CONCURRENCY_RETRY_MS });
+    worst = worse(worst, `${scope}.concurrency`, CONCURRENCY_RETRY_MS);
   }
   const rpm = limited(rule, 'rpm');
   if (rpm !== undefined) {
     const d = gcraAllow(state.rpmTat, 1, now, perMinute(rpm));
     if (d.ok) next.rpmTat = d.tat;
-    else refusals.push({ limitedBy: `${scope}.rpm`, retryAfterMs: d.retryAfterMs });
+    else worst = worse(worst, `${scope}.rpm`, d.retryAfterMs);
   }
   const tpm = limited(rule, 'tpm');
   if (tpm !== undefined) {
     const d = gcraAllow(state.tpmTat, tokens, now, perMinute(tpm));
     if (d.ok) next.tpmTat = d.tat;
-    else refusals.push({ limitedBy: `${scope}.tpm`, retryAfterMs: d.retryAfterMs });
+    else worst = worse(worst, `${scope}.tpm`, d.retryAfterMs);
   }
   const perDay = limited(rule, 'tokensPerDay');
   if (perDay !== undefined) {
     const d = quotaAllow(state.day, tokens, perDay, 'day', now);
     if (d.ok) next.day = quotaCharge(state.day, tokens, 'day', now);
-    else refusals.push({ limitedBy: `${scope}.tokens_per_day`, retryAfterMs: d.retryAfterMs });
+    else worst = worse(worst, `${scope}.tokens_per_day`, d.retryAfterMs);
   }
   const perMonth = limited(rule, 'tokensPerMonth');
   if (perMonth !== undefined) {
     const d = quotaAllow(state.month, tokens, perMonth, 'month', now);
     if (d.ok) next.month = quotaCharge(state.month, tokens, 'month', now);
-    else refusals.push({ limitedBy: `${scope}.tokens_per_month`, retryAfterMs: d.retryAfterMs });
+    else worst = worse(worst, `${scope}.tokens_per_month`, d.retryAfterMs);
   }
-  return { next, refusals };
+  return { next, worst };
 }
 
 /** Plans a reservation across all subjects (states in the same order as subjects). */
@@ -94,14 +122,14 @@ export function planReserve(
   now: number,
 ): Plan {
   const tokens = Math.max(0, estimatedTokens);
-  const next: SubjectState[] = [];
+  const next: SubjectState[] = new Array(subjects.length);
   let worst: Refusal | null = null;
-  subjects.forEach((subject, i) => {
-    const planned = planSubject(subject, states[i] ?? emptyState(), tokens, now);
-    next.push(planned.next);
-    for (const r of planned.refusals) if (!worst || r.retryAfterMs > worst.retryAfterMs) worst = r;
-  });
-  if (worst) return { ok: false, ...(worst as Refusal) };
+  for (let i = 0; i < subjects.length; i++) {
+    const planned = planSubject(subjects[i]!, states[i] ?? emptyState(), tokens, now, worst);
+    next[i] = planned.next;
+    worst = planned.worst;
+  }
+  if (worst !== null) return { ok: false, limitedBy: worst.limitedBy, retryAfterMs: worst.retryAfterMs };
   return { ok: true, next };
 }
 
@@ -119,7 +147,7 @@ export function applyFinish(
   now: number,
 ): SubjectState {
   const delta = Math.max(0, actual) - reserved;
-  const next: SubjectState = { ...state, inFlight: Math.max(0, state.inFlight - 1) };
+  const next = copyState(state, Math.max(0, state.inFlight - 1));
   const tpm = limited(subject.rule, 'tpm');
   if (tpm !== undefined && delta !== 0) next.tpmTat = gcraCharge(state.tpmTat, delta, now, perMinute(tpm));
   if (delta !== 0 && state.day) next.day = quotaCorrect(state.day, delta, 'day', at, now);
@@ -141,9 +169,10 @@ export function statusOf(
 ): LimitStatus {
   let requests: WindowState | null = null;
   let tokens: WindowState | null = null;
-  subjects.forEach((subject, i) => {
+  for (let i = 0; i < subjects.length; i++) {
+    const rule = subjects[i]!.rule;
     const state = states[i] ?? emptyState();
-    const rpm = limited(subject.rule, 'rpm');
+    const rpm = limited(rule, 'rpm');
     if (rpm !== undefined) {
       requests = tighter(requests, {
         limit: rpm,
@@ -151,7 +180,7 @@ export function statusOf(
         resetMs: gcraResetMs(state.rpmTat, now),
       });
     }
-    const tpm = limited(subject.rule, 'tpm');
+    const tpm = limited(rule, 'tpm');
     if (tpm !== undefined) {
       tokens = tighter(tokens, {
         limit: tpm,
@@ -159,7 +188,7 @@ export function statusOf(
         resetMs: gcraResetMs(state.tpmTat, now),
       });
     }
-  });
+  }
   return { requests, tokens };
 }
 

@@ -32,6 +32,20 @@ export interface MemoryLimitsOptions {
 
 export const MEMORY_LIMITS_DEFAULTS: Required<MemoryLimitsOptions> = { sweepEvery: 1024 };
 
+/**
+ * Map keys of subjects, remembered per subject object: callers that reuse their subject
+ * objects (the gateway keeps one pair per key) skip building the key string on every call.
+ */
+const keys = new WeakMap<LimitSubject, string>();
+function keyOf(subject: LimitSubject): string {
+  let key = keys.get(subject);
+  if (key === undefined) {
+    key = subjectKey(subject);
+    keys.set(subject, key);
+  }
+  return key;
+}
+
 export class MemoryLimitsStore implements LimitsStore {
   private readonly states = new Map<string, SubjectState>();
   /** Reservations still holding a slot, by request id. */
@@ -106,19 +120,23 @@ export class MemoryLimitsStore implements LimitsStore {
   private finish(reservation: Reservation, actualTokens: number, now: number): void {
     if (!this.held.delete(reservation.requestId)) return;
     const { subjects, reservedTokens, at } = reservation;
-    const next = this.load(subjects).map((state, i) =>
-      applyFinish(subjects[i]!, state, reservedTokens, actualTokens, at, now),
-    );
-    this.save(subjects, next);
+    for (let i = 0; i < subjects.length; i++) {
+      const subject = subjects[i]!;
+      const key = keyOf(subject);
+      const state = this.states.get(key) ?? emptyState();
+      this.states.set(key, applyFinish(subject, state, reservedTokens, actualTokens, at, now));
+    }
     this.tick(now);
   }
 
   private load(subjects: readonly LimitSubject[]): SubjectState[] {
-    return subjects.map((s) => this.states.get(subjectKey(s)) ?? emptyState());
+    const out: SubjectState[] = new Array(subjects.length);
+    for (let i = 0; i < subjects.length; i++) out[i] = this.states.get(keyOf(subjects[i]!)) ?? emptyState();
+    return out;
   }
 
   private save(subjects: readonly LimitSubject[], states: readonly SubjectState[]): void {
-    for (const [i, s] of subjects.entries()) this.states.set(subjectKey(s), states[i]!);
+    for (let i = 0; i < subjects.length; i++) this.states.set(keyOf(subjects[i]!), states[i]!);
   }
 
   private tick(now: number): void {

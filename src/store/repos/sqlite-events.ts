@@ -1,20 +1,24 @@
 /**
  * @module store/repos/sqlite-events
- * SQLite fast path for the hot write: `insertBatch` through two prepared better-sqlite3
+ * SQLite fast path for the hot write: `insertBatch` through two cached prepared better-sqlite3
  * statements in one transaction (the Kysely query builder costs more than the write itself
- * at 500 rows a batch). Same semantics as the portable `SqlEventsRepo`: idempotent by event
- * id, `key_usage` totals updated in the same transaction. Reads stay on Kysely.
+ * at 500 rows a batch). Parameters are bound by position, which better-sqlite3 binds faster
+ * than named ones. Same semantics as the portable `SqlEventsRepo`: idempotent by event id,
+ * `key_usage` totals updated in the same transaction. Reads stay on Kysely.
+ *
+ * The `data` column is the event's JSON. A caller that has already serialized an event (the
+ * gateway's event worker sends the same JSON back to the main thread) registers it with
+ * `rememberJson`, so it is not serialized twice.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { RequestEvent } from '../../events/types.js';
 import type { Database } from '../schema.js';
-import { rowOf, SqlEventsRepo, usageDeltas } from './events.js';
+import { SqlEventsRepo, usageDeltas } from './events.js';
 
 const INSERT_EVENT = `INSERT INTO events (id, ts, key_id, account_id, org_id, endpoint, model, status, error_code,
   limited_by, prompt_tokens, completion_tokens, estimated, latency_ms, ip, data)
-  VALUES (@id, @ts, @key_id, @account_id, @org_id, @endpoint, @model, @status, @error_code,
-  @limited_by, @prompt_tokens, @completion_tokens, @estimated, @latency_ms, @ip, @data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT(id) DO NOTHING`;
 
 const UPSERT_USAGE = `INSERT INTO key_usage (key_id, org_id, requests, prompt_tokens, completion_tokens, errors,
@@ -30,6 +34,19 @@ const UPSERT_USAGE = `INSERT INTO key_usage (key_id, org_id, requests, prompt_to
     last_ts = CASE WHEN excluded.last_ts > key_usage.last_ts THEN excluded.last_ts ELSE key_usage.last_ts END,
     updated_at = excluded.updated_at`;
 
+/** JSON already made for an event (weakly held: it goes with the event). */
+const encoded = new WeakMap<RequestEvent, string>();
+
+/** Registers `json` as the serialization of `event` (it must be `JSON.stringify(event)`). */
+export function rememberJson(event: RequestEvent, json: string): void {
+  encoded.set(event, json);
+}
+
+/** The event's JSON: the remembered one, or a fresh `JSON.stringify`. */
+export function eventJson(event: RequestEvent): string {
+  return encoded.get(event) ?? JSON.stringify(event);
+}
+
 export class SqliteEventsRepo extends SqlEventsRepo {
   private readonly write: (events: readonly RequestEvent[]) => number;
 
@@ -39,7 +56,27 @@ export class SqliteEventsRepo extends SqlEventsRepo {
     const upsertUsage = handle.prepare(UPSERT_USAGE);
     this.write = handle.transaction((events: readonly RequestEvent[]) => {
       const fresh: RequestEvent[] = [];
-      for (const e of events) if (insertEvent.run(rowOf(e)).changes === 1) fresh.push(e);
+      for (const e of events) {
+        const changes = insertEvent.run(
+          e.id,
+          e.ts,
+          e.keyId,
+          e.accountId,
+          e.orgId,
+          e.endpoint,
+          e.model,
+          e.status,
+          e.errorCode,
+          e.limitedBy,
+          e.usage.promptTokens,
+          e.usage.completionTokens,
+          e.usage.estimated ? 1 : 0,
+          Math.round(e.latencyMs),
+          e.ip,
+          eventJson(e),
+        ).changes;
+        if (changes === 1) fresh.push(e);
+      }
       for (const u of usageDeltas(fresh)) upsertUsage.run(u);
       return fresh.length;
     });
