@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type App, startApp } from '../app.js';
 import { ensureAdminToken, loadConfig } from '../config/load.js';
+import { liveDetection } from '../policy/live.js';
 import { createMockUpstream, type MockUpstream } from '../upstream/mock/index.js';
+import { type DetectionDemoResult, runDetectionDemo } from './demo-detection.js';
 
 export interface DemoOptions {
   keep?: boolean;
@@ -20,6 +22,8 @@ export interface DemoOptions {
   data?: string;
   /** Print nothing but the final summary (tests). */
   quiet?: boolean;
+  /** commander's `--no-detection` sets this to false: skip the detection part. */
+  detection?: boolean;
 }
 
 /** What the demo leaves behind for the caller (tests use it). */
@@ -29,6 +33,7 @@ export interface DemoResult {
   adminToken: string;
   requests: number;
   events: number;
+  detection: DetectionDemoResult | null;
   app: App;
   mock: MockUpstream;
   stop(): Promise<void>;
@@ -43,6 +48,7 @@ export function register(program: Command): void {
     .option('--keep', 'keep serving until Ctrl-C')
     .option('--port <port>', 'gateway port (default: a free one)')
     .option('--data <dir>', 'data directory (default: a new temp directory)')
+    .option('--no-detection', 'skip the detection part (the replayed hydra campaign)')
     .action(async (opts: DemoOptions) => {
       const result = await runDemo(opts);
       if (!opts.keep) {
@@ -62,15 +68,22 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const dataDir = opts.data ?? mkdtempSync(join(tmpdir(), 'distillguard-demo-'));
   const mock = await createMockUpstream();
   const { config } = ensureAdminToken(
-    loadConfig({ env: {}, flags: { data: dataDir, port: Number(opts.port ?? 0), upstream: mock.url } }),
+    loadConfig({
+      env: {},
+      // The demo enforces decisions so you can see a caught key refused; `serve` defaults to shadow mode.
+      flags: { data: dataDir, port: Number(opts.port ?? 0), upstream: mock.url, policyMode: 'enforce' },
+    }),
   );
   const adminToken = config.admin_token ?? '';
-  const app = await startApp(config);
+  const withDetection = opts.detection !== false;
+  const app = await startApp(config, { hooks: withDetection ? [liveDetection({ refreshMs: 500 })] : [] });
+  const say = opts.quiet ? () => {} : (line: string) => console.log(line);
   const stop = async () => {
     await app.close();
     await mock.close();
   };
   try {
+    const detection = withDetection ? await runDetectionDemo(app, adminToken, { log: say }) : null;
     await app.tenancy.createOrg('demo-org', { limits: { rpm: 600, tpm: 2_000_000 } });
     const { secret } = await app.tenancy.createKey({
       org: 'demo-org',
@@ -82,8 +95,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const requests = await driveTraffic(`${app.url}/v1`, secret);
     await app.flushEvents();
     const events = await app.store.events.count();
+    if (detection) await showEnforcement(`${app.url}/v1`, detection, say);
     printSummary(app.url, secret, adminToken, dataDir, requests, events, opts.keep === true);
-    return { url: app.url, secret, adminToken, requests, events, app, mock, stop };
+    return { url: app.url, secret, adminToken, requests, events, detection, app, mock, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -131,6 +145,33 @@ async function driveTraffic(baseURL: string, apiKey: string): Promise<number> {
   await client.responses.create({ model: DEMO_MODEL, input: 'Name three prime numbers.' });
   n++;
   return n;
+}
+
+/** Sends one request with a caught key and one with a customer's key, and prints the answers. */
+async function showEnforcement(
+  baseURL: string,
+  d: DetectionDemoResult,
+  say: (line: string) => void,
+): Promise<void> {
+  say(`\nThe engine judged ${d.caught} keys as distillation (the simulated campaign had ${d.attackKeys}).`);
+  const { default: OpenAI } = await import('openai');
+  const attempt = async (label: string, apiKey: string | null) => {
+    if (!apiKey) return;
+    const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
+    try {
+      await client.chat.completions.create({
+        model: DEMO_MODEL,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      say(`  ${label}: 200 OK`);
+    } catch (err) {
+      const e = err as { status?: number; code?: string };
+      say(`  ${label}: ${e.status ?? '?'} ${e.code ?? String(err)}`);
+    }
+  };
+  await attempt('a caught hydra key   ', d.caughtSecret);
+  await attempt("a customer's key     ", d.customerSecret);
+  say('');
 }
 
 function printSummary(

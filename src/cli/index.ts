@@ -7,6 +7,16 @@
 
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { register as registerAnalyze } from './analyze.js';
+import { register as registerDemo } from './demo.js';
+import { register as registerEvents } from './events.js';
+import { register as registerKeys } from './keys.js';
+import { register as registerMockUpstream } from './mock-upstream.js';
+import { register as registerOrgs } from './orgs.js';
+import { register as registerReport } from './report.js';
+import { register as registerServe } from './serve.js';
+import { register as registerSimulate } from './simulate.js';
+import { register as registerWorker } from './worker.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -18,6 +28,16 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError();
   // Commands register themselves here (one module per command).
+  registerAnalyze(program);
+  registerSimulate(program);
+  registerMockUpstream(program);
+  registerServe(program);
+  registerDemo(program);
+  registerOrgs(program);
+  registerKeys(program);
+  registerEvents(program);
+  registerReport(program);
+  registerWorker(program);
   return program;
 }
 

@@ -8,9 +8,12 @@
 import type { Command } from 'commander';
 import { startApp } from '../app.js';
 import { type ConfigFlags, ensureAdminToken, loadConfig } from '../config/load.js';
+import { liveDetection } from '../policy/live.js';
 
 export interface ServeFlags extends ConfigFlags {
   config?: string;
+  /** commander's `--no-detection` sets this to false. */
+  detection?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +31,7 @@ export function register(program: Command): void {
     .option('--upstream-key <key>', 'API key for --upstream')
     .option('--admin-token <token>', 'admin API token (generated and printed when absent)')
     .option('--store-prompts', 'keep prompt and answer text on events')
+    .option('--no-detection', 'do not run the detection engine in this process')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -39,10 +43,13 @@ export async function serve(flags: ServeFlags): Promise<void> {
     throw new Error(
       'no upstream configured: pass --upstream URL (and --upstream-key KEY), set upstreams in --config, or try `distillguard demo`',
     );
-  const app = await startApp(config);
+  // In cluster mode (NATS) detection runs in `distillguard worker` processes instead.
+  const detect = flags.detection !== false && !config.nats;
+  const app = await startApp(config, { hooks: detect ? [liveDetection()] : [] });
   console.log(`distillguard gateway listening on ${app.url}/v1`);
   console.log(`  upstreams: ${config.upstreams.map((u) => `${u.name} → ${u.baseUrl}`).join(', ')}`);
   console.log(`  store: ${config.db}${config.store_prompts ? ' (prompts stored)' : ''}`);
+  console.log(`  detection: ${detect ? `on (policy ${config.policy.mode})` : 'off in this process'}`);
   if (generated) console.log(`  admin token (generated, shown once): ${config.admin_token}`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -32,7 +32,8 @@ export function policyFromConfig(raw: Record<string, unknown>): VerdictPolicy {
   if (raw.map && typeof raw.map === 'object') policy.map = raw.map as Partial<Record<Verdict, Action>>;
   if (raw.allowlist && typeof raw.allowlist === 'object') {
     const a = raw.allowlist as { orgs?: unknown; keys?: unknown };
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const strings = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     policy.allowlist = { orgs: strings(a.orgs), keys: strings(a.keys) };
   }
   return policy;
@@ -89,7 +90,9 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
       });
     };
     const offChange = worker.onChange((change) => {
-      onChange(change).catch((err: unknown) => app.app.log.error({ err }, 'recording an engine decision failed'));
+      onChange(change).catch((err: unknown) =>
+        app.app.log.error({ err }, 'recording an engine decision failed'),
+      );
     });
 
     const refresh = async () => {

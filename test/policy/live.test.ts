@@ -39,7 +39,9 @@ describe('decisionFor', () => {
     expect(decisionFor(change('suspicious'), {}, 'flag')).toBeNull();
   });
   it('follows a configured action map and the allowlist', () => {
-    expect(decisionFor(change('distillation'), { map: { distillation: 'verify' } }, null)?.action).toBe('verify');
+    expect(decisionFor(change('distillation'), { map: { distillation: 'verify' } }, null)?.action).toBe(
+      'verify',
+    );
     expect(decisionFor(change('distillation'), { allowlist: { orgs: ['o1'] } }, null)?.action).toBe('allow');
   });
   it('undoes an engine block when the verdict falls back to benign', () => {

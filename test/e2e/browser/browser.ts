@@ -1,4 +1,5 @@
 /**
+ * @module test/e2e/browser/browser
  * Launches the system's headless Chromium through playwright-core with a fresh profile, and
  * builds the dashboard when `dist/web` is missing. Tests skip with one line when Chromium is absent.
  */
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; `DG_CHROMIUM` points the tests at another build. */
+export const CHROMIUM = process.env.DG_CHROMIUM || '/usr/bin/chromium';
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const WEB_ROOT = join(REPO, 'dist', 'web');
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
@@ -25,9 +27,15 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Set by the global setup once it has said the browser tests are skipped, so files do not repeat it. */
+export const SKIP_REPORTED = 'DG_BROWSER_SKIP_REPORTED';
+
+/** True when Chromium is installed; otherwise says once that the browser tests are skipped. */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
-  console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+  if (process.env[SKIP_REPORTED] !== CHROMIUM) {
+    console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+  }
   return false;
 }
 

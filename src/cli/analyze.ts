@@ -1,0 +1,334 @@
+/**
+ * @module cli/analyze
+ * `distillguard analyze LOG.jsonl[.gz]|-`: streams a log in the documented log-line format
+ * (docs/log-format.md) line by line from a file, gzip or stdin, parses every line with
+ * `parseLogLine` (in worker threads when it pays), feeds the detection engine in order, prints a
+ * summary table and writes findings (and a simple HTML report). A bad line is counted and
+ * reported with its line number; it never stops the run. `analyzeStream` is the same pipeline
+ * for the benchmarks and tests.
+ */
+import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { createGunzip } from 'node:zlib';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { ConfigFlags } from '../config/load.js';
+import { Engine } from '../detect/engine.js';
+import type { RequestEvent } from '../events/types.js';
+import type { Findings } from '../report/findings.js';
+import { renderFindingsHtml } from '../report/html.js';
+import { formatSummary } from '../report/summary.js';
+import { type ParseBatch, type ParsedBatch, parseBatch } from './analyze-worker.js';
+
+/** What the pipeline needs from an engine (the detection engine implements it). */
+export interface EngineLike {
+  ingest(event: RequestEvent): void;
+  evaluate(): void;
+  findings(input: Findings['input']): Findings;
+  stats(): { accounts: number; orgs: number; events: number; approxBytes: number };
+}
+
+export interface AnalyzeOptions {
+  /** Parse worker threads; 0 parses on the main thread. Default: cores (max 4), 0 under 2 cores. */
+  workers?: number;
+  /** Lines per batch sent to a worker. */
+  batchLines?: number;
+  storeText?: boolean;
+  /** Builds the engine; the detection engine with its defaults when omitted. */
+  engine?: () => EngineLike;
+  /** Bad-line samples kept in the findings (the count is always exact). */
+  maxBadSamples?: number;
+  /** Called about every 10,000 lines with lines and bytes read so far. */
+  onProgress?: (lines: number, bytes: number) => void;
+  /** Called with every parsed event before the engine sees it (benchmarks use it). */
+  onEvent?: (event: RequestEvent) => void;
+}
+
+export const ANALYZE_DEFAULTS = { batchLines: 500, maxBadSamples: 100 } as const;
+/** Files below this size (bytes) are parsed on the main thread by the command. */
+const SMALL_FILE = 16 * 1024 * 1024;
+
+export function defaultWorkers(): number {
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(4, cores);
+}
+
+export interface AnalyzeResult {
+  findings: Findings;
+  lines: number;
+  badLines: number;
+  seconds: number;
+  linesPerSecond: number;
+  engineStats: ReturnType<EngineLike['stats']>;
+}
+
+/** A readable of the decoded bytes of `src`: gunzipped when it starts with the gzip magic bytes. */
+export function decoded(src: Readable): Readable {
+  const out = new PassThrough();
+  (async () => {
+    let sink: Writable = out;
+    let first = true;
+    for await (const chunk of src as AsyncIterable<Buffer>) {
+      if (first) {
+        first = false;
+        if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
+          const gz = createGunzip();
+          gz.on('error', (err) => out.destroy(err));
+          gz.pipe(out);
+          sink = gz;
+        }
+      }
+      if (!sink.write(chunk)) await once(sink, 'drain');
+    }
+    sink.end();
+  })().catch((err: unknown) => out.destroy(err as Error));
+  return out;
+}
+
+/** Opens a log path (`-` for stdin) as decoded bytes. */
+export function openLog(path: string): Readable {
+  return decoded(path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 }));
+}
+
+/** Counts bytes flowing through, for progress on files of known size. */
+function counted(src: Readable, onBytes: (n: number) => void): Readable {
+  src.on('data', (c: Buffer) => onBytes(c.length));
+  return src;
+}
+
+/**
+ * Starts a parse worker. Compiled, it loads `analyze-worker.js`; from sources (tsx, vitest) a
+ * small bootstrap registers tsx's loader first, since Node 20 cannot load a `.ts` worker entry.
+ */
+function spawnParser(workerData: { storeText: boolean }): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./analyze-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./analyze-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+class ParsePool {
+  private workers: Worker[] = [];
+  private waiting = new Map<number, ParsedBatch>();
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+  inFlight = 0;
+
+  constructor(n: number, storeText: boolean) {
+    for (let i = 0; i < n; i++) {
+      const w = spawnParser({ storeText });
+      w.on('message', (b: ParsedBatch) => {
+        this.inFlight--;
+        this.waiting.set(b.seq, b);
+        this.wake?.();
+      });
+      w.on('error', (err) => {
+        this.failure = err;
+        this.wake?.();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  post(b: ParseBatch): void {
+    this.inFlight++;
+    this.workers[b.seq % this.workers.length]!.postMessage(b);
+  }
+
+  /** The parsed batch `seq`, waiting for it when needed. */
+  async take(seq: number): Promise<ParsedBatch> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const b = this.waiting.get(seq);
+      if (b) {
+        this.waiting.delete(seq);
+        return b;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = null;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** The analyze pipeline over a stream of log lines: parse → engine → findings. */
+export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const started = performance.now();
+  const engine = o.engine ? o.engine() : new Engine();
+  const batchLines = o.batchLines ?? ANALYZE_DEFAULTS.batchLines;
+  const maxSamples = o.maxBadSamples ?? ANALYZE_DEFAULTS.maxBadSamples;
+  const nWorkers = o.workers ?? defaultWorkers();
+  const pool = nWorkers > 0 ? new ParsePool(nWorkers, o.storeText ?? false) : null;
+  const maxInFlight = nWorkers * 4;
+  let bytes = 0;
+  let lines = 0;
+  let badLines = 0;
+  const samples: Array<{ line: number; error: string }> = [];
+  const consume = (b: ParsedBatch) => {
+    for (const e of b.events) {
+      o.onEvent?.(e);
+      engine.ingest(e);
+    }
+    badLines += b.bad.length;
+    for (const s of b.bad) if (samples.length < maxSamples) samples.push(s);
+  };
+  let seq = 0;
+  let nextSeq = 0;
+  let batch: string[] = [];
+  let firstLine = 1;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const b: ParseBatch = { seq: seq++, firstLine, lines: batch };
+    firstLine += batch.length;
+    batch = [];
+    if (!pool) {
+      consume(parseBatch(b, o.storeText ?? false));
+      nextSeq++;
+      return;
+    }
+    pool.post(b);
+    while (pool.inFlight >= maxInFlight) consume(await pool.take(nextSeq++));
+  };
+  try {
+    const rl = createInterface({
+      input: counted(src, (n) => (bytes += n)),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const line of rl) {
+      batch.push(line);
+      lines++;
+      if (batch.length >= batchLines) await flush();
+      if (lines % 10_000 === 0) o.onProgress?.(lines, bytes);
+    }
+    await flush();
+    while (nextSeq < seq) consume(await pool!.take(nextSeq++));
+  } finally {
+    await pool?.close();
+  }
+  o.onProgress?.(lines, bytes);
+  engine.evaluate();
+  const findings = engine.findings({ lines, bad_lines: badLines, bad_line_samples: samples });
+  const seconds = (performance.now() - started) / 1000;
+  return { findings, lines, badLines, seconds, linesPerSecond: lines / seconds, engineStats: engine.stats() };
+}
+
+export interface AnalyzeCliOptions {
+  out?: string;
+  report?: string;
+  serve?: boolean;
+  workers?: string;
+  storeText?: boolean;
+  quiet?: boolean;
+  port?: string;
+  adminToken?: string;
+}
+
+/** Runs the command: returns the process exit code. */
+export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<number> {
+  const size = log === '-' ? 0 : statSync(log).size;
+  const bar = process.stderr.isTTY && !opts.quiet ? await progressBar(size) : null;
+  const result = await analyzeStream(openLog(log), {
+    // Small files parse faster on the main thread than it takes to start workers.
+    workers:
+      opts.workers !== undefined ? Number(opts.workers) : size > 0 && size < SMALL_FILE ? 0 : undefined,
+    storeText: opts.storeText ?? false,
+    onProgress: (lines, bytes) => bar?.update(size > 0 ? bytes : lines, { lines }),
+  });
+  bar?.stop();
+  const f = result.findings;
+  if (!opts.quiet) process.stdout.write(`${formatSummary(f)}\n`);
+  for (const s of f.input.bad_line_samples ?? []) process.stderr.write(`bad line ${s.line}: ${s.error}\n`);
+  if (result.badLines > (f.input.bad_line_samples?.length ?? 0))
+    process.stderr.write(`… ${result.badLines - (f.input.bad_line_samples?.length ?? 0)} more bad lines\n`);
+  process.stderr.write(
+    `${result.lines} lines (${result.badLines} bad) in ${result.seconds.toFixed(2)} s: ${Math.round(result.linesPerSecond)} lines/s\n`,
+  );
+  if (opts.out) {
+    writeFileSync(opts.out, `${JSON.stringify(f, null, 1)}\n`);
+    process.stderr.write(`findings written to ${opts.out}\n`);
+  }
+  if (opts.report) {
+    writeFileSync(opts.report, renderFindingsHtml(f));
+    process.stderr.write(`report written to ${opts.report}\n`);
+  }
+  if (opts.serve) await serveFindings(f, opts);
+  return 0;
+}
+
+/**
+ * `--serve`: starts the admin API (and dashboard) on a temporary embedded store, with these
+ * findings as its findings source, until Ctrl-C.
+ */
+async function serveFindings(f: Findings, opts: AnalyzeCliOptions): Promise<void> {
+  const [{ ensureAdminToken, loadConfig }, { startApp }] = await Promise.all([
+    import('../config/load.js'),
+    import('../app.js'),
+  ]);
+  const data = mkdtempSync(join(tmpdir(), 'distillguard-analyze-'));
+  const flags: ConfigFlags = { data, port: Number(opts.port ?? 0) };
+  if (opts.adminToken) flags.adminToken = opts.adminToken;
+  const { config } = ensureAdminToken(loadConfig({ env: {}, flags }));
+  const app = await startApp(config, { hooks: [() => ({ findings: { latest: () => f } })] });
+  process.stderr.write(
+    `serving these findings: ${app.url}/admin/findings and ${app.url}/dashboard\n` +
+      `admin token: ${config.admin_token}\nCtrl-C to stop\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await app.close();
+  rmSync(data, { recursive: true, force: true });
+}
+
+interface Bar {
+  update(value: number, payload: { lines: number }): void;
+  stop(): void;
+}
+
+async function progressBar(total: number): Promise<Bar> {
+  const { default: progress } = await import('cli-progress');
+  const bar = new progress.SingleBar(
+    {
+      format: total > 0 ? 'analyze [{bar}] {percentage}% | {lines} lines | {eta}s' : 'analyze {lines} lines',
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    progress.Presets.shades_classic,
+  );
+  bar.start(total > 0 ? total : 1, 0, { lines: 0 });
+  return bar;
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('analyze a request log (JSON Lines, .gz or - for stdin) for distillation')
+    .argument('<log>', 'log file in the log-line format (docs/log-format.md), .gz, or - for stdin')
+    .addOption(new Option('--out <file>', 'write findings JSON here').env('DISTILLGUARD_OUT'))
+    .addOption(
+      new Option('--report <file>', 'write a self-contained HTML report here').env('DISTILLGUARD_REPORT'),
+    )
+    .option('--serve', 'serve the findings on the admin API and dashboard until Ctrl-C')
+    .addOption(new Option('--port <n>', 'port for --serve (default: a free one)').env('DISTILLGUARD_PORT'))
+    .addOption(new Option('--admin-token <token>', 'admin token for --serve').env('DISTILLGUARD_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--workers <n>', 'parse worker threads (0 = main thread)').env('DISTILLGUARD_WORKERS'),
+    )
+    .option('--store-text', 'keep prompt texts in the events (off by default)')
+    .option('--quiet', 'no summary table and no progress bar')
+    .action(async (log: string, opts: AnalyzeCliOptions) => {
+      process.exitCode = await runAnalyze(log, opts);
+    });
+}

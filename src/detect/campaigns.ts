@@ -1,0 +1,244 @@
+/**
+ * @module detect/campaigns
+ * Campaigns: strong components of the evidence graph, each scored on its members' COMBINED
+ * traffic (merged profiles) through the same signals as a single key, plus `coordination`.
+ * So 40 keys each at 90% of a key's limit read as one harvester at 36× the limit. A campaign's
+ * reasons name its linking evidence with the numbers ("38 keys share template frame 9f2c… (seen
+ * in 1 other org)", "31 keys in 203.0.113.0/24").
+ */
+import type { Reason } from '../report/findings.js';
+import type { DetectConfig, LinkKind } from './config.js';
+import { strongComponents } from './linkage/components.js';
+import { splitComponent } from './linkage/split.js';
+import type { Posting } from './linkage/evidence.js';
+import { BEHAVIOURAL, type Edge, type LinkGraph } from './linkage/graph.js';
+import type { Population } from './population.js';
+import { type AccountProfile, mergeAll } from './profile.js';
+import { type ScoreResult, scoreProfile } from './scoring.js';
+import { short } from './signals/util.js';
+
+export interface CampaignResult {
+  /** Profile indices of the members, ascending. */
+  members: number[];
+  merged: AccountProfile;
+  score: ScoreResult;
+  /** Linking evidence, strongest first. */
+  links: Reason[];
+  meanEdge: number;
+  /** Members with at least one strong behavioural link (template, near-duplicate, system prompt,
+   * similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
+  behavioural: Set<number>;
+}
+
+const LINK_SIGNAL: Record<LinkKind, string> = {
+  template: 'link.shared_template',
+  near_duplicate: 'link.near_duplicate_prompts',
+  system_prompt: 'link.shared_system_prompt',
+  subnet: 'link.shared_subnet',
+  fingerprint: 'link.shared_fingerprint',
+  synchronized: 'link.synchronized_activity',
+  signup_burst: 'link.signup_burst',
+  similar_behaviour: 'link.similar_behaviour',
+  meta: 'link.shared_meta',
+  same_org: 'link.same_org',
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function postingDetail(kind: LinkKind, id: string, k: number, otherOrgs: number): string {
+  const other = otherOrgs > 0 ? `seen in ${plural(otherOrgs, 'other org')}` : 'seen nowhere else';
+  switch (kind) {
+    case 'template':
+      return `${k} keys share template ${short(id)} (${other})`;
+    case 'system_prompt':
+      return `${k} keys share system prompt ${short(id)} (${other})`;
+    case 'subnet':
+      return `${k} keys in ${id}`;
+    case 'fingerprint':
+      return `${k} keys share client fingerprint ${short(id)} (${other})`;
+    case 'meta':
+      return `${k} keys share ${id.replace(/=(.{12}).+$/, '=$1…')} (${other})`;
+    case 'same_org':
+      return `${k} keys in org ${id}`;
+    default:
+      return `${k} keys share ${kind} ${id}`;
+  }
+}
+
+interface CompIndex {
+  edges: Edge[];
+  postings: Posting[];
+}
+
+function linkReasons(
+  members: number[],
+  profiles: readonly AccountProfile[],
+  g: LinkGraph,
+  inComp: Set<number>,
+  idx: CompIndex,
+): Reason[] {
+  const size = members.length;
+  const reasons: Reason[] = [];
+  const best = new Map<LinkKind, Reason & { k: number }>();
+  for (const post of idx.postings) {
+    const mine = post.members.filter((m) => inComp.has(m));
+    if (mine.length < 2) continue;
+    const orgs = new Set(mine.map((m) => profiles[m]!.org)).size;
+    const score = (mine.length / size) * (post.kind === 'same_org' ? 0.5 : post.rarity);
+    const prev = best.get(post.kind);
+    if (prev && prev.k >= mine.length) continue;
+    best.set(post.kind, {
+      signal: LINK_SIGNAL[post.kind],
+      score,
+      detail: postingDetail(post.kind, post.id, mine.length, Math.max(0, post.orgs - orgs)),
+      k: mine.length,
+    });
+  }
+  for (const r of best.values()) reasons.push({ signal: r.signal, score: r.score, detail: r.detail });
+  let near = 0;
+  let nearKeys = new Set<number>();
+  let sync = 0;
+  let burst = 0;
+  const n = profiles.length;
+  for (const e of idx.edges) {
+    const pairs = g.nearPairs.get(e.a * n + e.b) ?? 0;
+    if (pairs > 0) {
+      near += pairs;
+      nearKeys.add(e.a).add(e.b);
+    }
+    if ((e.evidence.synchronized ?? 0) > 0.5) sync++;
+    if ((e.evidence.signup_burst ?? 0) > 0) burst++;
+  }
+  if (near > 0)
+    reasons.push({
+      signal: LINK_SIGNAL.near_duplicate,
+      score: nearKeys.size / size,
+      detail: `${near} near-duplicate prompt pairs across ${nearKeys.size} keys (LSH over MinHash, Jaccard ≥ 0.5)`,
+    });
+  nearKeys = new Set();
+  if (sync > 0)
+    reasons.push({
+      signal: LINK_SIGNAL.synchronized,
+      score: Math.min(1, sync / Math.max(1, size - 1)),
+      detail: `${plural(sync, 'key pair')} active in the same time buckets`,
+    });
+  if (burst > 0)
+    reasons.push({
+      signal: LINK_SIGNAL.signup_burst,
+      score: Math.min(1, burst / Math.max(1, size - 1)),
+      detail: `${plural(burst, 'key pair')} first seen within minutes to hours of each other`,
+    });
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return reasons
+    .map((r) => ({ ...r, score: round(r.score) }))
+    .sort((a, b) => b.score - a.score || (a.signal < b.signal ? -1 : 1));
+}
+
+/**
+ * Campaign results by anchor (lowest member index), reused while the campaign's traffic grew by
+ * less than `growth` and its membership changed by at most `growth` of its size (min. one key).
+ */
+export interface CampaignCache {
+  growth: number;
+  entries: Map<number, { n: number; members: Set<number>; result: CampaignResult }>;
+}
+
+function reusable(cache: CampaignCache, members: number[], total: number) {
+  const hit = cache.entries.get(members[0]!);
+  if (!hit || total > hit.n * (1 + cache.growth)) return null;
+  let diff = 0;
+  for (const m of members) if (!hit.members.has(m)) diff++;
+  diff += hit.members.size - (members.length - diff);
+  return diff <= Math.max(1, cache.growth * members.length) ? hit : null;
+}
+
+export function buildCampaigns(
+  profiles: readonly AccountProfile[],
+  g: LinkGraph,
+  pop: Population,
+  cfg: DetectConfig,
+  now: number,
+  cache?: CampaignCache,
+): CampaignResult[] {
+  const strong = cfg.linkage.strongEdge;
+  const whole = strongComponents(profiles.length, g.edges, strong);
+  const compOfWhole = new Map<number, number>();
+  whole.forEach((c, i) => {
+    for (const m of c) compOfWhole.set(m, i);
+  });
+  const edgesOf: Edge[][] = whole.map(() => []);
+  for (const e of g.edges) {
+    const c = compOfWhole.get(e.a);
+    if (c !== undefined && c === compOfWhole.get(e.b)) edgesOf[c]!.push(e);
+  }
+  const comps = whole
+    .flatMap((c, i) => splitComponent(c, edgesOf[i]!, strong, cfg.linkage.splitFrom))
+    .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
+  const compOf = new Map<number, number>();
+  const index: CompIndex[] = comps.map((c, ci) => {
+    for (const m of c) compOf.set(m, ci);
+    return { edges: [], postings: [] };
+  });
+  for (const e of g.edges) {
+    const ca = compOf.get(e.a);
+    if (ca !== undefined && ca === compOf.get(e.b)) index[ca]!.edges.push(e);
+  }
+  for (const post of g.postings) {
+    const seen = new Set<number>();
+    for (const m of post.members) {
+      const c = compOf.get(m);
+      if (c !== undefined && !seen.has(c)) {
+        seen.add(c);
+        index[c]!.postings.push(post);
+      }
+    }
+  }
+  const out: CampaignResult[] = [];
+  const nextCache: CampaignCache['entries'] = new Map();
+  for (const [ci, members] of comps.entries()) {
+    const total = members.reduce((s, m) => s + profiles[m]!.n, 0);
+    const hit = cache ? reusable(cache, members, total) : null;
+    if (hit) {
+      nextCache.set(members[0]!, hit);
+      out.push({ ...hit.result, members });
+      continue;
+    }
+    const inComp = new Set(members);
+    const idx = index[ci]!;
+    let sum = 0;
+    let count = 0;
+    const behavioural = new Set<number>();
+    for (const e of idx.edges) {
+      if (e.strength < strong) continue;
+      sum += e.strength;
+      count++;
+      const kinds = Object.keys(e.evidence) as LinkKind[];
+      if (
+        e.strength >= cfg.linkage.inheritEdge ||
+        kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)
+      )
+        behavioural.add(e.a).add(e.b);
+    }
+    const meanEdge = count > 0 ? sum / count : 0;
+    const merged = mergeAll(
+      members.map((m) => profiles[m]!),
+      cfg,
+    );
+    const links = linkReasons(members, profiles, g, inComp, idx);
+    const evidence = links
+      .slice(0, 2)
+      .map((r) => r.detail)
+      .join('; ');
+    const score = scoreProfile(merged, {
+      pop,
+      cfg,
+      now,
+      campaign: { keys: members.length, meanEdge, evidence },
+    });
+    const result = { members, merged, score, links, meanEdge, behavioural };
+    nextCache.set(members[0]!, { n: total, members: new Set(members), result });
+    out.push(result);
+  }
+  if (cache) cache.entries = nextCache;
+  return out;
+}

@@ -1,0 +1,437 @@
+/**
+ * @module detect/engine
+ * The detection engine: pure and synchronous over RequestEvents, in event time. `ingest` folds
+ * an event into its key's bounded profile and re-scores on a cadence (per key every few
+ * requests or minutes of event time; population, linkage and campaigns every few minutes of
+ * event time), recording when each key and campaign first crossed each threshold. `findings`
+ * snapshots everything in the findings format (report/findings.ts).
+ */
+import type { RequestEvent } from '../events/types.js';
+import type { AccountFinding, CampaignFinding, Findings, Reason } from '../report/findings.js';
+import { buildCampaigns, type CampaignCache, type CampaignResult } from './campaigns.js';
+import { type DeepPartial, type DetectConfig, resolveConfig } from './config.js';
+import { buildLinkGraph } from './linkage/graph.js';
+import { type LshIndex, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
+import { buildPopulation, emptyPopulation, type Population } from './population.js';
+import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
+import { scoreProfile, verdictOf } from './scoring.js';
+import { decodeState, encodeState } from './sketches/serialize.js';
+import type { CampaignState, KeyState, VerdictChange } from './state.js';
+
+export type { DeepPartial, DetectConfig } from './config.js';
+export type { CampaignState, KeyState, VerdictChange } from './state.js';
+
+export const ENGINE_VERSION = '1.0.0';
+const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
+const MAX_MODELS = 10_000;
+
+export interface FindingsInput {
+  lines: number;
+  bad_lines: number;
+  bad_line_samples?: { line: number; error: string }[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export class Engine {
+  readonly config: DetectConfig;
+  private keys = new Map<string, KeyState>();
+  private campaigns = new Map<string, CampaignState>();
+  private pop: Population = emptyPopulation();
+  private modelFirstSeen = new Map<string, number>();
+  private startTs: number | null = null;
+  private now = 0;
+  private events = 0;
+  private lastCampaignTs = 0;
+  private eventsSinceCampaign = 0;
+  /** Keys that first reached the suspect score since the last campaign pass. */
+  private newSuspects = 0;
+  private campaignCounter = 0;
+  private dirty = false;
+  private listeners = new Set<(c: VerdictChange) => void>();
+  /** Keys in arrival order: a key's index is its id in the LSH index and the link graph. */
+  private order: KeyState[] = [];
+  private lsh: LshIndex = lshIndexNew();
+  /** Not checkpointed: a restored engine re-scores campaigns in full on its next evaluation. */
+  private cache: CampaignCache = { growth: 0.1, entries: new Map() };
+
+  constructor(config: DeepPartial<DetectConfig> = {}) {
+    this.config = resolveConfig(config);
+  }
+
+  ingest(event: RequestEvent): void {
+    const cfg = this.config;
+    this.events++;
+    this.eventsSinceCampaign++;
+    this.dirty = true;
+    if (this.startTs === null) {
+      this.startTs = event.ts;
+      this.lastCampaignTs = event.ts;
+    }
+    if (event.ts > this.now) this.now = event.ts;
+    const model = event.model ?? '?';
+    if (!this.modelFirstSeen.has(model) && this.modelFirstSeen.size < MAX_MODELS)
+      this.modelFirstSeen.set(model, event.ts);
+    let st = this.keys.get(event.keyId);
+    if (!st) {
+      st = this.newKey(event);
+      this.keys.set(event.keyId, st);
+      this.order.push(st);
+    }
+    const write = updateProfile(st.p, event, cfg);
+    if (write) this.indexSignature(st, write);
+    if (this.accountDue(st)) {
+      this.scoreOwn(st);
+      this.finalize(st);
+    }
+    if (this.campaignsDue()) this.runCampaigns(false);
+  }
+
+  /** Full evaluation at the latest event time: population, every key, linkage and campaigns. */
+  evaluate(): void {
+    this.runCampaigns(true);
+    this.dirty = false;
+  }
+
+  /** Snapshot in the findings format. Evaluates first when events arrived since the last full evaluation. */
+  findings(input?: FindingsInput): Findings {
+    if (this.dirty) this.evaluate();
+    const accounts: AccountFinding[] = [...this.keys.values()]
+      .map((s) => this.accountFinding(s))
+      .sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+    const campaigns: CampaignFinding[] = [...this.campaigns.values()]
+      .filter((c) => c.verdict !== 'benign')
+      .map((c) => ({
+        id: c.id,
+        keys: c.keys,
+        orgs: c.orgs,
+        score: c.score,
+        verdict: c.verdict,
+        requests: c.requests,
+        output_tokens: c.outTok,
+        first_seen_at: iso(c.firstSeen)!,
+        last_seen_at: iso(c.lastSeen)!,
+        first_flagged_at: iso(c.firstFlagAt),
+        reasons: c.reasons,
+      }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const out: Findings = {
+      version: 1,
+      generated_at: new Date(this.now).toISOString(),
+      input: input ?? { lines: this.events, bad_lines: 0 },
+      engine: { version: ENGINE_VERSION, config: this.config },
+      accounts,
+      campaigns,
+    };
+    return out;
+  }
+
+  onChange(listener: (c: VerdictChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): { accounts: number; orgs: number; events: number; approxBytes: number } {
+    const orgs = new Set<string>();
+    let bytes = 2000 + this.modelFirstSeen.size * 80;
+    for (const s of this.keys.values()) {
+      orgs.add(s.p.org);
+      bytes += profileBytes(s.p) + 300 + s.reasons.length * 200;
+    }
+    for (const b of this.lsh.buckets.values()) bytes += 60 + b.length * 8;
+    bytes += this.lsh.pairs.size * 70;
+    for (const c of this.campaigns.values()) bytes += 400 + c.keys.length * 40 + c.reasons.length * 200;
+    for (const m of [
+      this.pop.frameOrgs,
+      this.pop.skelOrgs,
+      this.pop.systemOrgs,
+      this.pop.subnetOrgs,
+      this.pop.fpOrgs,
+    ])
+      bytes += m.size * 60;
+    return { accounts: this.keys.size, orgs: orgs.size, events: this.events, approxBytes: bytes };
+  }
+
+  toJSON(): unknown {
+    return {
+      format: CHECKPOINT_FORMAT,
+      version: ENGINE_VERSION,
+      state: encodeState({
+        config: this.config,
+        keys: this.order,
+        lsh: this.lsh,
+        campaigns: [...this.campaigns.values()],
+        pop: { ...this.pop, modelFirstSeen: null },
+        modelFirstSeen: this.modelFirstSeen,
+        startTs: this.startTs,
+        now: this.now,
+        events: this.events,
+        lastCampaignTs: this.lastCampaignTs,
+        eventsSinceCampaign: this.eventsSinceCampaign,
+        newSuspects: this.newSuspects,
+        campaignCounter: this.campaignCounter,
+        dirty: this.dirty,
+      }),
+    };
+  }
+
+  static fromJSON(state: unknown): Engine {
+    const o = state as { format?: string; state?: unknown };
+    if (!o || o.format !== CHECKPOINT_FORMAT) throw new Error('not a distillguard engine checkpoint');
+    const s = decodeState(o.state) as {
+      config: DetectConfig;
+      keys: KeyState[];
+      lsh: LshIndex;
+      campaigns: CampaignState[];
+      pop: Population;
+      modelFirstSeen: Map<string, number>;
+      startTs: number | null;
+      now: number;
+      events: number;
+      lastCampaignTs: number;
+      eventsSinceCampaign: number;
+      newSuspects: number;
+      campaignCounter: number;
+      dirty: boolean;
+    };
+    const e = new Engine(s.config);
+    for (const k of s.keys) e.keys.set(k.p.key, k);
+    e.order = s.keys;
+    e.lsh = s.lsh;
+    for (const c of s.campaigns) e.campaigns.set(c.id, c);
+    e.modelFirstSeen = s.modelFirstSeen;
+    e.pop = { ...s.pop, modelFirstSeen: e.modelFirstSeen };
+    e.startTs = s.startTs;
+    e.now = s.now;
+    e.events = s.events;
+    e.lastCampaignTs = s.lastCampaignTs;
+    e.eventsSinceCampaign = s.eventsSinceCampaign;
+    e.newSuspects = s.newSuspects;
+    e.campaignCounter = s.campaignCounter;
+    e.dirty = s.dirty;
+    return e;
+  }
+
+  private indexSignature(st: KeyState, w: SigWrite): void {
+    const sig = st.p.sigs.items[w.slot];
+    if (!sig) return;
+    lshInsert(this.lsh, st.index, w.slot, sig, w.old, {
+      sig: (key, slot) => this.order[key]?.p.sigs.items[slot],
+      org: (key) => this.order[key]?.p.org ?? '',
+    });
+  }
+
+  private newKey(e: RequestEvent): KeyState {
+    return {
+      index: this.order.length,
+      p: newProfile(e.keyId, e.accountId, e.orgId, this.config),
+      own: { score: 0, verdict: 'benign', reasons: [] },
+      score: 0,
+      verdict: 'benign',
+      reasons: [],
+      firstFlagAt: null,
+      firstDistAt: null,
+      reqAtFlag: null,
+      lastEvalN: 0,
+      lastEvalTs: e.ts,
+      campaign: null,
+      inherit: null,
+      suspect: false,
+    };
+  }
+
+  private accountDue(st: KeyState): boolean {
+    const c = this.config.cadence;
+    const since = st.p.n - st.lastEvalN;
+    if (since <= 0) return false;
+    const every = Math.min(c.accountEveryRequests, Math.max(4, Math.floor(st.p.n / 8)));
+    return since >= every || this.now - st.lastEvalTs >= c.accountEveryMs;
+  }
+
+  private campaignsDue(): boolean {
+    const c = this.config.cadence;
+    const dt = this.now - this.lastCampaignTs;
+    if (dt >= c.campaignMaxEveryMs) return this.eventsSinceCampaign >= Math.max(50, this.keys.size / 2);
+    if (dt < c.campaignEveryMs) return false;
+    return this.newSuspects > 0 || this.eventsSinceCampaign >= c.campaignEventsPerAccount * this.keys.size;
+  }
+
+  private scoreOwn(st: KeyState): void {
+    const r = scoreProfile(st.p, { pop: this.pop, cfg: this.config, now: this.now });
+    if (
+      r.score >= this.config.cadence.suspectScore &&
+      st.own.score < this.config.cadence.suspectScore &&
+      !st.suspect
+    ) {
+      st.suspect = true;
+      this.newSuspects++;
+    }
+    st.own = { score: r.score, verdict: r.verdict, reasons: r.reasons };
+    st.lastEvalN = st.p.n;
+    st.lastEvalTs = this.now;
+  }
+
+  /** Final verdict of a key: its own score, or its campaign's when it inherits (see docs/detection.md). */
+  private finalize(st: KeyState): void {
+    const cfg = this.config;
+    let { score, reasons } = st.own;
+    if (st.inherit && st.inherit.score > score) {
+      score = st.inherit.score;
+      reasons = [st.inherit.reason, ...st.own.reasons].slice(0, cfg.scoring.maxReasons);
+    }
+    const verdict = verdictOf(score, cfg.thresholds);
+    if (verdict !== 'benign' && st.firstFlagAt === null) {
+      st.firstFlagAt = this.now;
+      st.reqAtFlag = st.p.n;
+    }
+    if (verdict === 'distillation' && st.firstDistAt === null) st.firstDistAt = this.now;
+    const changed = verdict !== st.verdict;
+    st.score = score;
+    st.verdict = verdict;
+    st.reasons = reasons;
+    if (changed)
+      this.emit({
+        kind: 'account',
+        id: st.p.key,
+        keys: [st.p.key],
+        org: st.p.org,
+        verdict,
+        score,
+        reasons,
+        at: this.now,
+      });
+  }
+
+  private runCampaigns(full: boolean): void {
+    const cfg = this.config;
+    const states = this.order;
+    const profiles = states.map((s) => s.p);
+    this.pop = buildPopulation(profiles, this.now, this.startTs ?? 0, this.modelFirstSeen, cfg);
+    if (full) for (const s of states) this.scoreOwn(s);
+    const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh);
+    // Between full evaluations a campaign is re-scored once its traffic grew by 10%.
+    const results = buildCampaigns(profiles, graph, this.pop, cfg, this.now, full ? undefined : this.cache);
+    if (full) this.cache.entries = new Map();
+    const touched = new Set<KeyState>();
+    for (const s of states) {
+      if (s.inherit || s.campaign) touched.add(s);
+      s.inherit = null;
+      s.campaign = null;
+    }
+    this.campaigns = this.assignCampaigns(results, states, touched);
+    for (const s of full ? states : touched) this.finalize(s);
+    this.lastCampaignTs = this.now;
+    this.eventsSinceCampaign = 0;
+    this.newSuspects = 0;
+  }
+
+  /** Gives each component a stable id (the previous campaign it overlaps most), updates its state and its members. */
+  private assignCampaigns(
+    results: CampaignResult[],
+    states: KeyState[],
+    touched: Set<KeyState>,
+  ): Map<string, CampaignState> {
+    const cfg = this.config;
+    const prev = this.campaigns;
+    const prevSets = new Map([...prev].map(([id, c]) => [id, new Set(c.keys)]));
+    const next = new Map<string, CampaignState>();
+    const ordered = results
+      .map((r) => ({ r, keys: r.members.map((m) => states[m]!.p.key).sort() }))
+      .sort((a, b) => b.keys.length - a.keys.length || (a.keys[0]! < b.keys[0]! ? -1 : 1));
+    for (const { r, keys } of ordered) {
+      let bestId: string | null = null;
+      let bestOverlap = 0;
+      for (const [id, set] of prevSets) {
+        if (next.has(id)) continue;
+        let overlap = 0;
+        for (const k of keys) if (set.has(k)) overlap++;
+        if (
+          overlap > bestOverlap ||
+          (overlap === bestOverlap && overlap > 0 && bestId !== null && id < bestId)
+        ) {
+          bestOverlap = overlap;
+          bestId = id;
+        }
+      }
+      const id = bestId ?? `c_${++this.campaignCounter}`;
+      const old = prev.get(id);
+      const verdict = r.score.verdict;
+      const reasons: Reason[] = [...r.links.slice(0, 3), ...r.score.reasons].slice(
+        0,
+        cfg.scoring.maxReasons + 2,
+      );
+      const c: CampaignState = {
+        id,
+        keys,
+        orgs: [...new Set(r.members.map((m) => states[m]!.p.org))].sort(),
+        score: r.score.score,
+        verdict,
+        reasons,
+        requests: r.merged.n,
+        outTok: r.merged.outTok,
+        firstSeen: r.merged.firstTs,
+        lastSeen: r.merged.lastTs,
+        firstFlagAt: old?.firstFlagAt ?? (verdict !== 'benign' ? this.now : null),
+        firstDistAt: old?.firstDistAt ?? (verdict === 'distillation' ? this.now : null),
+      };
+      next.set(id, c);
+      if (verdict !== (old?.verdict ?? 'benign'))
+        this.emit({ kind: 'campaign', id, keys, org: null, verdict, score: c.score, reasons, at: this.now });
+      if (verdict === 'benign') continue;
+      const linkSummary = r.links
+        .slice(0, 2)
+        .map((l) => l.detail)
+        .join('; ');
+      for (const m of r.members) {
+        const s = states[m]!;
+        s.campaign = id;
+        touched.add(s);
+        if (!r.behavioural.has(m) && s.own.score < cfg.linkage.inheritScoreFloor) continue;
+        s.inherit = {
+          campaign: id,
+          score: c.score,
+          reason: {
+            signal: 'campaign',
+            score: c.score,
+            detail: `member of campaign ${id} (${keys.length} keys, score ${c.score.toFixed(2)}): ${linkSummary}`,
+          },
+        };
+      }
+    }
+    return next;
+  }
+
+  private accountFinding(s: KeyState): AccountFinding {
+    return {
+      key: s.p.key,
+      org: s.p.org,
+      account: s.p.account,
+      requests: s.p.n,
+      output_tokens: s.p.outTok,
+      input_tokens: s.p.inTok,
+      score: s.score,
+      verdict: s.verdict,
+      first_flagged_at: iso(s.firstFlagAt),
+      first_distillation_at: iso(s.firstDistAt),
+      requests_at_first_flag: s.reqAtFlag,
+      campaign: s.campaign,
+      reasons: s.reasons,
+    };
+  }
+
+  private emit(c: VerdictChange): void {
+    for (const l of this.listeners) l(c);
+  }
+}
+
+/** One-shot analysis: ingest every event, evaluate, snapshot. */
+export function analyzeEvents(events: Iterable<RequestEvent>, config?: DeepPartial<DetectConfig>): Findings {
+  const engine = new Engine(config);
+  let lines = 0;
+  for (const e of events) {
+    engine.ingest(e);
+    lines++;
+  }
+  engine.evaluate();
+  return engine.findings({ lines, bad_lines: 0 });
+}

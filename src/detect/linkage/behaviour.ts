@@ -1,0 +1,45 @@
+/**
+ * @module detect/linkage/behaviour
+ * Behavioural similarity between two keys: the cosine of their behaviour vectors (capability
+ * mix, turn structure, tool use, CoT/grading/image/logprob shares, answer and prompt length,
+ * max_tokens setting). Keys of one operator run the same script and look alike; it is only
+ * used as corroborating evidence on top of shared infrastructure or content.
+ */
+
+import type { AccountProfile } from '../profile.js';
+import { DOMAINS } from '../profile.js';
+import { topkSorted } from '../sketches/topk.js';
+
+export function behaviourVector(p: AccountProfile): Float64Array {
+  const n = Math.max(1, p.n);
+  const v = new Float64Array(DOMAINS.length + 13);
+  for (let i = 0; i < DOMAINS.length; i++) v[i] = p.domains[i]! / n;
+  let j = DOMAINS.length;
+  v[j++] = p.singleTurn / n;
+  v[j++] = p.multiTurn / n;
+  v[j++] = p.toolReq / n;
+  v[j++] = p.cot / n;
+  v[j++] = p.grading / n;
+  v[j++] = p.imageReq / n;
+  v[j++] = p.logprobReq / n;
+  v[j++] = p.endUserReq / n;
+  v[j++] = p.maxTokHigh / n;
+  v[j++] = Math.log10(1 + p.outTok / n) / 4;
+  v[j++] = Math.log10(1 + p.inTok / n) / 4;
+  const top = topkSorted(p.maxToks)[0];
+  v[j++] = top ? Math.log2(1 + Number(top.id)) / 14 : 0;
+  v[j++] = p.multiN / n;
+  return v;
+}
+
+export function cosine(a: Float64Array, b: Float64Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}

@@ -1,0 +1,193 @@
+/**
+ * @module detect/linkage/evidence
+ * Posting lists of linking evidence, built from the bounded profiles: which keys share a salient
+ * template frame or skeleton, a rare system prompt, a /24 or /64, a client fingerprint, a
+ * `meta` value, an org, or an LSH band of their sampled prompt signatures. Lists are capped
+ * (`postingCap`) and a hash used by the common limit of orgs or more counts for nothing, unless
+ * the keys sharing it all behave alike (cohesion): common is not evidence, a coordinated crowd is.
+ */
+import { lshBands, similarity } from '../../events/minhash.js';
+import type { DetectConfig, LinkKind } from '../config.js';
+import { type Population, rarity, salient } from '../population.js';
+import type { AccountProfile } from '../profile.js';
+import { ramp } from '../signals/util.js';
+import { behaviourVector, cosine } from './behaviour.js';
+
+export interface Posting {
+  kind: LinkKind;
+  /** Hash, subnet or value the members share. */
+  id: string;
+  /** Profile indices. */
+  members: number[];
+  /** Rarity of the shared item in [0,1]. */
+  rarity: number;
+  /** Orgs that use the item. */
+  orgs: number;
+}
+
+type Kind = 'frames' | 'skels' | 'systems' | 'subnets' | 'fps' | 'meta';
+const SOURCES: Array<[Kind, LinkKind, keyof Population]> = [
+  ['frames', 'template', 'frameOrgs'],
+  ['skels', 'template', 'skelOrgs'],
+  ['systems', 'system_prompt', 'systemOrgs'],
+  ['subnets', 'subnet', 'subnetOrgs'],
+  ['fps', 'fingerprint', 'fpOrgs'],
+  ['meta', 'meta', 'metaOrgs'],
+];
+
+/**
+ * Cohesion of a posting: mean cosine between its members' behaviour vectors and their centroid.
+ * A hash shared by many orgs whose keys are mostly NEW (first seen after the warm-up) and all
+ * behave alike is a coordinated crowd, not a popular library: its evidence keeps its weight
+ * however many orgs share it ("one that 40 new accounts share says much"). Established
+ * customers sharing a common item (a stock system prompt, an SDK's user agent) are not.
+ */
+export function cohesion(members: readonly number[], vector: (i: number) => Float64Array): number {
+  if (members.length < 3) return 0;
+  const first = vector(members[0]!);
+  const centroid = new Float64Array(first.length);
+  for (const m of members) {
+    const v = vector(m);
+    for (let i = 0; i < v.length; i++) centroid[i]! += v[i]!;
+  }
+  let sum = 0;
+  for (const m of members) sum += cosine(vector(m), centroid);
+  return sum / members.length;
+}
+
+/** Cohesion and share of new keys at which a widely shared item counts as fully rare again. */
+const COHESIVE_FROM = 0.9;
+const COHESIVE_FULL = 0.97;
+const YOUNG_FROM = 0.3;
+const YOUNG_FULL = 0.7;
+
+/** Share of members first seen after `since` (new accounts, not customers present from the start). */
+function youngShare(members: readonly number[], profiles: readonly AccountProfile[], since: number): number {
+  let young = 0;
+  for (const m of members) if (profiles[m]!.firstTs >= since) young++;
+  return young / Math.max(1, members.length);
+}
+
+export function buildPostings(
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+  vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
+): Posting[] {
+  const l = cfg.linkage;
+  const lists = new Map<string, Posting>();
+  const add = (kind: LinkKind, id: string, i: number, orgs: number) => {
+    const k = `${kind}:${id}`;
+    let post = lists.get(k);
+    if (!post) {
+      post = { kind, id, members: [], rarity: rarity(orgs, pop), orgs };
+      lists.set(k, post);
+    }
+    if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
+      post.members.push(i);
+  };
+  profiles.forEach((p, i) => {
+    for (const [src, kind, orgMap] of SOURCES) {
+      const counts = pop[orgMap] as Map<string, number>;
+      for (const id of salient(p, src, src === 'meta' ? 0 : l.minShare))
+        add(kind, id, i, counts.get(id) ?? 1);
+    }
+    add('same_org', p.org, i, 1);
+  });
+  const out: Posting[] = [];
+  for (const post of lists.values()) {
+    if (post.members.length < 2) continue;
+    if (post.rarity < 1 && post.kind !== 'same_org') {
+      const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
+      if (young > YOUNG_FROM)
+        post.rarity = Math.max(
+          post.rarity,
+          ramp(young, YOUNG_FROM, YOUNG_FULL) *
+            ramp(cohesion(post.members, vector), COHESIVE_FROM, COHESIVE_FULL),
+        );
+    }
+    if (post.rarity > 0) out.push(post);
+  }
+  return out;
+}
+
+/** Entries kept per LSH bucket, signature slots per key, verified pairs that are enough for one key pair. */
+const BUCKET_CAP = 48;
+const SIG_SLOTS = 64;
+const ENOUGH = 3;
+
+export interface NearDupPair {
+  a: number;
+  b: number;
+  /** Verified near-duplicate signature pairs (Jaccard ≥ 0.5). */
+  pairs: number;
+  rarity: number;
+}
+
+/**
+ * Near-duplicate prompts across keys by LSH over each key's reservoir of MinHash signatures
+ * (8 bands × 4 rows: pairs above Jaccard ≈ 0.6 collide with high probability), verified by the
+ * estimated similarity. Bands shared by the common limit of orgs or more are skipped.
+ */
+export function nearDuplicates(
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  _cfg: DetectConfig,
+): NearDupPair[] {
+  const buckets = new Map<number, number[]>();
+  profiles.forEach((p, i) => {
+    p.sigs.items.forEach((sig, s) => {
+      for (const band of lshBands(sig)) {
+        let b = buckets.get(band);
+        if (!b) {
+          b = [];
+          buckets.set(band, b);
+        }
+        if (b.length < BUCKET_CAP) b.push(i * SIG_SLOTS + s);
+      }
+    });
+  });
+  const pairs = new Map<number, { seen: number[]; rarity: number }>();
+  const n = profiles.length;
+  for (const bucket of buckets.values()) {
+    if (bucket.length < 2) continue;
+    let orgs = 1;
+    if (bucket.length > 2) {
+      const set = new Set<string>();
+      for (const x of bucket) set.add(profiles[Math.floor(x / SIG_SLOTS)]!.org);
+      orgs = set.size;
+    }
+    if (orgs >= pop.commonLimit) continue;
+    const r = rarity(orgs, pop);
+    for (let x = 0; x < bucket.length; x++)
+      for (let y = x + 1; y < bucket.length; y++) {
+        const i = Math.floor(bucket[x]! / SIG_SLOTS);
+        const j = Math.floor(bucket[y]! / SIG_SLOTS);
+        if (i === j) continue;
+        const si = bucket[x]! % SIG_SLOTS;
+        const sj = bucket[y]! % SIG_SLOTS;
+        const a = Math.min(i, j);
+        const key = a * n + Math.max(i, j);
+        let e = pairs.get(key);
+        if (e && e.seen.length >= ENOUGH) {
+          e.rarity = Math.max(e.rarity, r);
+          continue;
+        }
+        const combo = i === a ? si * SIG_SLOTS + sj : sj * SIG_SLOTS + si;
+        if (e?.seen.includes(combo)) continue;
+        if (similarity(profiles[i]!.sigs.items[si]!, profiles[j]!.sigs.items[sj]!) < 0.5) continue;
+        if (!e) {
+          e = { seen: [], rarity: r };
+          pairs.set(key, e);
+        }
+        e.rarity = Math.max(e.rarity, r);
+        e.seen.push(combo);
+      }
+  }
+  return [...pairs.entries()].map(([key, e]) => ({
+    a: Math.floor(key / n),
+    b: key % n,
+    pairs: e.seen.length,
+    rarity: e.rarity,
+  }));
+}

@@ -1,0 +1,215 @@
+/**
+ * @module detect/linkage/graph
+ * The evidence graph: keys joined by typed, rarity-weighted evidence. Every pair of keys that
+ * shares at least one posting list is a candidate; its evidence per kind is in [0,1] (rarity of
+ * the shared item, or a timing score) and its edge strength is the noisy-OR
+ *
+ *   strength = 1 − Πₖ (1 − wₖ · eₖ)          (wₖ = config.linkage.weights)
+ *
+ * so one kind of evidence alone (at most 0.6, a shared payment hash) rarely links two keys,
+ * while a template plus a subnet (0.7) does. Timing alignment, sign-up bursts and behavioural
+ * similarity are computed only for pairs where they can decide the link. Built as a graphology graph for export.
+ */
+import { UndirectedGraph } from 'graphology';
+import { DEFAULT_LINK_WEIGHTS, type DetectConfig, type LinkKind } from '../config.js';
+import { type Population, rarity } from '../population.js';
+import type { AccountProfile } from '../profile.js';
+import { ramp } from '../signals/util.js';
+import { behaviourVector, cosine } from './behaviour.js';
+import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
+import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
+import { activityVector, signupBurst, syncFromVectors } from './timing.js';
+
+export type Evidence = Partial<Record<LinkKind, number>>;
+
+export interface Edge {
+  a: number;
+  b: number;
+  evidence: Evidence;
+  strength: number;
+}
+
+export interface LinkGraph {
+  edges: Edge[];
+  postings: Posting[];
+  /** Near-duplicate pair counts by pair key a·n+b. */
+  nearPairs: Map<number, number>;
+}
+
+const KINDS = Object.keys(DEFAULT_LINK_WEIGHTS) as LinkKind[];
+const KIND_INDEX = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<LinkKind, number>;
+/** Timing, sign-up and behaviour evidence only corroborate: they are computed for pairs that
+ * already share content or infrastructure evidence of at least this strength. */
+const MIN_BASE = 0.25;
+/** Edges weaker than this fraction of the strong threshold are dropped from the graph. */
+const KEEP_FRACTION = 0.5;
+
+/** Past this many members a posting links each member to its next `CHAIN` members only. */
+const FULL_PAIRS = 64;
+const CHAIN = 16;
+/** Evidence kinds that say two keys behave alike (not just share infrastructure). */
+export const BEHAVIOURAL: ReadonlySet<LinkKind> = new Set<LinkKind>([
+  'template',
+  'near_duplicate',
+  'system_prompt',
+  'similar_behaviour',
+  'meta',
+]);
+
+export function edgeStrength(ev: Evidence, weights: DetectConfig['linkage']['weights']): number {
+  let keep = 1;
+  for (const [k, v] of Object.entries(ev) as [LinkKind, number][]) keep *= 1 - Math.min(1, weights[k] * v);
+  return 1 - keep;
+}
+
+/** Near-duplicate pairs from a batch LSH pass, in the incremental index's shape (tests, one-off analyses). */
+export function batchNearPairs(
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+): Map<number, NearPair> {
+  const out = new Map<number, NearPair>();
+  for (const d of nearDuplicates(profiles, pop, cfg))
+    out.set(d.a * PAIR + d.b, { n: d.pairs, orgs: d.rarity >= 1 ? 1 : pop.commonLimit - 1, band: 0 });
+  return out;
+}
+
+/**
+ * The evidence graph over `profiles` (indexed as in the engine: arrival order). `near` holds the
+ * verified near-duplicate pairs of the engine's LSH index (computed in batch when absent).
+ */
+export function buildLinkGraph(
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+  near: ReadonlyMap<number, NearPair> = batchNearPairs(profiles, pop, cfg),
+  index?: LshIndex,
+): LinkGraph {
+  const n = profiles.length;
+  const bucketFill = new Map<number, number>();
+  const orgsOfPair = (pair: NearPair) => {
+    if (!index) return pair.orgs;
+    let orgs = bucketFill.get(pair.band);
+    if (orgs === undefined) {
+      orgs = bucketOrgs(index, pair.band, (k) => profiles[k]?.org ?? '');
+      bucketFill.set(pair.band, orgs);
+    }
+    return Math.max(pair.orgs, orgs);
+  };
+  // Evidence rows in one growable typed array (one row of KINDS.length per candidate pair): the
+  // graph is rebuilt on every campaign pass, so it must not allocate an object per pair.
+  const K = KINDS.length;
+  const rowOf = new Map<number, number>();
+  let rows = new Float64Array(1024 * K);
+  const bump = (i: number, j: number, kind: number, v: number) => {
+    const key = Math.min(i, j) * n + Math.max(i, j);
+    let r = rowOf.get(key);
+    if (r === undefined) {
+      r = rowOf.size;
+      rowOf.set(key, r);
+      if ((r + 1) * K > rows.length) {
+        const grown = new Float64Array(rows.length * 2);
+        grown.set(rows);
+        rows = grown;
+      }
+    }
+    const at = r * K + kind;
+    if (rows[at]! < v) rows[at] = v;
+  };
+  const vectors = new Map<number, Float64Array>();
+  const vec = (i: number) => {
+    let v = vectors.get(i);
+    if (!v) {
+      v = behaviourVector(profiles[i]!);
+      vectors.set(i, v);
+    }
+    return v;
+  };
+  const postings = buildPostings(profiles, pop, cfg, vec);
+  for (const post of postings) {
+    const m = post.members;
+    const v = post.kind === 'same_org' ? 1 : post.rarity;
+    if (v <= 0) continue;
+    const kind = KIND_INDEX[post.kind];
+    for (let x = 0; x < m.length; x++) {
+      const end = m.length <= FULL_PAIRS ? m.length : Math.min(m.length, x + 1 + CHAIN);
+      for (let y = x + 1; y < end; y++) bump(m[x]!, m[y]!, kind, v);
+    }
+  }
+  const nearPairs = new Map<number, number>();
+  for (const [id, pair] of near) {
+    const a = Math.floor(id / PAIR);
+    const b = id % PAIR;
+    // One matching signature pair between two keys is chance phrasing; two or more are evidence.
+    if (b >= n || pair.n < 2) continue;
+    const v = Math.min(1, pair.n / 4) * rarity(orgsOfPair(pair), pop);
+    nearPairs.set(a * n + b, pair.n);
+    if (v > 0) bump(a, b, KIND_INDEX.near_duplicate, v);
+  }
+  const w = cfg.windows;
+  const lw = cfg.linkage.weights;
+  const weights = KINDS.map((k) => lw[k]);
+  const strong = cfg.linkage.strongEdge;
+  const keepBelow = strong * KEEP_FRACTION;
+  // Timing and behaviour are only computed where they can decide the link (they cost scans).
+  const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);
+  const head = profiles.reduce((m, p) => Math.max(m, p.actHead), -1);
+  const acts = new Map<number, { v: Float64Array; active: number }>();
+  const act = (i: number) => {
+    let v = acts.get(i);
+    if (!v) {
+      v = activityVector(profiles[i]!, head);
+      acts.set(i, v);
+    }
+    return v;
+  };
+  const edges: Edge[] = [];
+  for (const [key, r] of rowOf) {
+    const base = r * K;
+    let keep = 1;
+    for (let k = 0; k < K; k++) keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
+    let strength = 1 - keep;
+    const a = Math.floor(key / n);
+    const b = key % n;
+    if (strength >= MIN_BASE && strength < strong && 1 - (1 - strength) * (1 - headroom) >= strong) {
+      const pa = profiles[a]!;
+      const pb = profiles[b]!;
+      rows[base + KIND_INDEX.signup_burst] = signupBurst(
+        pa,
+        pb,
+        pop.startTs,
+        w.newModelWarmupMs,
+        cfg.linkage.signupBurstMs,
+      );
+      rows[base + KIND_INDEX.synchronized] = syncFromVectors(act(a), act(b));
+      rows[base + KIND_INDEX.similar_behaviour] = ramp(cosine(vec(a), vec(b)), 0.9, 0.98);
+      keep = 1;
+      for (let k = 0; k < K; k++) keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
+      strength = 1 - keep;
+    }
+    if (strength < keepBelow) continue;
+    const evidence: Evidence = {};
+    for (let k = 0; k < K; k++) if (rows[base + k]! > 0) evidence[KINDS[k]!] = rows[base + k]!;
+    edges.push({ a, b, evidence, strength });
+  }
+  edges.sort((x, y) => x.a - y.a || x.b - y.b);
+  return { edges, postings, nearPairs };
+}
+
+/** Strong edges as an undirected graphology graph keyed by key id (for reports and the dashboard). */
+export function toGraphology(
+  profiles: readonly AccountProfile[],
+  g: LinkGraph,
+  minStrength: number,
+): UndirectedGraph {
+  const graph = new UndirectedGraph();
+  for (const e of g.edges) {
+    if (e.strength < minStrength) continue;
+    const a = profiles[e.a]!.key;
+    const b = profiles[e.b]!.key;
+    graph.mergeNode(a);
+    graph.mergeNode(b);
+    graph.mergeEdge(a, b, { strength: e.strength, ...e.evidence });
+  }
+  return graph;
+}

@@ -1,0 +1,114 @@
+/**
+ * @module detect/linkage/lsh-index
+ * The engine's incremental LSH index over every key's reservoir of MinHash signatures
+ * (8 bands × 4 rows: pairs above Jaccard ≈ 0.6 collide with high probability). A signature is
+ * verified (estimated Jaccard ≥ 0.5) against the signatures it collides with when it enters a
+ * reservoir, so linkage never rescans all prompts. Bounded: a key has at most `size` live
+ * signatures, a bucket holds at most BUCKET_CAP entries, and a key pair counts at most ENOUGH
+ * verified pairs. Buckets filled by many orgs are common phrasing, not evidence (rarity).
+ */
+import { lshBands, similarity } from '../../events/minhash.js';
+
+/** Entries per bucket, signature slots per key, verified pairs that are plenty for one key pair. */
+export const BUCKET_CAP = 48;
+export const SIG_SLOTS = 64;
+export const ENOUGH = 6;
+/** Key pair id: a·PAIR + b with a < b. */
+export const PAIR = 0x200000;
+
+export interface NearPair {
+  /** Verified near-duplicate signature pairs (capped at ENOUGH). */
+  n: number;
+  /** Distinct orgs of the most exclusive bucket that produced a match, when it matched (for rarity). */
+  orgs: number;
+  /** That bucket's band key: its current fill is re-read when the graph is built. */
+  band: number;
+}
+
+/** Signatures with fewer distinct slots come from very short prompts (a few shingles), which
+ * collide by chance ("can you help me with X?"): they are not indexed. */
+export const MIN_DISTINCT_SLOTS = 12;
+
+export function distinctSlots(sig: readonly number[]): number {
+  return new Set(sig).size;
+}
+
+/** Distinct orgs in a bucket now; a full bucket counts as common (Infinity). */
+export function bucketOrgs(idx: LshIndex, band: number, org: (key: number) => string): number {
+  const b = idx.buckets.get(band);
+  if (!b) return 1;
+  if (b.length >= BUCKET_CAP) return Number.POSITIVE_INFINITY;
+  const set = new Set<string>();
+  for (const x of b) set.add(org(Math.floor(x / SIG_SLOTS)));
+  return set.size;
+}
+
+export interface LshIndex {
+  buckets: Map<number, number[]>;
+  pairs: Map<number, NearPair>;
+}
+
+export const lshIndexNew = (): LshIndex => ({ buckets: new Map(), pairs: new Map() });
+
+export interface LshLookup {
+  sig(key: number, slot: number): readonly number[] | undefined;
+  org(key: number): string;
+}
+
+function remove(idx: LshIndex, entry: number, sig: readonly number[]): void {
+  for (const band of lshBands(sig)) {
+    const b = idx.buckets.get(band);
+    if (!b) continue;
+    const i = b.indexOf(entry);
+    if (i >= 0) b.splice(i, 1);
+    if (b.length === 0) idx.buckets.delete(band);
+  }
+}
+
+/** Indexes the signature now in `slot` of `key` (removing the one it replaced) and verifies its collisions. */
+export function lshInsert(
+  idx: LshIndex,
+  key: number,
+  slot: number,
+  sig: readonly number[],
+  old: readonly number[] | undefined,
+  look: LshLookup,
+): void {
+  const entry = key * SIG_SLOTS + slot;
+  if (old && distinctSlots(old) >= MIN_DISTINCT_SLOTS) remove(idx, entry, old);
+  if (distinctSlots(sig) < MIN_DISTINCT_SLOTS) return;
+  const checked = new Set<number>();
+  for (const band of lshBands(sig)) {
+    let b = idx.buckets.get(band);
+    if (!b) {
+      b = [];
+      idx.buckets.set(band, b);
+    }
+    let orgs = 0;
+    if (b.length > 0) {
+      const set = new Set<string>([look.org(key)]);
+      for (const x of b) set.add(look.org(Math.floor(x / SIG_SLOTS)));
+      orgs = set.size;
+    }
+    for (const x of b) {
+      const other = Math.floor(x / SIG_SLOTS);
+      if (other === key || checked.has(x)) continue;
+      checked.add(x);
+      const a = Math.min(key, other);
+      const id = a * PAIR + Math.max(key, other);
+      const pair = idx.pairs.get(id);
+      if (pair && pair.n >= ENOUGH) continue;
+      const otherSig = look.sig(other, x % SIG_SLOTS);
+      if (!otherSig || similarity(sig, otherSig) < 0.5) continue;
+      if (!pair) idx.pairs.set(id, { n: 1, orgs, band });
+      else {
+        pair.n++;
+        if (orgs < pair.orgs) {
+          pair.orgs = orgs;
+          pair.band = band;
+        }
+      }
+    }
+    if (b.length < BUCKET_CAP) b.push(entry);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * @module detect/linkage/split
+ * Splits a large strong component into communities (Louvain on the strong-edge subgraph, edge
+ * weight = link strength, seeded RNG so the result is reproducible). Connected components can
+ * chain two groups through a few spurious edges (a hydra touching a crowd of agent-framework
+ * users through near-duplicate prompts); Louvain keeps densely linked groups together and cuts
+ * those bridges. Components below `minSize` are kept whole: for them the chain is the evidence.
+ */
+import { UndirectedGraph } from 'graphology';
+import louvainImport from 'graphology-communities-louvain';
+import type { Edge } from './graph.js';
+
+// The package is CommonJS (`module.exports = louvain`); under NodeNext its typings describe the
+// default import as the module namespace, while at run time it is the function itself.
+type Louvain = typeof louvainImport.default;
+const louvain: Louvain =
+  (louvainImport as unknown as { default?: Louvain }).default ?? (louvainImport as unknown as Louvain);
+
+/** mulberry32: a tiny deterministic PRNG for Louvain's node order. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function splitComponent(members: readonly number[], edges: readonly Edge[], minStrength: number, minSize: number): number[][] {
+  if (members.length < minSize) return [[...members]];
+  const graph = new UndirectedGraph();
+  for (const m of members) graph.addNode(String(m));
+  for (const e of edges) {
+    if (e.strength < minStrength) continue;
+    const a = String(e.a);
+    const b = String(e.b);
+    if (graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b)) graph.addEdge(a, b, { weight: e.strength });
+  }
+  const communities = louvain(graph, { getEdgeWeight: 'weight', rng: seeded(members.length), resolution: 1 });
+  const groups = new Map<number, number[]>();
+  for (const m of members) {
+    const c = communities[String(m)] ?? -1;
+    let g = groups.get(c);
+    if (!g) {
+      g = [];
+      groups.set(c, g);
+    }
+    g.push(m);
+  }
+  return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
+}

@@ -1,0 +1,170 @@
+/**
+ * @module detect/population
+ * Population context for the signals: how common a hash is across orgs (so rare evidence weighs
+ * more), the distribution of per-account volume, and when each model was first seen. Rebuilt
+ * from the bounded per-key profiles on the campaign cadence, never from raw events.
+ */
+import type { DetectConfig } from './config.js';
+import type { AccountProfile } from './profile.js';
+import { decayedValue } from './sketches/decayed.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface Population {
+  now: number;
+  /** Event time of the first event the engine saw. */
+  startTs: number;
+  accounts: number;
+  orgs: number;
+  /** Median and 90th percentile of output tokens per account-day (null when too few accounts). */
+  outRateP50: number | null;
+  outRateP90: number | null;
+  /** Distinct orgs per hash, over the hashes that cover ≥ minShare of some key's traffic. */
+  frameOrgs: Map<string, number>;
+  skelOrgs: Map<string, number>;
+  systemOrgs: Map<string, number>;
+  subnetOrgs: Map<string, number>;
+  fpOrgs: Map<string, number>;
+  metaOrgs: Map<string, number>;
+  /** Event time each model was first requested (any key). */
+  modelFirstSeen: ReadonlyMap<string, number>;
+  /** Orgs at or above which a shared hash is common, not evidence. */
+  commonLimit: number;
+}
+
+export function emptyPopulation(now = 0, startTs = 0): Population {
+  return {
+    now,
+    startTs,
+    accounts: 0,
+    orgs: 0,
+    outRateP50: null,
+    outRateP90: null,
+    frameOrgs: new Map(),
+    skelOrgs: new Map(),
+    systemOrgs: new Map(),
+    subnetOrgs: new Map(),
+    fpOrgs: new Map(),
+    metaOrgs: new Map(),
+    modelFirstSeen: new Map(),
+    commonLimit: Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Output tokens per day of a profile at `now`: decayed count over its effective window. */
+export function outRatePerDay(p: AccountProfile, now: number, cfg: DetectConfig): number {
+  const hl = cfg.windows.slowHalfLifeMs;
+  const window = Math.max(HOUR, Math.min(now - p.firstTs, hl / Math.LN2));
+  return (decayedValue(p.slowOut, now, hl) / window) * DAY;
+}
+
+/** Requests per hour, recent (fast half-life) vs own history (slow half-life). */
+export function requestRates(
+  p: AccountProfile,
+  now: number,
+  cfg: DetectConfig,
+): { fast: number; slow: number } {
+  const w = cfg.windows;
+  const age = Math.max(HOUR, now - p.firstTs);
+  const fastWin = Math.max(HOUR / 4, Math.min(age, w.fastHalfLifeMs / Math.LN2));
+  const slowWin = Math.min(age, w.slowHalfLifeMs / Math.LN2);
+  return {
+    fast: (decayedValue(p.fast, now, w.fastHalfLifeMs) / fastWin) * HOUR,
+    slow: (decayedValue(p.slow, now, w.slowHalfLifeMs) / slowWin) * HOUR,
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+type Counter = Map<string, Set<string> | number>;
+
+function addOrg(m: Counter, id: string, org: string, cap: number): void {
+  const cur = m.get(id);
+  if (typeof cur === 'number') m.set(id, cur + 1);
+  else if (cur === undefined) m.set(id, new Set([org]));
+  else {
+    cur.add(org);
+    // Past the cap we stop remembering which orgs, and only count (a slight overcount).
+    if (cur.size >= cap) m.set(id, cur.size);
+  }
+}
+
+const finish = (m: Counter) =>
+  new Map([...m].map(([k, v]) => [k, typeof v === 'number' ? v : v.size] as [string, number]));
+
+/** Hash ids in a top-k that cover at least `minShare` of the profile's requests. */
+export function salient(
+  p: AccountProfile,
+  which: 'frames' | 'skels' | 'systems' | 'subnets' | 'fps' | 'meta',
+  minShare: number,
+): string[] {
+  const out: string[] = [];
+  const min = Math.max(2, minShare * p.n);
+  for (const e of p[which].e) if (e.c - e.err >= min && e.id !== '-') out.push(e.id);
+  return out;
+}
+
+export function buildPopulation(
+  profiles: Iterable<AccountProfile>,
+  now: number,
+  startTs: number,
+  modelFirstSeen: ReadonlyMap<string, number>,
+  cfg: DetectConfig,
+): Population {
+  const l = cfg.linkage;
+  const frames: Counter = new Map();
+  const skels: Counter = new Map();
+  const systems: Counter = new Map();
+  const subnets: Counter = new Map();
+  const fps: Counter = new Map();
+  const metas: Counter = new Map();
+  const orgs = new Set<string>();
+  const rates: number[] = [];
+  let accounts = 0;
+  for (const p of profiles) {
+    accounts++;
+    orgs.add(p.org);
+    if (p.n >= 5) rates.push(outRatePerDay(p, now, cfg));
+    for (const id of salient(p, 'frames', l.minShare)) addOrg(frames, id, p.org, l.postingCap);
+    for (const id of salient(p, 'skels', l.minShare)) addOrg(skels, id, p.org, l.postingCap);
+    for (const id of salient(p, 'systems', l.minShare)) addOrg(systems, id, p.org, l.postingCap);
+    for (const id of salient(p, 'subnets', l.minShare)) addOrg(subnets, id, p.org, l.postingCap);
+    for (const id of salient(p, 'fps', l.minShare)) addOrg(fps, id, p.org, l.postingCap);
+    for (const id of salient(p, 'meta', 0)) addOrg(metas, id, p.org, l.postingCap);
+  }
+  rates.sort((a, b) => a - b);
+  const enough = rates.length >= cfg.signals.minPopulation;
+  return {
+    now,
+    startTs,
+    accounts,
+    orgs: orgs.size,
+    outRateP50: enough ? quantile(rates, 0.5) : null,
+    outRateP90: enough ? quantile(rates, 0.9) : null,
+    frameOrgs: finish(frames),
+    skelOrgs: finish(skels),
+    systemOrgs: finish(systems),
+    subnetOrgs: finish(subnets),
+    fpOrgs: finish(fps),
+    metaOrgs: finish(metas),
+    modelFirstSeen,
+    commonLimit: Math.max(l.commonOrgs, Math.ceil(l.commonShare * orgs.size)),
+  };
+}
+
+/**
+ * How much a hash shared by `orgs` orgs says, in [0,1]: 1 while it is shared by at most a quarter of
+ * the common limit, falling linearly to 0 at the limit ("a system prompt that 5,000 orgs share says
+ * little; one that 40 new accounts share says much").
+ */
+export function rarity(orgs: number, pop: Population): number {
+  const limit = pop.commonLimit;
+  if (!Number.isFinite(limit)) return 1;
+  if (orgs >= limit) return 0;
+  const quarter = limit / 4;
+  return orgs <= quarter ? 1 : 1 - (orgs - quarter) / (limit - quarter);
+}

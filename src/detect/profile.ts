@@ -1,0 +1,497 @@
+/**
+ * @module detect/profile
+ * The per-key profile: everything the signals know about one key, updated in O(1) per event and
+ * bounded in size whatever the key's request count (counters, HyperLogLogs, Space-Saving top-k,
+ * decayed rates, a reservoir of MinHash signatures, a ring of recent prompts and a ring of
+ * activity buckets). Profiles merge, so a campaign is scored on its members' combined traffic
+ * through the very same signals.
+ */
+import { fmix32, hash32 } from '../events/hash.js';
+import type { Domain, RequestEvent } from '../events/types.js';
+import type { DetectConfig } from './config.js';
+import { type Decayed, decayedAdd, decayedMerge, decayedNew } from './sketches/decayed.js';
+import { type Hll, hexHash, hllAdd, hllMerge, hllMergeInto, hllNew } from './sketches/hll.js';
+import { type Reservoir, reservoirAdd, reservoirNew } from './sketches/reservoir.js';
+import { type TopK, topkAdd, topkMerge, topkNew } from './sketches/topk.js';
+
+export const DOMAINS: readonly Domain[] = [
+  'code',
+  'math',
+  'reasoning',
+  'tool_use',
+  'writing',
+  'translation',
+  'summarization',
+  'extraction',
+  'classification',
+  'qa',
+  'grading',
+  'vision',
+  'chat',
+  'other',
+];
+const DOMAIN_INDEX = new Map(DOMAINS.map((d, i) => [d, i]));
+
+/** Payload slots of the per-frame top-k: input tokens, output tokens, single-turn requests, CoT requests. */
+export const FRAME_IN = 0;
+export const FRAME_OUT = 1;
+export const FRAME_SINGLE = 2;
+export const FRAME_COT = 3;
+
+/** Payload slots of the per-model and per-system-prompt top-k (traffic segments). */
+export const SEG_IN = 0;
+export const SEG_OUT = 1;
+export const SEG_SINGLE = 2;
+export const SEG_MAXHIGH = 3;
+export const SEG_COT = 4;
+export const SEG_ENDUSER = 5;
+const SEG_WIDTH = 6;
+/** System-prompt id of requests without one. */
+export const NO_SYSTEM = '-';
+
+/** Recent distinct prompts remembered per key (for repeats and multi-model fan-out). */
+const RING = 64;
+/** Long prompts are left out of the ring: their signatures collide on small edits. So are image
+ * prompts: the same instruction with a different image is not a repeat. */
+const MAX_RING_CHARS = 2000;
+/** Models tracked per key by bit (the 16th bit is shared by any further model). */
+const MODEL_BITS = 16;
+const SIGNATURES = 8;
+const DAY = 86_400_000;
+
+export interface Welford {
+  k: number;
+  mean: number;
+  m2: number;
+}
+
+export interface AccountProfile {
+  key: string;
+  account: string;
+  org: string;
+  /** Keys merged into this profile (1 for a key, the member count for a campaign). */
+  keys: number;
+  n: number;
+  errors: number;
+  limited: number;
+  firstTs: number;
+  lastTs: number;
+  inTok: number;
+  outTok: number;
+  reasoningTok: number;
+  /** No assistant turn and no tool message: a fresh one-shot request. */
+  singleTurn: number;
+  multiTurn: number;
+  toolReq: number;
+  embeddings: number;
+  cot: number;
+  grading: number;
+  imageReq: number;
+  images: number;
+  logprobReq: number;
+  highTopLp: number;
+  topLpSum: number;
+  biasReq: number;
+  largeBiasReq: number;
+  biasSizeMax: number;
+  maxTokSet: number;
+  maxTokHigh: number;
+  lengthStops: number;
+  multiN: number;
+  nSum: number;
+  endUserReq: number;
+  domains: number[];
+  hours: number[];
+  gaps: Welford;
+  hll: { skel: Hll; frame: Hll; prompt: Hll; system: Hll; endUser: Hll; ip: Hll; subnet: Hll; day: Hll };
+  frames: TopK;
+  skels: TopK;
+  models: TopK;
+  systems: TopK;
+  subnets: TopK;
+  fps: TopK;
+  maxToks: TopK;
+  meta: TopK;
+  /** Recent prompt hash → bitmask of models it was sent to. */
+  ring: Map<number, number>;
+  ringInserts: number;
+  fanPrompts: number;
+  repeats: number;
+  modelBits: string[];
+  sigs: Reservoir<number[]>;
+  fast: Decayed;
+  slow: Decayed;
+  fastOut: Decayed;
+  slowOut: Decayed;
+  act: Uint16Array;
+  /** Absolute bucket index of the newest activity bucket. */
+  actHead: number;
+}
+
+export function newProfile(key: string, account: string, org: string, cfg: DetectConfig): AccountProfile {
+  return {
+    key,
+    account,
+    org,
+    keys: 1,
+    n: 0,
+    errors: 0,
+    limited: 0,
+    firstTs: 0,
+    lastTs: 0,
+    inTok: 0,
+    outTok: 0,
+    reasoningTok: 0,
+    singleTurn: 0,
+    multiTurn: 0,
+    toolReq: 0,
+    embeddings: 0,
+    cot: 0,
+    grading: 0,
+    imageReq: 0,
+    images: 0,
+    logprobReq: 0,
+    highTopLp: 0,
+    topLpSum: 0,
+    biasReq: 0,
+    largeBiasReq: 0,
+    biasSizeMax: 0,
+    maxTokSet: 0,
+    maxTokHigh: 0,
+    lengthStops: 0,
+    multiN: 0,
+    nSum: 0,
+    endUserReq: 0,
+    domains: new Array<number>(DOMAINS.length).fill(0),
+    hours: new Array<number>(24).fill(0),
+    gaps: { k: 0, mean: 0, m2: 0 },
+    hll: {
+      skel: hllNew(),
+      frame: hllNew(),
+      prompt: hllNew(),
+      system: hllNew(6),
+      endUser: hllNew(),
+      ip: hllNew(6),
+      subnet: hllNew(6),
+      day: hllNew(6),
+    },
+    frames: topkNew(8, 4),
+    skels: topkNew(8),
+    models: topkNew(8, SEG_WIDTH),
+    systems: topkNew(4, SEG_WIDTH),
+    subnets: topkNew(4),
+    fps: topkNew(4),
+    maxToks: topkNew(4),
+    meta: topkNew(6),
+    ring: new Map(),
+    ringInserts: 0,
+    fanPrompts: 0,
+    repeats: 0,
+    modelBits: [],
+    sigs: reservoirNew<number[]>(SIGNATURES),
+    fast: decayedNew(),
+    slow: decayedNew(),
+    fastOut: decayedNew(),
+    slowOut: decayedNew(),
+    act: new Uint16Array(cfg.windows.activityBuckets),
+    actHead: -1,
+  };
+}
+
+/** /24 for IPv4, /64 for IPv6, null when absent or unparseable. */
+export function subnetOf(ip: string | null): string | null {
+  if (!ip) return null;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (!ip.includes(':')) return null;
+  const [head = ''] = ip.split('::');
+  const groups = head.split(':').filter((g) => g.length > 0);
+  while (groups.length < 4) groups.push('0');
+  return `${groups.slice(0, 4).join(':').toLowerCase()}::/64`;
+}
+
+/** A near-exact identity of the prompt (first MinHash slots), 0 for an empty prompt. */
+export function promptHashOf(sig: readonly number[], salt = 0): number {
+  let h = 0x2545f491 ^ salt;
+  for (let i = 0; i < sig.length; i++) h = fmix32(h ^ sig[i]!);
+  return sig.length === 0 || sig[0] === 0xffffffff ? 0 : h || 1;
+}
+
+function welfordAdd(w: Welford, x: number): void {
+  w.k++;
+  const d = x - w.mean;
+  w.mean += d / w.k;
+  w.m2 += d * (x - w.mean);
+}
+
+function welfordMerge(a: Welford, b: Welford): Welford {
+  const k = a.k + b.k;
+  if (k === 0) return { k: 0, mean: 0, m2: 0 };
+  const d = b.mean - a.mean;
+  return { k, mean: a.mean + (d * b.k) / k, m2: a.m2 + b.m2 + (d * d * a.k * b.k) / k };
+}
+
+function modelBit(p: AccountProfile, model: string): number {
+  let i = p.modelBits.indexOf(model);
+  if (i < 0) {
+    if (p.modelBits.length < MODEL_BITS) {
+      p.modelBits.push(model);
+      i = p.modelBits.length - 1;
+    } else i = MODEL_BITS - 1;
+  }
+  return 1 << i;
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (let v = x; v !== 0; v &= v - 1) c++;
+  return c;
+}
+
+function recordPrompt(p: AccountProfile, e: RequestEvent, single: boolean): void {
+  // Keyed by end user too: two end users of one app asking "hi" is not repeated sampling.
+  // Salted with the exact prompt length: documents that differ only in a number share a MinHash
+  // signature but rarely their length, while a true repeat matches both.
+  const salt = (e.params.endUser ? hash32(e.params.endUser) : 0) ^ Math.imul(e.prompt.chars + 1, 0x9e3779b1);
+  const ph = promptHashOf(e.prompt.minhash, salt);
+  if (ph === 0 || !single || e.prompt.images > 0 || e.prompt.chars > MAX_RING_CHARS) return;
+  const bit = modelBit(p, e.model ?? '?');
+  const mask = p.ring.get(ph);
+  if (mask === undefined) {
+    p.ring.set(ph, bit);
+    p.ringInserts++;
+    if (p.ring.size > RING) p.ring.delete(p.ring.keys().next().value as number);
+    hllAdd(p.hll.prompt, ph);
+    return;
+  }
+  if ((mask & bit) !== 0) p.repeats++;
+  else {
+    if (popcount(mask) === 1) p.fanPrompts++;
+    p.ring.set(ph, mask | bit);
+  }
+}
+
+function recordActivity(p: AccountProfile, ts: number, bucketMs: number): void {
+  const b = Math.floor(ts / bucketMs);
+  const len = p.act.length;
+  if (p.actHead < 0) p.actHead = b;
+  if (b > p.actHead) {
+    const steps = Math.min(len, b - p.actHead);
+    for (let i = 1; i <= steps; i++) p.act[(p.actHead + i) % len] = 0;
+    p.actHead = b;
+  }
+  if (p.actHead - b >= len) return;
+  const i = b % len;
+  if (p.act[i]! < 0xffff) p.act[i] = p.act[i]! + 1;
+}
+
+/** A signature written into the profile's reservoir (for the engine's LSH index). */
+export interface SigWrite {
+  slot: number;
+  /** The signature it replaced, if any. */
+  old: number[] | undefined;
+}
+
+/** Folds one event into the profile. O(1) in the profile's request count. */
+export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectConfig): SigWrite | null {
+  const pr = e.prompt;
+  const ps = e.params;
+  const ts = e.ts;
+  if (p.n === 0) p.firstTs = ts;
+  else welfordAdd(p.gaps, Math.max(0, ts - p.lastTs));
+  if (ts > p.lastTs) p.lastTs = ts;
+  p.n++;
+  if (e.status >= 400) p.errors++;
+  if (e.status === 429 || e.limitedBy !== null) p.limited++;
+  const inTok = e.usage.promptTokens;
+  const outTok = e.usage.completionTokens;
+  p.inTok += inTok;
+  p.outTok += outTok;
+  p.reasoningTok += e.output.reasoningTokens;
+  const single = pr.assistantTurns === 0 && pr.toolMessages === 0;
+  if (single) p.singleTurn++;
+  if (pr.assistantTurns > 0) p.multiTurn++;
+  if (pr.toolMessages > 0 || ps.tools > 0) p.toolReq++;
+  if (e.endpoint === 'embeddings') p.embeddings++;
+  if (pr.cot) p.cot++;
+  if (pr.grading) p.grading++;
+  if (pr.images > 0) {
+    p.imageReq++;
+    p.images += pr.images;
+  }
+  if (ps.logprobs) p.logprobReq++;
+  if (ps.topLogprobs >= cfg.signals.highTopLogprobs) p.highTopLp++;
+  p.topLpSum += ps.topLogprobs;
+  if (ps.logitBiasSize > 0) p.biasReq++;
+  if (ps.logitBiasSize >= cfg.signals.largeLogitBias) p.largeBiasReq++;
+  if (ps.logitBiasSize > p.biasSizeMax) p.biasSizeMax = ps.logitBiasSize;
+  const high = ps.maxTokens !== null && ps.maxTokens >= cfg.signals.highMaxTokens;
+  if (ps.maxTokens !== null) {
+    p.maxTokSet++;
+    if (high) p.maxTokHigh++;
+    topkAdd(p.maxToks, String(ps.maxTokens), ts);
+  }
+  if (e.output.finishReason === 'length') p.lengthStops++;
+  if (ps.n > 1) p.multiN++;
+  p.nSum += ps.n;
+  if (ps.endUser) {
+    p.endUserReq++;
+    hllAdd(p.hll.endUser, hash32(ps.endUser));
+  }
+  p.domains[DOMAIN_INDEX.get(pr.domain) ?? DOMAINS.length - 1]!++;
+  p.hours[new Date(ts).getUTCHours()]!++;
+  hllAdd(p.hll.skel, hexHash(pr.skeletonHash));
+  hllAdd(p.hll.frame, hexHash(pr.frameHash));
+  hllAdd(p.hll.day, Math.floor(ts / DAY));
+  topkAdd(p.frames, pr.frameHash, ts, [inTok, outTok, single ? 1 : 0, pr.cot ? 1 : 0]);
+  topkAdd(p.skels, pr.skeletonHash, ts);
+  const seg = [inTok, outTok, single ? 1 : 0, high ? 1 : 0, pr.cot ? 1 : 0, ps.endUser ? 1 : 0];
+  topkAdd(p.models, e.model ?? '?', ts, seg);
+  if (pr.systemHash) hllAdd(p.hll.system, hexHash(pr.systemHash));
+  topkAdd(p.systems, pr.systemHash ?? NO_SYSTEM, ts, seg);
+  if (e.ip) {
+    hllAdd(p.hll.ip, hash32(e.ip));
+    const sn = subnetOf(e.ip);
+    if (sn) {
+      hllAdd(p.hll.subnet, hash32(sn));
+      topkAdd(p.subnets, sn, ts);
+    }
+  }
+  if (e.fingerprint) topkAdd(p.fps, e.fingerprint, ts);
+  if (e.meta) for (const [k, v] of Object.entries(e.meta)) topkAdd(p.meta, `${k}=${v}`, ts);
+  recordPrompt(p, e, single);
+  let write: SigWrite | null = null;
+  if (single && pr.images === 0 && promptHashOf(pr.minhash) !== 0) {
+    const kept = reservoirAdd(p.sigs, pr.minhash, hash32(p.key));
+    if (kept) write = { slot: kept.slot, old: kept.evicted };
+  }
+  const w = cfg.windows;
+  decayedAdd(p.fast, ts, 1, w.fastHalfLifeMs);
+  decayedAdd(p.slow, ts, 1, w.slowHalfLifeMs);
+  decayedAdd(p.fastOut, ts, outTok, w.fastHalfLifeMs);
+  decayedAdd(p.slowOut, ts, outTok, w.slowHalfLifeMs);
+  recordActivity(p, ts, w.activityBucketMs);
+  return write;
+}
+
+const sumArrays = (a: number[], b: number[]) => a.map((v, i) => v + (b[i] ?? 0));
+
+function mergeActivity(a: AccountProfile, b: AccountProfile): { act: Uint16Array; actHead: number } {
+  const len = a.act.length;
+  const head = Math.max(a.actHead, b.actHead);
+  const act = new Uint16Array(len);
+  for (const p of [a, b]) {
+    if (p.actHead < 0) continue;
+    for (let back = 0; back < len; back++) {
+      const abs = head - back;
+      if (p.actHead - abs >= len || abs > p.actHead) continue;
+      const i = ((abs % len) + len) % len;
+      act[i] = Math.min(0xffff, act[i]! + p.act[i]!);
+    }
+  }
+  return { act, actHead: head };
+}
+
+/** Combined traffic of many profiles (a campaign), as a new profile; inputs untouched. */
+export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig): AccountProfile {
+  const first = profiles[0]!;
+  if (profiles.length === 1) return first;
+  // Pairwise merge of everything but the HLLs, which are merged once into fresh registers.
+  let acc = mergeProfiles(first, profiles[1]!, cfg, false);
+  for (let i = 2; i < profiles.length; i++) acc = mergeProfiles(acc, profiles[i]!, cfg, false);
+  const hll = {} as AccountProfile['hll'];
+  for (const k of Object.keys(first.hll) as (keyof AccountProfile['hll'])[]) {
+    hll[k] = hllNew(first.hll[k].p);
+    for (const p of profiles) hllMergeInto(hll[k], p.hll[k]);
+  }
+  return { ...acc, hll };
+}
+
+/** Combined traffic of two profiles, as a new profile (inputs untouched). HLLs are shared when `withHll` is false. */
+export function mergeProfiles(
+  a: AccountProfile,
+  b: AccountProfile,
+  cfg: DetectConfig,
+  withHll = true,
+): AccountProfile {
+  const w = cfg.windows;
+  const sigs = reservoirNew<number[]>(a.sigs.size);
+  sigs.items =
+    a.sigs.items.length >= a.sigs.size * 2
+      ? a.sigs.items
+      : [...a.sigs.items, ...b.sigs.items].slice(0, a.sigs.size * 2);
+  sigs.seen = a.sigs.seen + b.sigs.seen;
+  let hll = a.hll;
+  if (withHll) {
+    hll = {} as AccountProfile['hll'];
+    for (const k of Object.keys(a.hll) as (keyof AccountProfile['hll'])[])
+      hll[k] = hllMerge(a.hll[k], b.hll[k]);
+  }
+  return {
+    ...a,
+    keys: a.keys + b.keys,
+    n: a.n + b.n,
+    errors: a.errors + b.errors,
+    limited: a.limited + b.limited,
+    firstTs: Math.min(a.firstTs, b.firstTs),
+    lastTs: Math.max(a.lastTs, b.lastTs),
+    inTok: a.inTok + b.inTok,
+    outTok: a.outTok + b.outTok,
+    reasoningTok: a.reasoningTok + b.reasoningTok,
+    singleTurn: a.singleTurn + b.singleTurn,
+    multiTurn: a.multiTurn + b.multiTurn,
+    toolReq: a.toolReq + b.toolReq,
+    embeddings: a.embeddings + b.embeddings,
+    cot: a.cot + b.cot,
+    grading: a.grading + b.grading,
+    imageReq: a.imageReq + b.imageReq,
+    images: a.images + b.images,
+    logprobReq: a.logprobReq + b.logprobReq,
+    highTopLp: a.highTopLp + b.highTopLp,
+    topLpSum: a.topLpSum + b.topLpSum,
+    biasReq: a.biasReq + b.biasReq,
+    largeBiasReq: a.largeBiasReq + b.largeBiasReq,
+    biasSizeMax: Math.max(a.biasSizeMax, b.biasSizeMax),
+    maxTokSet: a.maxTokSet + b.maxTokSet,
+    maxTokHigh: a.maxTokHigh + b.maxTokHigh,
+    lengthStops: a.lengthStops + b.lengthStops,
+    multiN: a.multiN + b.multiN,
+    nSum: a.nSum + b.nSum,
+    endUserReq: a.endUserReq + b.endUserReq,
+    domains: sumArrays(a.domains, b.domains),
+    hours: sumArrays(a.hours, b.hours),
+    gaps: welfordMerge(a.gaps, b.gaps),
+    hll,
+    frames: topkMerge(a.frames, b.frames),
+    skels: topkMerge(a.skels, b.skels),
+    models: topkMerge(a.models, b.models),
+    systems: topkMerge(a.systems, b.systems),
+    subnets: topkMerge(a.subnets, b.subnets),
+    fps: topkMerge(a.fps, b.fps),
+    maxToks: topkMerge(a.maxToks, b.maxToks),
+    meta: topkMerge(a.meta, b.meta),
+    ring: new Map(),
+    ringInserts: a.ringInserts + b.ringInserts,
+    fanPrompts: a.fanPrompts + b.fanPrompts,
+    repeats: a.repeats + b.repeats,
+    modelBits: [],
+    sigs,
+    fast: decayedMerge(a.fast, b.fast, w.fastHalfLifeMs),
+    slow: decayedMerge(a.slow, b.slow, w.slowHalfLifeMs),
+    fastOut: decayedMerge(a.fastOut, b.fastOut, w.fastHalfLifeMs),
+    slowOut: decayedMerge(a.slowOut, b.slowOut, w.slowHalfLifeMs),
+    ...mergeActivity(a, b),
+  };
+}
+
+/** Rough retained bytes of a profile (for `stats().approxBytes` and the memory benchmark). */
+export function profileBytes(p: AccountProfile): number {
+  let bytes = 1200; // scalars, arrays of counters, object headers
+  for (const h of Object.values(p.hll)) bytes += h.r.length + 40;
+  for (const t of [p.frames, p.skels, p.models, p.systems, p.subnets, p.fps, p.maxToks, p.meta])
+    bytes += t.e.length * (80 + t.w * 8);
+  bytes += p.ring.size * 40 + p.modelBits.length * 40;
+  for (const s of p.sigs.items) bytes += 16 + s.length * 8;
+  bytes += p.act.byteLength + 40;
+  return bytes;
+}

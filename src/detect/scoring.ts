@@ -1,0 +1,113 @@
+/**
+ * @module detect/scoring
+ * The interpretable model: a logistic over weighted signal scores.
+ *
+ *   z = −bias + support · Σ wᵢ·gᵢ·sᵢ        score = 1 / (1 + e^(−z))        support = min(1, n / minRequests)
+ *
+ * gᵢ = floor + (1 − floor)·A for INTENT signals (A = strongest automation signal),
+ * gᵢ = floor + (1 − floor)·I for AUTOMATION signals (I = strongest intent signal), 1 for
+ * single_turn and harvest_segment (a composite with its own scripted-ness test). `sweep` and
+ * `volume` count but never open a gate. Weights live in one table (`config.scoring.weights`);
+ * with the defaults no single signal reaches the bias (4.0), so a key needs several pieces of
+ * evidence. Each reason's contribution is wᵢ·gᵢ·sᵢ·support; reasons are sorted by it.
+ * docs/detection.md explains the model.
+ */
+import type { Reason, Verdict } from '../report/findings.js';
+import type { DetectConfig } from './config.js';
+import type { AccountProfile } from './profile.js';
+import { SIGNALS } from './signals/index.js';
+import type { SignalContext } from './signals/types.js';
+
+export interface Contribution extends Reason {
+  contribution: number;
+}
+
+export interface ScoreResult {
+  score: number;
+  verdict: Verdict;
+  /** Top reasons by contribution (signals scoring ≥ 0.1 only). */
+  reasons: Reason[];
+  /** Every signal's raw score, by name (for tuning and the report). */
+  signals: Record<string, number>;
+}
+
+export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function verdictOf(score: number, t: DetectConfig['thresholds']): Verdict {
+  if (score >= t.distillation) return 'distillation';
+  if (score >= t.suspicious) return 'suspicious';
+  return 'benign';
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The two halves of the evidence. INTENT: what the traffic asks for (long answers for short
+ * prompts, reasoning traces, rubrics, logprobs, pinned max_tokens, sweeps, fan-out…).
+ * AUTOMATION: how it is sent (machine timing, templates, scale, many coordinated keys).
+ * Each half counts in full only alongside the other: a person asking many varied questions by
+ * hand is not a harvester, and a big, regular, templated product that wants nothing a distiller
+ * wants (RAG, batch, many keys of one app) is not one either. Each half's weights are multiplied
+ * by `floor + (1 − floor) · M`, M = the strongest signal of the other half.
+ */
+export const INTENT: ReadonlySet<string> = new Set([
+  'harvest_ratio',
+  'sweep',
+  'cot_elicitation',
+  'grading',
+  'logprob_extraction',
+  'sampling',
+  'multimodal_bulk',
+  'model_fanout',
+  'new_model_pivot',
+]);
+export const AUTOMATION: ReadonlySet<string> = new Set([
+  'machine_timing',
+  'template_reuse',
+  'coordination',
+  'volume',
+]);
+/** Signals too common among legitimate heavy users to open the other half's gate on their own
+ * (broad topical coverage, high volume): they count, gated, but do not gate. */
+const WEAK: ReadonlySet<string> = new Set(['sweep', 'volume']);
+
+export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult {
+  const { cfg } = ctx;
+  const weights = cfg.scoring.weights as Record<string, number>;
+  const support = Math.min(1, p.n / cfg.scoring.minRequests);
+  let z = -cfg.scoring.bias;
+  const parts: Contribution[] = [];
+  const signals: Record<string, number> = {};
+  const results = SIGNALS.map((s) => {
+    const r = s.fn(p, ctx);
+    return { name: s.name, r, score: Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0 };
+  });
+  let intent = 0;
+  let automation = 0;
+  for (const x of results) {
+    if (WEAK.has(x.name)) continue;
+    if (INTENT.has(x.name) && x.score > intent) intent = x.score;
+    if (AUTOMATION.has(x.name) && x.score > automation) automation = x.score;
+  }
+  const floor = cfg.scoring.intentFloor;
+  const intentGate = floor + (1 - floor) * automation;
+  const automationGate = floor + (1 - floor) * intent;
+  for (const { name, r, score } of results) {
+    const factor = INTENT.has(name) ? intentGate : AUTOMATION.has(name) ? automationGate : 1;
+    const contribution = (weights[name] ?? 0) * score * support * factor;
+    z += contribution;
+    signals[name] = round(score);
+    if (score >= 0.1 && contribution > 0)
+      parts.push({ signal: name, score: round(score), detail: r.detail, contribution });
+  }
+  parts.sort((a, b) => b.contribution - a.contribution || (a.signal < b.signal ? -1 : 1));
+  const score = round(sigmoid(z));
+  return {
+    score,
+    verdict: verdictOf(score, cfg.thresholds),
+    reasons: parts
+      .slice(0, cfg.scoring.maxReasons)
+      .map(({ signal, score: s, detail }) => ({ signal, score: s, detail })),
+    signals,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * @module detect/sketches/topk
+ * Space-Saving heavy hitters (Metwally et al. 2005): k counters; a new item replaces the
+ * smallest and inherits its count as error. Every item with true frequency > n/k is kept, and
+ * each estimate overshoots by at most its `err`. Entries carry a small numeric payload
+ * (`x`), summed per item, e.g. output tokens per template frame.
+ */
+
+export interface TopEntry {
+  id: string;
+  c: number;
+  err: number;
+  /** First event time the item was counted (approximate after replacement). */
+  t: number;
+  /** Per-item sums (payload), same length for all entries of one sketch. */
+  x: number[];
+}
+
+export interface TopK {
+  k: number;
+  w: number;
+  e: TopEntry[];
+}
+
+export const topkNew = (k: number, payloadWidth = 0): TopK => ({ k, w: payloadWidth, e: [] });
+
+/** Counts `id` once, adding `payload` to its sums. Returns the entry. */
+export function topkAdd(s: TopK, id: string, ts: number, payload?: readonly number[]): TopEntry {
+  let entry: TopEntry | undefined;
+  let min: TopEntry | undefined;
+  for (const e of s.e) {
+    if (e.id === id) {
+      entry = e;
+      break;
+    }
+    if (min === undefined || e.c < min.c) min = e;
+  }
+  if (entry === undefined) {
+    if (s.e.length < s.k) {
+      entry = { id, c: 0, err: 0, t: ts, x: new Array<number>(s.w).fill(0) };
+      s.e.push(entry);
+    } else {
+      entry = min!;
+      entry.id = id;
+      entry.err = entry.c;
+      entry.t = ts;
+      // Payload sums of the evicted item are kept as the newcomer's (over-)estimate, like its count.
+    }
+  }
+  entry.c++;
+  if (payload) for (let i = 0; i < s.w; i++) entry.x[i]! += payload[i] ?? 0;
+  return entry;
+}
+
+/** Entries by descending count (ties by id, for determinism). A new array; entries are shared. */
+export function topkSorted(s: TopK): TopEntry[] {
+  return [...s.e].sort((a, b) => b.c - a.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Merge of two sketches into a new one of size max(k): counts and payloads add. */
+export function topkMerge(a: TopK, b: TopK): TopK {
+  const byId = new Map<string, TopEntry>();
+  for (const e of [...a.e, ...b.e]) {
+    const prev = byId.get(e.id);
+    if (prev) {
+      prev.c += e.c;
+      prev.err += e.err;
+      prev.t = Math.min(prev.t, e.t);
+      for (let i = 0; i < prev.x.length; i++) prev.x[i]! += e.x[i] ?? 0;
+    } else byId.set(e.id, { id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] });
+  }
+  const k = Math.max(a.k, b.k);
+  const e = topkSorted({ k, w: a.w, e: [...byId.values()] }).slice(0, k);
+  return { k, w: a.w, e };
+}

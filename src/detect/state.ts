@@ -1,0 +1,67 @@
+/**
+ * @module detect/state
+ * The engine's mutable state per key and per campaign (everything a checkpoint holds besides
+ * the profiles' sketches), and the change events it emits for the live policy.
+ */
+import type { Reason, Verdict } from '../report/findings.js';
+import type { AccountProfile } from './profile.js';
+
+export interface OwnScore {
+  score: number;
+  verdict: Verdict;
+  reasons: Reason[];
+}
+
+export interface Inheritance {
+  campaign: string;
+  score: number;
+  reason: Reason;
+}
+
+export interface KeyState {
+  /** Arrival order of the key (its id in the LSH index and the link graph). */
+  index: number;
+  p: AccountProfile;
+  own: OwnScore;
+  score: number;
+  verdict: Verdict;
+  reasons: Reason[];
+  firstFlagAt: number | null;
+  firstDistAt: number | null;
+  reqAtFlag: number | null;
+  lastEvalN: number;
+  lastEvalTs: number;
+  /** Flagged campaign the key belongs to, if any. */
+  campaign: string | null;
+  inherit: Inheritance | null;
+  /** Reached the suspect score once (it triggers a prompt linkage pass, once). */
+  suspect: boolean;
+}
+
+export interface CampaignState {
+  id: string;
+  keys: string[];
+  orgs: string[];
+  score: number;
+  verdict: Verdict;
+  reasons: Reason[];
+  requests: number;
+  outTok: number;
+  firstSeen: number;
+  lastSeen: number;
+  firstFlagAt: number | null;
+  firstDistAt: number | null;
+}
+
+/** A verdict change, for the live policy (decision cache, audit trail, dashboard stream). */
+export interface VerdictChange {
+  kind: 'account' | 'campaign';
+  id: string;
+  keys: string[];
+  org: string | null;
+  verdict: Verdict;
+  score: number;
+  reasons: Reason[];
+  /** Event time of the evaluation that changed the verdict. */
+  at: number;
+}

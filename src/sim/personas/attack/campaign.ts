@@ -1,0 +1,193 @@
+/**
+ * @module sim/personas/attack/campaign
+ * The parameterised campaign every attack persona is built from: N keys (each its own fresh org),
+ * per-key rate, key churn (banned keys replaced at once), timing jitter, template diversity and
+ * paraphrasing, IP and fingerprint spread; and the generic harvest request.
+ */
+import { populationClient, pythonSdk } from '../../clients.js';
+import { hostingIps, residentialIps } from '../../net.js';
+import { paraphrase } from '../../prompts/fill.js';
+import { cotWrap, type PromptKind } from '../../prompts/index.js';
+import type { Rng } from '../../rng.js';
+import { DAY, HOUR, machineSchedule, randomTz, sessionSchedule } from '../../time.js';
+import type { ClientProfile, KeyPlan, SimRequest } from '../../types.js';
+import {
+  chatRequest,
+  keyPlan,
+  mintOrg,
+  mintUser,
+  type PersonaContext,
+  toolDef,
+  withSystem,
+} from '../common.js';
+import type { AttackPersona } from './index.js';
+
+export interface CampaignParams {
+  /** Concurrent keys. */
+  keys: number;
+  /** Requests per key per active day. */
+  perKeyPerDay: number;
+  /** Relative jitter of the inter-arrival gaps: 0 metronome … 1 Poisson. */
+  jitter: number;
+  /** Mean key lifetime in days before a ban forces a replacement (null: no churn). */
+  churnDays: number | null;
+  /** /24 networks the campaign rents; 0 = residential proxies (every key its own address). */
+  ipNets: number;
+  /** Distinct client fingerprints across the campaign's keys. */
+  fingerprints: number;
+  /** Number of template families (prompt kinds) it sweeps. */
+  diversity: number;
+  /** Paraphrase strength in [0,1] (0 = verbatim templates). */
+  paraphrase: number;
+  /** max_tokens pinned (null: left out, like many benign clients). */
+  maxTokens: number | null;
+  /** Share of requests wrapped in chain-of-thought coercion. */
+  cotShare: number;
+  /** Campaign activity window as fractions of the simulated period. */
+  window: [number, number];
+  /** Follows a diurnal rhythm instead of running around the clock. */
+  diurnal: boolean;
+}
+
+export const DEFAULT_CAMPAIGN: CampaignParams = {
+  keys: 20,
+  perKeyPerDay: 80,
+  jitter: 0.5,
+  churnDays: null,
+  ipNets: 2,
+  fingerprints: 1,
+  diversity: 3,
+  paraphrase: 0.3,
+  maxTokens: 4096,
+  cotShare: 0,
+  window: [0, 1],
+  diurnal: false,
+};
+
+export const HARVEST_KINDS: PromptKind[] = [
+  'code',
+  'math',
+  'puzzle',
+  'qa',
+  'writing',
+  'multilingual',
+  'translate',
+  'classify',
+  'tool_task',
+  'summarize',
+];
+export const SWEEP_KINDS: PromptKind[] = ['code', 'tool_task', 'math', 'multilingual', 'puzzle', 'translate'];
+export const GENERIC_SYSTEMS = [
+  'You are a helpful assistant.',
+  'You are an expert tutor. Give complete, detailed and well-structured answers.',
+  'You are a world-class AI. Answer thoroughly, covering every relevant detail.',
+];
+
+export type Factory = (g: Rng, at: { ts: number; session: number; turn: number }) => SimRequest;
+
+export interface Campaign {
+  id: string;
+  persona: AttackPersona;
+  p: CampaignParams;
+  kinds: PromptKind[];
+  system: string | null;
+  clients: ClientProfile[];
+  ipPool: string[];
+  sendsUser: boolean;
+}
+
+export function campaignFor(
+  rng: Rng,
+  persona: AttackPersona,
+  p: CampaignParams,
+  kinds: PromptKind[],
+): Campaign {
+  const fp = pythonSdk(rng, rng.pick(['1.51.2', '1.54.4', '1.58.1']));
+  return {
+    id: `camp_${rng.hex(10)}`,
+    persona,
+    p,
+    kinds: rng.sample(kinds, Math.max(1, p.diversity)),
+    system: rng.weighted([null, ...GENERIC_SYSTEMS], [5, 3, 1, 1]),
+    clients: Array.from({ length: Math.max(1, p.fingerprints) }, (_, i) =>
+      i === 0 ? fp : populationClient(rng),
+    ),
+    ipPool: p.ipNets > 0 ? hostingIps(rng, p.ipNets, rng.int(3, 12)) : [],
+    sendsUser: rng.chance(0.2),
+  };
+}
+
+/** A generic harvest request: a prompt from the campaign's kinds, maybe CoT-wrapped, max_tokens pinned. */
+export function harvestFactory(ctx: PersonaContext, c: Campaign, model: () => string): Factory {
+  return (g) => {
+    const kind = g.pick(c.kinds);
+    let q =
+      kind === 'qa' || kind === 'writing' ? ctx.prompts.instruction(g, kind) : ctx.prompts.get(kind, g, 0.5);
+    if (c.p.paraphrase > 0) q = paraphrase(g, q, c.p.paraphrase);
+    if (g.chance(c.p.cotShare)) q = cotWrap(g, q);
+    const tools =
+      kind === 'tool_task'
+        ? g.sample(['get_weather', 'search_flights', 'run_sql', 'send_email', 'fetch_url'], 3).map(toolDef)
+        : undefined;
+    return chatRequest(g, {
+      model: model(),
+      messages: withSystem(c.system, [{ role: 'user', content: q }]),
+      maxTokens: c.p.maxTokens,
+      modernMax: g.chance(0.3),
+      temperature: g.pick([null, 0.7, 1]),
+      tools,
+      user: c.sendsUser ? mintUser(g) : null,
+      answer: { median: 650, sigma: 0.5, kind: kind === 'code' ? 'code' : 'text' },
+    });
+  };
+}
+
+/** Key plans of a campaign: `keys` slots, each served by a chain of keys when churn is on. */
+export function campaignKeys(
+  ctx: PersonaContext,
+  rng: Rng,
+  c: Campaign,
+  make: (slot: number) => Factory,
+): KeyPlan[] {
+  const span = ctx.end - ctx.start;
+  const from = ctx.start + span * c.p.window[0];
+  const to = ctx.start + span * c.p.window[1];
+  const plans: KeyPlan[] = [];
+  const tz = randomTz(rng);
+  for (let slot = 0; slot < c.p.keys; slot++) {
+    let t = from + rng.float(0, Math.min(6 * HOUR, (to - from) / 10));
+    const factory = make(slot);
+    while (t < to - HOUR) {
+      const life = c.p.churnDays === null ? to - t : Math.max(6 * HOUR, rng.exponential(c.p.churnDays * DAY));
+      const end = Math.min(to, t + life);
+      const count = Math.max(3, Math.round(((c.p.perKeyPerDay * (end - t)) / DAY) * rng.float(0.7, 1.3)));
+      const schedule = c.p.diurnal
+        ? sessionSchedule(
+            rng,
+            t,
+            end,
+            { kind: 'office', tzOffsetH: tz, weekend: 0.3 },
+            { sessions: count, meanTurns: 1, fixedTurns: true, turnGapMs: 1 },
+          )
+        : machineSchedule(rng, t, end, { count, jitter: c.p.jitter, phase: slot / c.p.keys });
+      const ips = c.ipPool.length > 0 ? rng.sample(c.ipPool, rng.int(1, 2)) : residentialIps(rng, 1);
+      plans.push(
+        keyPlan(rng, {
+          org: mintOrg(rng),
+          label: { persona: c.persona, attack: true, campaign: c.id },
+          client: rng.pick(c.clients),
+          ips,
+          schedule,
+          make: (_i, g, at) => factory(g, at),
+        }),
+      );
+      t = end;
+    }
+  }
+  return plans;
+}
+
+export const pickModel = (ctx: PersonaContext, rng: Rng) => {
+  const m = rng.pick([...ctx.models.chat, ...ctx.models.reasoning]);
+  return () => m;
+};

@@ -1,0 +1,40 @@
+/**
+ * @module sim/personas/benign
+ * Benign personas: the customers detection must leave alone. Each draws heavy-tailed volumes
+ * (log-normal across orgs), a diurnal rhythm in the org's own timezone with weekday effects,
+ * realistic clients and IP behaviour (a few stable egress IPs, often shared cloud ranges).
+ * Each builder returns the key plans of `orgs` organisations of one persona.
+ */
+import type { KeyPlan } from '../../types.js';
+import type { PersonaContext } from '../common.js';
+import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
+import { chatApp, codingAssistant, frameworkShared } from './chat.js';
+import { agent, evalHarness, heavyDev, researcher } from './power.js';
+import type { BenignPersona } from './shared.js';
+
+export { BENIGN_PERSONAS, type BenignPersona } from './shared.js';
+export {
+  agent,
+  chatApp,
+  codingAssistant,
+  enterpriseBatch,
+  evalHarness,
+  frameworkShared,
+  heavyDev,
+  multimodalDocs,
+  ragApp,
+  researcher,
+};
+
+export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: number) => KeyPlan[]> = {
+  chat_app: chatApp,
+  coding_assistant: codingAssistant,
+  rag_app: ragApp,
+  enterprise_batch: enterpriseBatch,
+  eval_harness: evalHarness,
+  agent,
+  researcher,
+  multimodal_docs: multimodalDocs,
+  framework_shared: frameworkShared,
+  heavy_dev: heavyDev,
+};

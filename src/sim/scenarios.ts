@@ -1,0 +1,134 @@
+/**
+ * @module sim/scenarios
+ * Named scenarios: a benign population (orgs per benign persona) plus attack campaigns, a
+ * default period, and whether a new model is released mid-period. `standard` is the standard
+ * mix (all benign personas, campaigns of most kinds, ~10% attack keys); the focused scenarios
+ * put one attack family into a smaller benign background; `benign-only` is hard negatives only.
+ */
+import type { AttackPersona, CampaignParams } from './personas/attack/index.js';
+import type { BenignPersona } from './personas/benign/index.js';
+
+export interface AttackSpec {
+  persona: AttackPersona;
+  /** Multiplies the campaign's key count. */
+  scale?: number;
+  overrides?: Partial<CampaignParams>;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  days: number;
+  /** Organisations per benign persona. */
+  benign: Partial<Record<BenignPersona, number>>;
+  attacks: AttackSpec[];
+  /** Day (offset from the start) a new model is released, if any. */
+  newModelDay?: number;
+}
+
+const STANDARD_BENIGN: Record<BenignPersona, number> = {
+  chat_app: 110,
+  coding_assistant: 30,
+  rag_app: 60,
+  enterprise_batch: 25,
+  eval_harness: 20,
+  agent: 40,
+  researcher: 40,
+  multimodal_docs: 25,
+  framework_shared: 30,
+  heavy_dev: 40,
+};
+
+/** The benign background of focused scenarios: every persona, fewer orgs. */
+const BACKGROUND: Record<BenignPersona, number> = Object.fromEntries(
+  Object.entries(STANDARD_BENIGN).map(([k, v]) => [k, Math.max(3, Math.round(v * 0.2))]),
+) as Record<BenignPersona, number>;
+
+const focused = (
+  name: string,
+  description: string,
+  attacks: AttackSpec[],
+  extra: Partial<Scenario> = {},
+): Scenario => ({ name, description, days: 7, benign: BACKGROUND, attacks, ...extra });
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'standard',
+    description:
+      'the standard mix: all benign personas (~550 keys) and 13 campaigns of 12 kinds (~10% of keys)',
+    days: 7,
+    benign: STANDARD_BENIGN,
+    newModelDay: 4,
+    attacks: [
+      { persona: 'hydra', scale: 0.2 },
+      { persona: 'residential_proxy', scale: 0.12 },
+      { persona: 'slow_low', scale: 0.15 },
+      { persona: 'single_harvester' },
+      { persona: 'cot_coercion', scale: 0.5 },
+      { persona: 'rubric_grading', scale: 0.5 },
+      { persona: 'capability_sweep', scale: 0.5 },
+      { persona: 'logprob_extraction', scale: 0.6 },
+      { persona: 'multimodal_extraction', scale: 0.5 },
+      { persona: 'model_fanout', scale: 0.5 },
+      { persona: 'model_pivot', scale: 0.4 },
+      { persona: 'mixed_org' },
+      { persona: 'mixed_org' },
+    ],
+  },
+  focused('hydra', 'two hydra clusters: N keys round-robin under per-key limits, banned keys replaced', [
+    { persona: 'hydra' },
+    { persona: 'hydra', overrides: { churnDays: 2, fingerprints: 3, ipNets: 4, paraphrase: 0.6 } },
+  ]),
+  focused(
+    'slow-low',
+    'slow-and-low: many keys, a few requests a day each, office hours, over four weeks',
+    [{ persona: 'slow_low' }],
+    {
+      days: 28,
+      benign: Object.fromEntries(
+        Object.entries(BACKGROUND).map(([k, v]) => [k, Math.max(3, Math.round(v * 0.5))]),
+      ),
+    },
+  ),
+  focused('mixed-org', 'harvest traffic mixed into three legitimate chat-app orgs at 5–50%', [
+    { persona: 'mixed_org' },
+    { persona: 'mixed_org' },
+    { persona: 'mixed_org' },
+  ]),
+  focused('residential', 'residential-proxy spread: every key its own IP, diverse fingerprints', [
+    { persona: 'residential_proxy' },
+  ]),
+  focused('cot', 'chain-of-thought coercion campaigns', [
+    { persona: 'cot_coercion' },
+    { persona: 'cot_coercion' },
+  ]),
+  focused('rubric', 'rubric grading: the model used as a reward model', [{ persona: 'rubric_grading' }]),
+  focused('logprobs', 'logprob and logit-bias extraction of the output layer', [
+    { persona: 'logprob_extraction' },
+  ]),
+  focused('multimodal', 'bulk multimodal extraction (describe images in detail)', [
+    { persona: 'multimodal_extraction' },
+  ]),
+  focused('fanout', 'the same prompts fanned out to several models', [{ persona: 'model_fanout' }]),
+  focused('pivot', 'a campaign that pivots to a new model on its release day', [{ persona: 'model_pivot' }], {
+    newModelDay: 3,
+  }),
+  focused('sweep', 'capability sweeps over coding, tool use, math and multilingual', [
+    { persona: 'capability_sweep' },
+    { persona: 'capability_sweep' },
+  ]),
+  focused('single-harvester', 'one key harvesting in bulk', [{ persona: 'single_harvester' }]),
+  {
+    name: 'benign-only',
+    description:
+      'hard negatives only: the standard benign population, no attacks (every flag is a false positive)',
+    days: 7,
+    benign: STANDARD_BENIGN,
+    attacks: [],
+    newModelDay: 4,
+  },
+];
+
+export function scenarioByName(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeEvents, ENGINE_VERSION, Engine, type VerdictChange } from '../../src/detect/engine.js';
+import {
+  batchJob,
+  byTime,
+  chatApp,
+  DAY,
+  event,
+  frameworkOrgs,
+  harvester,
+  hydra,
+  rng,
+  T0,
+} from './fixtures.js';
+
+const mix = () =>
+  byTime([
+    ...harvester('harv', 1, 2000),
+    ...hydra('hy', 10, 2, 800),
+    ...batchJob('batch', 3, 300),
+    ...chatApp('chat', 4, 800),
+    ...frameworkOrgs('fw', 6, 5, 80),
+  ]);
+const EVENTS = mix();
+const byKey = (f: ReturnType<typeof analyzeEvents>) => new Map(f.accounts.map((a) => [a.key, a]));
+
+describe('engine end to end', () => {
+  const findings = analyzeEvents(EVENTS);
+  const acc = byKey(findings);
+
+  it('flags a single-key harvester with reasons', () => {
+    const h = acc.get('harv')!;
+    expect(h.verdict).toBe('distillation');
+    expect(h.first_flagged_at).not.toBeNull();
+    expect(h.requests_at_first_flag!).toBeLessThan(0.05 * 2000);
+    expect(h.reasons.map((r) => r.signal)).toContain('harvest_ratio');
+    expect(h.reasons.every((r) => r.detail.length > 0 && r.score >= 0 && r.score <= 1)).toBe(true);
+  });
+  it('leaves a batch job, a chat app and framework orgs benign', () => {
+    for (const k of ['batch', 'chat', 'fw0', 'fw1', 'fw2', 'fw3', 'fw4', 'fw5']) {
+      expect(acc.get(k)!.verdict, k).toBe('benign');
+      expect(acc.get(k)!.first_flagged_at, k).toBeNull();
+      expect(acc.get(k)!.campaign, k).toBeNull();
+    }
+  });
+  it('finds the hydra as one campaign and flags every key early', () => {
+    expect(findings.campaigns).toHaveLength(1);
+    const c = findings.campaigns[0]!;
+    expect(c.keys).toEqual(Array.from({ length: 10 }, (_, i) => `hy${i}`));
+    expect(c.verdict).toBe('distillation');
+    expect(c.requests).toBe(800);
+    expect(c.reasons.some((r) => r.signal.startsWith('link.'))).toBe(true);
+    expect(Date.parse(c.first_flagged_at!) - Date.parse(c.first_seen_at!)).toBeLessThan(0.05 * 2 * DAY);
+    for (let i = 0; i < 10; i++) {
+      const a = acc.get(`hy${i}`)!;
+      expect(a.verdict).toBe('distillation');
+      expect(a.campaign).toBe(c.id);
+    }
+  });
+  it('includes every key and every findings field', () => {
+    expect(findings.version).toBe(1);
+    expect(findings.accounts).toHaveLength(1 + 10 + 1 + 1 + 6);
+    expect(findings.engine?.version).toBe(ENGINE_VERSION);
+    expect(findings.input).toEqual({ lines: EVENTS.length, bad_lines: 0 });
+    for (const a of findings.accounts) {
+      expect(Object.keys(a).sort()).toEqual(
+        [
+          'account',
+          'campaign',
+          'first_distillation_at',
+          'first_flagged_at',
+          'input_tokens',
+          'key',
+          'org',
+          'output_tokens',
+          'reasons',
+          'requests',
+          'requests_at_first_flag',
+          'score',
+          'verdict',
+        ].sort(),
+      );
+    }
+    expect(findings.generated_at).toBe(new Date(EVENTS[EVENTS.length - 1]!.ts).toISOString());
+  });
+  it('is deterministic: same events, same findings', () => {
+    expect(JSON.stringify(analyzeEvents(EVENTS))).toBe(JSON.stringify(findings));
+  });
+});
+
+describe('checkpoint', () => {
+  it('round-trips to identical findings, and continues identically', () => {
+    const half = Math.floor(EVENTS.length / 2);
+    const a = new Engine();
+    for (const e of EVENTS.slice(0, half)) a.ingest(e);
+    const restored = Engine.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    expect(JSON.stringify(restored.findings())).toBe(JSON.stringify(a.findings()));
+    for (const e of EVENTS.slice(half)) {
+      a.ingest(e);
+      restored.ingest(e);
+    }
+    expect(JSON.stringify(restored.findings())).toBe(JSON.stringify(a.findings()));
+  });
+  it('rejects what is not a checkpoint', () => {
+    expect(() => Engine.fromJSON({ nope: 1 })).toThrow(/checkpoint/);
+  });
+});
+
+describe('verdict changes', () => {
+  it('reports flagged keys and campaigns in event time', () => {
+    const engine = new Engine();
+    const changes: VerdictChange[] = [];
+    const off = engine.onChange((c) => changes.push(c));
+    for (const e of EVENTS) engine.ingest(e);
+    engine.evaluate();
+    off();
+    const harv = changes.find((c) => c.kind === 'account' && c.id === 'harv' && c.verdict !== 'benign');
+    expect(harv).toBeDefined();
+    expect(harv!.at).toBeGreaterThanOrEqual(T0);
+    expect(harv!.reasons.length).toBeGreaterThan(0);
+    const camp = changes.find((c) => c.kind === 'campaign' && c.verdict !== 'benign');
+    expect(camp!.keys.length).toBeGreaterThanOrEqual(5);
+    expect(camp!.keys.every((k) => k.startsWith('hy'))).toBe(true);
+    expect(changes.some((c) => c.id.startsWith('chat') || c.id === 'batch')).toBe(false);
+  });
+});
+
+describe('memory', () => {
+  it('stays flat as one key grows 100×', () => {
+    const r = rng(9);
+    const run = (count: number) => {
+      const engine = new Engine();
+      for (let i = 0; i < count; i++)
+        engine.ingest(
+          event({
+            ts: T0 + i * 1000,
+            key: 'solo',
+            ip: `198.51.100.${i % 200}`,
+            user: `question ${i} about topic ${Math.floor(r() * 1e6)} and more words ${i * 7}`,
+            model: `m${i % 5}`,
+            promptTokens: 40,
+            completionTokens: 500,
+          }),
+        );
+      engine.evaluate();
+      return engine.stats().approxBytes;
+    };
+    const small = run(100);
+    const large = run(10_000);
+    expect(large / small).toBeLessThan(1.5);
+  });
+  it('counts keys, orgs and events', () => {
+    const e = new Engine();
+    for (const ev of EVENTS.slice(0, 500)) e.ingest(ev);
+    const s = e.stats();
+    expect(s.events).toBe(500);
+    expect(s.accounts).toBeGreaterThan(1);
+    expect(s.approxBytes).toBeGreaterThan(s.accounts * 1000);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { buildCampaigns } from '../../src/detect/campaigns.js';
+import { resolveConfig } from '../../src/detect/config.js';
+import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
+import { buildPopulation } from '../../src/detect/population.js';
+import { type AccountProfile, newProfile, subnetOf, updateProfile } from '../../src/detect/profile.js';
+import type { RequestEvent } from '../../src/events/types.js';
+import { byTime, chatApp, DAY, frameworkOrgs, HOUR, hydra } from './fixtures.js';
+
+const cfg = resolveConfig();
+
+function profilesOf(events: RequestEvent[]): AccountProfile[] {
+  const m = new Map<string, AccountProfile>();
+  for (const e of byTime(events)) {
+    let p = m.get(e.keyId);
+    if (!p) {
+      p = newProfile(e.keyId, e.accountId, e.orgId, cfg);
+      m.set(e.keyId, p);
+    }
+    updateProfile(p, e, cfg);
+  }
+  return [...m.values()];
+}
+
+function link(events: RequestEvent[]) {
+  const profiles = profilesOf(events);
+  const now = Math.max(...profiles.map((p) => p.lastTs));
+  const start = Math.min(...profiles.map((p) => p.firstTs));
+  const pop = buildPopulation(profiles, now, start, new Map(), cfg);
+  const graph = buildLinkGraph(profiles, pop, cfg);
+  const comps = strongComponents(profiles.length, graph.edges, cfg.linkage.strongEdge);
+  return { profiles, pop, graph, comps, now };
+}
+
+describe('subnets', () => {
+  it('groups IPv4 by /24 and IPv6 by /64', () => {
+    expect(subnetOf('203.0.113.77')).toBe('203.0.113.0/24');
+    expect(subnetOf('::ffff:203.0.113.77')).toBe('203.0.113.0/24');
+    expect(subnetOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(subnetOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(subnetOf(null)).toBeNull();
+  });
+});
+
+describe('linkage', () => {
+  it('links a 10-key hydra sharing a template and a /24 into one campaign', () => {
+    const { profiles, graph, comps, pop, now } = link(hydra('hy', 10, 7, 600));
+    expect(comps).toHaveLength(1);
+    expect(comps[0]).toHaveLength(10);
+    const [c] = buildCampaigns(profiles, graph, pop, cfg, now);
+    const text = c!.links.map((r) => r.detail).join('\n');
+    expect(text).toMatch(/10 keys in 203\.0\.113\.0\/24/);
+    expect(text).toMatch(/10 keys share template/);
+    expect(c!.links.map((r) => r.signal)).toContain('link.shared_subnet');
+  });
+  it('does not link 10 unrelated orgs sharing a popular framework system prompt', () => {
+    const { comps, graph } = link(frameworkOrgs('fw', 10, 3, 120));
+    expect(comps).toHaveLength(0);
+    const shared = graph.edges.filter((e) => (e.evidence.system_prompt ?? 0) > 0);
+    expect(shared.length).toBeGreaterThan(0); // the evidence is seen, but alone it is not a link
+    expect(Math.max(...graph.edges.map((e) => e.strength))).toBeLessThan(cfg.linkage.strongEdge);
+  });
+  it('drops a hash shared by the common limit of orgs or more (established customers)', () => {
+    const cfg4 = resolveConfig({
+      linkage: { commonOrgs: 4, commonShare: 0 },
+      windows: { newModelWarmupMs: 3 * DAY },
+    });
+    const profiles = profilesOf([...frameworkOrgs('fw', 12, 3, 40), ...chatApp('chat', 5, 200)]);
+    const start = Math.min(...profiles.map((p) => p.firstTs));
+    const pop = buildPopulation(profiles, start + 2 * DAY, start, new Map(), cfg4);
+    const g = buildLinkGraph(profiles, pop, cfg4);
+    expect(g.edges.filter((e) => (e.evidence.system_prompt ?? 0) > 0)).toHaveLength(0);
+  });
+  it('keeps the evidence of a hash shared by a crowd of new keys that behave alike', () => {
+    const cfg4 = resolveConfig({
+      linkage: { commonOrgs: 4, commonShare: 0 },
+      windows: { newModelWarmupMs: HOUR },
+    });
+    const late = hydra('hy', 12, 5, 600).map((e) => ({ ...e, ts: e.ts + 6 * HOUR }));
+    const profiles = profilesOf([...chatApp('chat', 5, 200), ...late]);
+    const start = Math.min(...profiles.map((p) => p.firstTs));
+    const pop = buildPopulation(profiles, start + 3 * DAY, start, new Map(), cfg4);
+    expect(pop.subnetOrgs.get('203.0.113.0/24')).toBe(12);
+    const g = buildLinkGraph(profiles, pop, cfg4);
+    expect(g.edges.filter((e) => (e.evidence.subnet ?? 0) > 0.5).length).toBeGreaterThan(10);
+  });
+  it('keeps a hydra and framework orgs apart in a mixed population', () => {
+    const { profiles, comps } = link([...hydra('hy', 10, 7, 600), ...frameworkOrgs('fw', 10, 3, 120)]);
+    expect(comps).toHaveLength(1);
+    expect(comps[0]!.map((i) => profiles[i]!.key).every((k) => k.startsWith('hy'))).toBe(true);
+  });
+});

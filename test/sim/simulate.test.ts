@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogLine } from '../../src/events/logline.js';
+import {
+  ATTACK_PERSONAS,
+  BENIGN_PERSONAS,
+  buildScenario,
+  type Labels,
+  resolveScenario,
+  SCENARIOS,
+  scenarioLines,
+  simulateToFile,
+} from '../../src/sim/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dg-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small but complete run: every benign persona and every attack persona, two days. */
+const SMALL = { scale: 0.15, days: 2 };
+
+async function sim(scenario: string, seed: number, name: string, extra: Record<string, unknown> = {}) {
+  const out = join(dir, name);
+  const labelsPath = `${out}.labels.json`;
+  const r = await simulateToFile({ scenario, seed, out, labels: labelsPath, ...SMALL, ...extra });
+  return { out, labelsPath, ...r };
+}
+
+describe('simulate: determinism', () => {
+  it('same seed gives a byte-identical log; another seed a different one', async () => {
+    const a = await sim('standard', 5, 'a.jsonl');
+    const b = await sim('standard', 5, 'b.jsonl');
+    const c = await sim('standard', 6, 'c.jsonl');
+    const la = readFileSync(a.out);
+    expect(la.length).toBeGreaterThan(10_000);
+    expect(la.equals(readFileSync(b.out))).toBe(true);
+    expect(la.equals(readFileSync(c.out))).toBe(false);
+    expect(readFileSync(a.labelsPath, 'utf8')).toBe(readFileSync(b.labelsPath, 'utf8'));
+  });
+  it('writes gzip when the name ends in .gz', async () => {
+    const g = await sim('hydra', 2, 'h.jsonl.gz');
+    const text = gunzipSync(readFileSync(g.out)).toString('utf8');
+    expect(text.trim().split('\n')).toHaveLength(g.lines);
+  });
+});
+
+describe('simulate: the standard mix', () => {
+  let lines: string[];
+  let labels: Labels;
+  beforeAll(async () => {
+    const r = await sim('standard', 9, 'std.jsonl');
+    lines = readFileSync(r.out, 'utf8').trim().split('\n');
+    labels = JSON.parse(readFileSync(r.labelsPath, 'utf8')) as Labels;
+  });
+
+  it('every line parses under parseLogLine, in event-time order', () => {
+    let last = 0;
+    for (const [i, line] of lines.entries()) {
+      const r = parseLogLine(line);
+      expect(r.ok, `line ${i + 1}: ${r.ok ? '' : r.error}`).toBe(true);
+      if (r.ok) {
+        expect(r.event.ts).toBeGreaterThanOrEqual(last);
+        last = r.event.ts;
+        if (r.event.status === 200) expect(r.event.usage.estimated).toBe(false);
+      }
+    }
+  });
+
+  it('labels every key in the log, with attack personas attack and campaigns consistent', () => {
+    const seen = new Set(lines.map((l) => (JSON.parse(l) as { key: string }).key));
+    for (const k of seen) expect(labels.keys[k], k).toBeDefined();
+    expect(Object.keys(labels.keys).length).toBe(seen.size);
+    const personas = new Set(Object.values(labels.keys).map((l) => l.persona));
+    for (const p of BENIGN_PERSONAS) expect(personas.has(p), p).toBe(true);
+    for (const [k, l] of Object.entries(labels.keys)) {
+      expect(l.attack, k).toBe((ATTACK_PERSONAS as readonly string[]).includes(l.persona));
+      if (l.attack) {
+        expect(l.campaign).not.toBeNull();
+        expect(labels.campaigns[l.campaign!]!.keys).toContain(k);
+        expect(labels.campaigns[l.campaign!]!.persona).toBe(l.persona);
+      } else expect(l.campaign).toBeNull();
+    }
+    for (const c of Object.values(labels.campaigns))
+      for (const k of c.keys) expect(labels.keys[k]!.attack).toBe(true);
+    const attack = Object.values(labels.keys).filter((l) => l.attack).length;
+    expect(attack / seen.size).toBeGreaterThan(0.03);
+    expect(attack / seen.size).toBeLessThan(0.25);
+  });
+
+  it('never reveals a label in any logged field', () => {
+    // Persona ids with an underscore never occur in natural text: check whole lines for them.
+    // One-word persona names (e.g. "agent") are ordinary words in prompts, so they are checked
+    // in the metadata fields only.
+    const compound = [...BENIGN_PERSONAS, ...ATTACK_PERSONAS].filter((p) => p.includes('_'));
+    const words = [...BENIGN_PERSONAS, ...ATTACK_PERSONAS].filter((p) => !p.includes('_'));
+    const ids = Object.keys(labels.campaigns);
+    const anywhere = new RegExp([...compound, ...ids, '"persona"', '"campaign"', '"attack"'].join('|'));
+    const inMeta = new RegExp(words.join('|'), 'i');
+    for (const line of lines) {
+      expect(anywhere.exec(line)?.[0] ?? null).toBeNull();
+      const l = JSON.parse(line) as Record<string, unknown>;
+      const meta = JSON.stringify([l.id, l.key, l.org, l.account, l.ip, l.user_agent, l.headers, l.endpoint]);
+      expect(inMeta.exec(meta)?.[0] ?? null).toBeNull();
+    }
+  });
+
+  it('mints ids of the same shape for attackers and customers', () => {
+    const shapes = new Set<string>();
+    for (const line of lines) {
+      const l = JSON.parse(line) as { key: string; org: string; account: string };
+      shapes.add(
+        `${l.key.replace(/[a-z0-9]/g, 'x')} ${l.org.replace(/[a-z0-9]/g, 'x')} ${l.account.replace(/[a-z0-9]/g, 'x')}`,
+      );
+    }
+    expect([...shapes]).toEqual(['x_xxxxxxxxxxxxxxxx xxx_xxxxxxxxxxxx xxxx_xxxxxxxxxxxx']);
+  });
+});
+
+describe('simulate: scenarios', () => {
+  it('every scenario builds, and focused scenarios contain their attack persona', () => {
+    for (const s of SCENARIOS) {
+      const b = buildScenario(s, { seed: 1, scale: 0.1, days: 2 });
+      expect(b.plans.length, s.name).toBeGreaterThan(10);
+      const attacks = new Set(
+        Object.values(b.labels.keys)
+          .filter((l) => l.attack)
+          .map((l) => l.persona),
+      );
+      for (const a of s.attacks) expect(attacks.has(a.persona), `${s.name}:${a.persona}`).toBe(true);
+    }
+    expect(() => resolveScenario('nope')).toThrow(/unknown scenario/);
+  });
+  it('stores answer text only with storeText', () => {
+    const b = buildScenario(resolveScenario('single-harvester'), { seed: 1, scale: 0.1, days: 1 });
+    const first = scenarioLines(b).next().value as { response: { choices: Array<{ message?: unknown }> } };
+    expect(first.response.choices[0]!.message).toBeUndefined();
+    const withText = scenarioLines(
+      buildScenario(resolveScenario('single-harvester'), { seed: 1, scale: 0.1, days: 1 }),
+      {
+        storeText: true,
+      },
+    ).next().value as { response: { choices: Array<{ message: { content: string } }> } };
+    expect(withText.response.choices[0]!.message.content.length).toBeGreaterThan(10);
+  });
+});
