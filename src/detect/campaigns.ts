@@ -9,9 +9,9 @@
 import type { Reason } from '../report/findings.js';
 import type { DetectConfig, LinkKind } from './config.js';
 import { strongComponents } from './linkage/components.js';
-import { splitComponent } from './linkage/split.js';
 import type { Posting } from './linkage/evidence.js';
 import { BEHAVIOURAL, type Edge, type LinkGraph } from './linkage/graph.js';
+import { splitComponent } from './linkage/split.js';
 import type { Population } from './population.js';
 import { type AccountProfile, mergeAll } from './profile.js';
 import { type ScoreResult, scoreProfile } from './scoring.js';

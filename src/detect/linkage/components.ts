@@ -2,12 +2,12 @@
  * @module detect/linkage/components
  * Clustering: weighted connected components over strong edges (union-find).
  *
- * Why not Louvain: campaigns must be explainable and reproducible. A component is exactly "every
- * member reaches every other through a chain of strong evidence", which a reviewer can check
- * edge by edge; it needs no random seed and no resolution parameter, and it does not split a
- * hydra whose keys are all strongly linked. The risk, chaining two campaigns through one
- * spurious edge, is contained by the edge threshold (no single weak evidence kind reaches it)
- * and by capping and dropping common hashes before edges are formed.
+ * Campaigns must be explainable and reproducible. A component is exactly "every member reaches
+ * every other through a chain of strong evidence", which a reviewer can check edge by edge; it
+ * needs no random seed and no resolution parameter. The risk, chaining two groups through a
+ * few spurious edges, is contained by the edge threshold (no single weak evidence kind reaches
+ * it), by dropping common hashes before edges form, and, for large components, by splitting
+ * them into Louvain communities (split.ts).
  */
 import type { Edge } from './graph.js';
 

@@ -28,7 +28,12 @@ function seeded(seed: number): () => number {
   };
 }
 
-export function splitComponent(members: readonly number[], edges: readonly Edge[], minStrength: number, minSize: number): number[][] {
+export function splitComponent(
+  members: readonly number[],
+  edges: readonly Edge[],
+  minStrength: number,
+  minSize: number,
+): number[][] {
   if (members.length < minSize) return [[...members]];
   const graph = new UndirectedGraph();
   for (const m of members) graph.addNode(String(m));
@@ -36,7 +41,8 @@ export function splitComponent(members: readonly number[], edges: readonly Edge[
     if (e.strength < minStrength) continue;
     const a = String(e.a);
     const b = String(e.b);
-    if (graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b)) graph.addEdge(a, b, { weight: e.strength });
+    if (graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b))
+      graph.addEdge(a, b, { weight: e.strength });
   }
   const communities = louvain(graph, { getEdgeWeight: 'weight', rng: seeded(members.length), resolution: 1 });
   const groups = new Map<number, number[]>();

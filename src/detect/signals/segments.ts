@@ -8,12 +8,12 @@
  *
  * A segment counts when it holds ≥ 3% and ≥ 15 of the key's requests and is (a) one-shot,
  * (b) long answers: for short prompts, 1.4–2.8× longer than the rest of the key's, or ≥ 500–700
- * tokens on average, (c) scripted: max_tokens pinned high, or CoT coercion, and
- * no end-user attribution although the rest of the key has it. Score = the segment's harvest
+ * tokens on average, (c) scripted: max_tokens pinned high, or no end-user
+ * attribution although the rest of the key has it. Score = the segment's harvest
  * shape × its share (3% → 0, 8% → full). Whole-key harvesting is left to the other signals.
  */
 import type { AccountProfile } from '../profile.js';
-import { SEG_COT, SEG_ENDUSER, SEG_IN, SEG_MAXHIGH, SEG_OUT, SEG_SINGLE } from '../profile.js';
+import { SEG_ENDUSER, SEG_IN, SEG_MAXHIGH, SEG_OUT, SEG_SINGLE } from '../profile.js';
 import type { TopEntry } from '../sketches/topk.js';
 import type { SignalContext, SignalResult } from './types.js';
 import { num, pct, ramp, short } from './util.js';
@@ -44,7 +44,7 @@ function segmentScore(p: AccountProfile, e: TopEntry, kind: string): Seg | null 
   const restEndUser = (p.endUserReq - x[SEG_ENDUSER]!) / Math.max(1, p.n - c);
   const segEndUser = x[SEG_ENDUSER]! / c;
   const anonymous = ramp(restEndUser - segEndUser, 0.3, 0.8);
-  const scripted = Math.max(x[SEG_MAXHIGH]! / c, x[SEG_COT]! / c, anonymous);
+  const scripted = Math.max(x[SEG_MAXHIGH]! / c, anonymous);
   const restOut = (p.outTok - x[SEG_OUT]!) / Math.max(1, p.n - c);
   const long = Math.max(
     ramp(Math.log2(Math.max(ratio, 1e-9)), 1, 3),
@@ -72,7 +72,7 @@ export function harvestSegment(p: AccountProfile, _ctx: SignalContext): SignalRe
     score: b.score,
     get detail() {
       const id = b.kind === 'model' ? b.id : b.id === '-' ? '(none)' : short(b.id);
-      return `${pct(b.share)} of ${num(p.n)} requests (${b.kind} ${id}) are harvest-shaped: ${pct(b.single)} single-turn, output/input ${b.ratio.toFixed(1)}, ${num(b.out)} out/request, ${pct(b.scripted)} scripted (max_tokens pinned, CoT or no end user)`;
+      return `${pct(b.share)} of ${num(p.n)} requests (${b.kind} ${id}) are harvest-shaped: ${pct(b.single)} single-turn, output/input ${b.ratio.toFixed(1)}, ${num(b.out)} out/request, ${pct(b.scripted)} scripted (max_tokens pinned or no end user)`;
     },
   };
 }
