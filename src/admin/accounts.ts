@@ -44,6 +44,10 @@ export const SORT_FIELDS = [
   'errors',
   'limited',
   'key',
+  'verdict',
+  'harvest_ratio',
+  'campaign',
+  'org',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
@@ -267,14 +271,29 @@ export function filterSort(
   const dir = q.order === 'asc' ? 1 : -1;
   const f = q.sort;
   filtered.sort((a, b) => {
-    const x = a[f];
-    const y = b[f];
+    const x = sortValue(a, f);
+    const y = sortValue(b, f);
     if (x === y) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     if (x === null) return 1;
     if (y === null) return -1;
     return (x < y ? -1 : 1) * dir;
   });
   return filtered;
+}
+
+/** Verdicts sort by severity, not alphabetically. */
+const VERDICT_RANK: Record<Verdict, number> = { benign: 0, suspicious: 1, distillation: 2 };
+
+/** Output ÷ input tokens; null when the key has no input tokens yet. */
+export function harvestRatio(r: Pick<AccountRow, 'input_tokens' | 'output_tokens'>): number | null {
+  return r.input_tokens > 0 ? r.output_tokens / r.input_tokens : null;
+}
+
+function sortValue(r: AccountRow, f: SortField): string | number | null {
+  if (f === 'verdict') return r.verdict === null ? null : VERDICT_RANK[r.verdict];
+  if (f === 'harvest_ratio') return harvestRatio(r);
+  const v = r[f];
+  return typeof v === 'boolean' ? Number(v) : v;
 }
 
 function matches(r: AccountRow, needle: string): boolean {

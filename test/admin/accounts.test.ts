@@ -121,4 +121,48 @@ describe('AccountsTable', () => {
       rows: [rows[1], rows[3]],
     });
   });
+
+  it('sorts verdicts by severity and keys by harvest ratio, server-side', () => {
+    const row = (
+      key: string,
+      verdict: 'benign' | 'suspicious' | 'distillation' | null,
+      input: number,
+      output: number,
+    ) => ({
+      key,
+      prefix: null,
+      org: `org_${key}`,
+      org_name: null,
+      account: null,
+      registered: false,
+      revoked: false,
+      labels: {},
+      created_at: null,
+      requests: 1,
+      input_tokens: input,
+      output_tokens: output,
+      errors: 0,
+      limited: 0,
+      first_seen: null,
+      last_seen: null,
+      score: null,
+      verdict,
+      campaign: null,
+      first_flagged_at: null,
+    });
+    const rows = [
+      row('a', 'suspicious', 100, 100),
+      row('b', 'distillation', 10, 900),
+      row('c', 'benign', 0, 50),
+      row('d', null, 400, 40),
+    ];
+    const keys = (sort: 'verdict' | 'harvest_ratio' | 'org', order: 'asc' | 'desc') =>
+      pageRows(rows, { sort, order, limit: 10, offset: 0 }).rows.map((r) => r.key);
+    // Severity, not the alphabet (which would put distillation before suspicious); no verdict last.
+    expect(keys('verdict', 'desc')).toEqual(['b', 'a', 'c', 'd']);
+    expect(keys('verdict', 'asc')).toEqual(['c', 'a', 'b', 'd']);
+    // 90 > 1 > 0.1; a key without input tokens has no ratio and sorts last.
+    expect(keys('harvest_ratio', 'desc')).toEqual(['b', 'a', 'd', 'c']);
+    expect(keys('org', 'asc')).toEqual(['a', 'b', 'c', 'd']);
+  });
 });

@@ -45,7 +45,17 @@ export interface AccountRow {
 }
 
 /** Sort fields of `GET /admin/accounts`. */
-export type SortKey = 'score' | 'requests' | 'output_tokens' | 'input_tokens' | 'last_seen' | 'key';
+export type SortKey =
+  | 'score'
+  | 'requests'
+  | 'output_tokens'
+  | 'input_tokens'
+  | 'last_seen'
+  | 'key'
+  | 'verdict'
+  | 'harvest_ratio'
+  | 'campaign'
+  | 'org';
 
 export interface AccountsQuery {
   offset: number;

@@ -13,7 +13,18 @@ import { Empty, ErrorNotice } from '../components/Notice.js';
 import { compact, ratio } from '../lib/format.js';
 import { useAsync, useDebounced } from '../lib/useAsync.js';
 
-const SORTS: readonly SortKey[] = ['score', 'requests', 'output_tokens', 'input_tokens', 'last_seen', 'key'];
+const SORTS: readonly SortKey[] = [
+  'score',
+  'requests',
+  'output_tokens',
+  'input_tokens',
+  'last_seen',
+  'key',
+  'verdict',
+  'harvest_ratio',
+  'campaign',
+  'org',
+];
 const PAGE_SIZES = [25, 50, 100] as const;
 
 export function queryFromSearch(search: URLSearchParams): AccountsQuery {
@@ -46,18 +57,18 @@ function searchOf(q: AccountsQuery): string {
 
 /**
  * Columns, and the admin API sort field behind each sortable one. `GET /admin/accounts` sorts
- * by requests|input_tokens|output_tokens|score|last_seen|key (src/admin/accounts.ts SORT_FIELDS);
- * a column without a server sort is not sortable (sorting one page in the browser would mislead).
+ * every column (src/admin/accounts.ts SORT_FIELDS; verdicts by severity, harvest ratio = output ÷
+ * input tokens): sorting one page in the browser would mislead.
  */
 const COLUMNS: ReadonlyArray<{ key: SortKey | null; label: string; numeric?: boolean }> = [
   { key: 'key', label: 'Key' },
   { key: 'score', label: 'Score' },
-  { key: null, label: 'Verdict' },
+  { key: 'verdict', label: 'Verdict' },
   { key: 'requests', label: 'Requests', numeric: true },
   { key: 'output_tokens', label: 'Output tokens', numeric: true },
-  { key: null, label: 'Harvest ratio', numeric: true },
-  { key: null, label: 'Campaign' },
-  { key: null, label: 'Org' },
+  { key: 'harvest_ratio', label: 'Harvest ratio', numeric: true },
+  { key: 'campaign', label: 'Campaign' },
+  { key: 'org', label: 'Org' },
 ];
 
 function SortHeader(props: {
