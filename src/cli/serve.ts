@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { startApp } from '../app.js';
 import { type ConfigFlags, ensureAdminToken, loadConfig } from '../config/load.js';
 import { liveDetection } from '../policy/live.js';
+import { closeOnSignal } from './shutdown.js';
 
 export interface ServeFlags extends ConfigFlags {
   config?: string;
@@ -51,19 +52,5 @@ export async function serve(flags: ServeFlags): Promise<void> {
   console.log(`  store: ${config.db}${config.store_prompts ? ' (prompts stored)' : ''}`);
   console.log(`  detection: ${detect ? `on (policy ${config.policy.mode})` : 'off in this process'}`);
   if (generated) console.log(`  admin token (generated, shown once): ${config.admin_token}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: draining and shutting down…`);
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      });
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignal(() => app.close(), 'draining and shutting down');
 }

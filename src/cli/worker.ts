@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { type ConfigFlags, loadConfig } from '../config/load.js';
 import { startWorker } from '../worker/runner.js';
+import { closeOnSignal } from './shutdown.js';
 
 export interface WorkerFlags extends ConfigFlags {
   config?: string;
@@ -33,19 +34,5 @@ export async function work(flags: WorkerFlags): Promise<void> {
   const { partition, partitions } = config.cluster.worker;
   console.log(`distillguard worker ${partition + 1} of ${partitions} (slots ${worker.slots.join(',')})`);
   console.log(`  store: ${config.db}  nats: ${config.nats}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: checkpointing and shutting down…`);
-    worker
-      .stop()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      });
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignal(() => worker.stop(), 'checkpointing and shutting down');
 }
