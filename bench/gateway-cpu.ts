@@ -10,41 +10,16 @@
  * `passthrough,gateway`), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
  * (print CPU per thread).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { compiledDist } from './gateway-build.js';
+import { CHAT, startProcess } from './lib/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'passthrough,gateway').split(',');
 const CLK_TCK = 100;
-
-const CHAT = JSON.stringify({
-  model: 'mock-1',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Classify the sentiment of this review in one word: the soup was lovely.' },
-  ],
-  max_tokens: 32,
-});
-
-function startProcess(
-  file: string,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; words: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('READY ')) resolve({ child, words: line.slice(6).split(' ') });
-    });
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before READY`)));
-  });
-}
 
 /** user + system CPU of a process (all its threads), in microseconds. */
 function cpuMicros(pid: number): number {

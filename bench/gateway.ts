@@ -14,13 +14,13 @@
  * the TypeScript sources through tsx instead of the compiled build `distillguard` ships; see
  * `bench/gateway-build.ts`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
 import { compiledDist } from './gateway-build.js';
+import { CHAT, startProcess } from './lib/processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,14 +28,6 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 3000);
 const WARMUP = Math.min(500, Math.ceil(SAMPLES / 5));
 const CONNECTIONS = 32;
 
-const CHAT = JSON.stringify({
-  model: 'mock-1',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Classify the sentiment of this review in one word: the soup was lovely.' },
-  ],
-  max_tokens: 32,
-});
 const STREAM = JSON.stringify({ ...JSON.parse(CHAT), stream: true });
 
 interface Target {
@@ -44,24 +36,6 @@ interface Target {
   base: string;
   headers: Record<string, string>;
   child: ChildProcess;
-}
-
-/** Starts `bench/<file>` with tsx in its own process and waits for its READY line. */
-function startProcess(
-  file: string,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; words: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (line.startsWith('READY ')) resolve({ child, words: line.slice(6).split(' ') });
-    });
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before READY`)));
-  });
 }
 
 async function startTargets(): Promise<Target[]> {

@@ -209,7 +209,8 @@ function sameRow(a: AccountRow, b: AccountRow): boolean {
   return JSON.stringify(a.labels) === JSON.stringify(b.labels);
 }
 
-function blankRow(key: string, org: string, orgName: string | null): AccountRow {
+/** An account row with no registry entry, no traffic and no finding. */
+export function blankRow(key: string, org: string, orgName: string | null): AccountRow {
   return {
     key,
     prefix: null,

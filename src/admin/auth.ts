@@ -8,9 +8,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
-/** The retired cookie that once carried the raw admin token. It is never read: the token must not sit in a browser. */
-export const ADMIN_COOKIE = 'dg_admin_token';
-
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time equality of two tokens (digests have equal length whatever the inputs). */

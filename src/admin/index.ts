@@ -3,7 +3,7 @@
  * The admin API plugin, health/metrics plugin and their helpers.
  */
 export { type AccountRow, type AccountsQuery, AccountsTable, pageRows, SORT_FIELDS } from './accounts.js';
-export { ADMIN_COOKIE, presentedToken, tokenMatches } from './auth.js';
+export { presentedToken, tokenMatches } from './auth.js';
 export type { AdminOptions, FindingsSource } from './context.js';
 export { AdminError, errorBody, toAdminError } from './errors.js';
 export { type ComponentState, type HealthOptions, healthPlugin } from './health.js';

@@ -69,7 +69,39 @@ export const AUTOMATION: ReadonlySet<string> = new Set([
 ]);
 /** Signals too common among legitimate heavy users to open the other half's gate on their own
  * (broad topical coverage, high volume): they count, gated, but do not gate. */
-const WEAK: ReadonlySet<string> = new Set(['sweep', 'volume']);
+export const WEAK: ReadonlySet<string> = new Set(['sweep', 'volume']);
+
+/** Each half's strongest non-weak score and the gate it opens for the other half. */
+export interface Gates {
+  intent: number;
+  automation: number;
+  /** floor + (1 − floor)·automation, applied to intent signals. */
+  intentGate: number;
+  /** floor + (1 − floor)·intent, applied to automation signals. */
+  automationGate: number;
+}
+
+/** The gates opened by scored signals: weak signals are skipped, each half takes its maximum. */
+export function gatesOf(scores: Iterable<{ signal: string; score: number }>, floor: number): Gates {
+  let intent = 0;
+  let automation = 0;
+  for (const { signal, score } of scores) {
+    if (WEAK.has(signal)) continue;
+    if (INTENT.has(signal) && score > intent) intent = score;
+    if (AUTOMATION.has(signal) && score > automation) automation = score;
+  }
+  return {
+    intent,
+    automation,
+    intentGate: floor + (1 - floor) * automation,
+    automationGate: floor + (1 - floor) * intent,
+  };
+}
+
+/** gᵢ for one signal: the intent gate for intent signals, the automation gate for automation ones, else 1. */
+export function gateFor(signal: string, g: Gates): number {
+  return INTENT.has(signal) ? g.intentGate : AUTOMATION.has(signal) ? g.automationGate : 1;
+}
 
 export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult {
   const { cfg } = ctx;
@@ -82,18 +114,12 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
     const r = s.fn(p, ctx);
     return { name: s.name, r, score: Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0 };
   });
-  let intent = 0;
-  let automation = 0;
-  for (const x of results) {
-    if (WEAK.has(x.name)) continue;
-    if (INTENT.has(x.name) && x.score > intent) intent = x.score;
-    if (AUTOMATION.has(x.name) && x.score > automation) automation = x.score;
-  }
-  const floor = cfg.scoring.intentFloor;
-  const intentGate = floor + (1 - floor) * automation;
-  const automationGate = floor + (1 - floor) * intent;
+  const gates = gatesOf(
+    results.map((x) => ({ signal: x.name, score: x.score })),
+    cfg.scoring.intentFloor,
+  );
   for (const { name, r, score } of results) {
-    const factor = INTENT.has(name) ? intentGate : AUTOMATION.has(name) ? automationGate : 1;
+    const factor = gateFor(name, gates);
     const contribution = (weights[name] ?? 0) * score * support * factor;
     z += contribution;
     signals[name] = round(score);

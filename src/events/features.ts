@@ -6,9 +6,9 @@
  * the raw text leaves this module only when `storeText` is on.
  */
 import { countTokens } from 'gpt-tokenizer';
-import { fmix32, hash32, hash64 } from './hash.js';
+import { hash64 } from './hash.js';
 import { minhash, words } from './minhash.js';
-import { promptText } from './text.js';
+import { isObj, promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
 /** Skeletons are built from at most this many characters of the prompt. */
@@ -193,8 +193,6 @@ export function extractPromptFeatures(
   return features;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Sampling and extraction-relevant parameters of a request body. */
@@ -297,5 +295,3 @@ export function sdkHeaders(headers: Record<string, string | string[] | undefined
 
 /** Words of a text (re-exported for signals that need the same tokenisation as MinHash). */
 export { words };
-/** Stable small hash for sketches. */
-export const sketchHash = (s: string) => fmix32(hash32(s));

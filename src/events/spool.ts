@@ -14,17 +14,7 @@
  * - Replay: `drain(handler)` passes batches oldest first and acknowledges a batch only after the
  *   handler resolves; a throwing handler leaves the batch at the head for the next drain.
  */
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SpoolOptions {
@@ -333,11 +323,4 @@ export class DiskSpool<T> {
   private segPath(seg: number): string {
     return join(this.opts.dir, segName(seg));
   }
-}
-
-/** Total bytes of the files in a spool directory (for tests and metrics). */
-export async function spoolDiskBytes(dir: string): Promise<number> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((s) => s.size)));
-  return sizes.reduce((a, b) => a + b, 0);
 }

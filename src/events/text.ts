@@ -21,8 +21,9 @@ export interface PromptText {
 
 const IMAGE_PART_TYPES = new Set(['image_url', 'input_image', 'image', 'image_file']);
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Obj = Record<string, unknown>;
+/** A plain JSON object (not null, not an array). */
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Text and image count of one message's `content` (string or array of parts). */
 export function contentText(content: unknown): { text: string; images: number } {

@@ -16,7 +16,7 @@ import {
   fingerprintOf,
   sdkHeaders,
 } from '../events/features.js';
-import { promptText } from '../events/text.js';
+import { isObj, type Obj, promptText } from '../events/text.js';
 import { type Endpoint, EVENT_VERSION, type OutputFeatures, type RequestEvent } from '../events/types.js';
 import { type Metered, meter, usageOfAnswer } from './metering.js';
 import type { RequestState } from './state.js';
@@ -48,9 +48,6 @@ export interface EventRecord {
   limitedBy: string | null;
   storeText: boolean;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parseJson(bytes: Uint8Array | null): Obj | null {
   if (bytes === null || bytes.length === 0) return null;

@@ -61,7 +61,6 @@ export async function proxyHandler(request: FastifyRequest, reply: FastifyReply)
   return reply.header('cache-control', 'no-cache').send(relayStream(res.body, request, out.injected));
 }
 
-/** Reads a whole upstream body with undici's `bytes()` (one 'data' listener, no async iterator). */
 /**
  * Aborts the upstream call when the client goes away. An AbortController costs several µs per
  * request (an EventTarget, and undici's listener on it); this emitter does the same job.
@@ -76,6 +75,7 @@ export class UpstreamAbort extends EventEmitter {
   }
 }
 
+/** Reads a whole upstream body with undici's `bytes()` (one 'data' listener, no async iterator). */
 async function readBody(body: Readable & { bytes(): Promise<Uint8Array> }): Promise<Buffer> {
   try {
     const bytes = await body.bytes();

@@ -8,6 +8,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { IMAGE_TOKENS } from '../events/features.js';
+import { isObj } from '../events/text.js';
 import type { UsageRecord } from '../events/types.js';
 
 /** What an upstream usage object says, normalized across endpoints. */
@@ -17,8 +18,6 @@ export interface ReportedUsage {
   reasoningTokens: number;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Normalizes an upstream `usage` object; null when it carries no token counts. */

@@ -7,6 +7,7 @@
  * allow-list, never by mutating the upstream's response.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isObj, type Obj } from '../events/text.js';
 import type { Endpoint } from '../events/types.js';
 import { GatewayError, type OpenAIErrorBody } from './errors.js';
 
@@ -65,9 +66,6 @@ export function replyHeaders(upstream: IncomingHttpHeaders): Record<string, stri
 }
 
 const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface OutgoingBody {
   bytes: Buffer;
@@ -144,11 +142,4 @@ export function upstreamThrown(err: unknown): GatewayError {
   return new GatewayError('upstream_error', {
     message: 'The upstream model server could not be reached or failed mid-request.',
   });
-}
-
-/** Reads a whole body (upstream answers are bounded by the upstream; errors are small). */
-export async function readAll(body: AsyncIterable<Buffer | Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

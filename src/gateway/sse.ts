@@ -12,6 +12,7 @@
  * whole events are forwarded (an event split across chunks waits for its end).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { isObj, type Obj } from '../events/text.js';
 import type { Endpoint } from '../events/types.js';
 
 /** What a stream told us, filled in as it flows. */
@@ -32,9 +33,6 @@ export interface SseRelayOptions {
   /** Cut the usage-only chunk from what the client sees. */
   stripUsage: boolean;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class SseRelay {
   readonly capture: StreamCapture = { usage: null, finishReason: null, choices: 0, text: [], events: 0 };

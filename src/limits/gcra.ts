@@ -55,8 +55,3 @@ export function gcraRemaining(tat: number, now: number, p: GcraParams): number {
 export function gcraResetMs(tat: number, now: number): number {
   return Math.max(0, Math.ceil(tat - now - EPSILON));
 }
-
-/** True when the window holds no charge at all (its state can be dropped). */
-export function gcraIdle(tat: number, now: number): boolean {
-  return tat <= now;
-}

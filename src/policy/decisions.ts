@@ -21,6 +21,7 @@ import { sortableId } from '../store/ids.js';
 import type { AuditRepo, DecisionsRepo } from '../store/types.js';
 import { AuditTrail } from './audit.js';
 import type { Action, Decision, DecisionLookup, DecisionSubject } from './types.js';
+import type { PolicyMode } from './verdict.js';
 
 export const ACTIONS: readonly Action[] = ['observe', 'flag', 'throttle', 'verify', 'block', 'allow'];
 
@@ -39,7 +40,7 @@ export interface NewDecision {
 
 export interface DecisionCacheOptions {
   /** Policy mode: engine decisions are recorded as shadow unless `enforce`. */
-  mode?: 'shadow' | 'enforce';
+  mode?: PolicyMode;
   now?: () => number;
   /** Where decisions are announced; a fresh topic when absent. */
   topic?: Topic<Decision>;
@@ -62,7 +63,7 @@ export class DecisionCache implements DecisionLookup {
   private readonly seen = new Set<string>();
   private readonly audit: AuditTrail;
   private readonly now: () => number;
-  private readonly mode: 'shadow' | 'enforce';
+  private readonly mode: PolicyMode;
 
   constructor(
     private readonly repo: DecisionsRepo,

@@ -7,7 +7,7 @@
  *
  * gᵢ gates each half of the evidence by the other: intent signals by floor + (1 − floor)·A (A the
  * strongest automation signal), automation signals by floor + (1 − floor)·I (I the strongest
- * intent signal), other signals 1. The halves are the engine's own `INTENT` and `AUTOMATION` sets;
+ * intent signal), other signals 1. The gates come from the engine's own `gatesOf`/`gateFor`;
  * gates use only the listed reasons, so they too are lower bounds.
  *
  * Only the listed reasons are known, so the rebuilt z is a lower bound: signals that scored
@@ -15,14 +15,8 @@
  * shows the remainder. Pure.
  */
 import { type DetectConfig, DetectConfigSchema, resolveConfig } from '../detect/config.js';
-import * as scoring from '../detect/scoring.js';
+import { gateFor, gatesOf, sigmoid } from '../detect/scoring.js';
 import type { Reason, Verdict } from './findings.js';
-
-const { AUTOMATION, INTENT } = scoring;
-/** Signals that count but do not open the other half's gate (scoring.ts `WEAK`, when exported). */
-const WEAK: ReadonlySet<string> =
-  ((scoring as Record<string, unknown>).WEAK as ReadonlySet<string> | undefined) ??
-  new Set(['sweep', 'volume']);
 
 export type TermKind = 'signal' | 'link' | 'campaign' | 'unknown';
 
@@ -71,7 +65,6 @@ export interface ScoreExplanation {
   absent: string[];
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** logit of a score rounded to 3 decimals: 1.000 means at least 0.9995, so its z is at least 7.6. */
 const logit = (p: number) => {
   const q = Math.min(0.9995, Math.max(0.0005, p));
@@ -106,18 +99,11 @@ export function explainScore(input: ExplainInput): ScoreExplanation {
   const weights = config.scoring.weights as Record<string, number>;
   const { bias, minRequests, intentFloor } = config.scoring;
   const support = Math.min(1, input.requests / minRequests);
-  let automation = 0;
-  let intent = 0;
-  for (const r of input.reasons) {
-    if (WEAK.has(r.signal)) continue;
-    if (AUTOMATION.has(r.signal)) automation = Math.max(automation, r.score);
-    if (INTENT.has(r.signal)) intent = Math.max(intent, r.score);
-  }
-  const intentGate = intentFloor + (1 - intentFloor) * automation;
-  const automationGate = intentFloor + (1 - intentFloor) * intent;
+  const gates = gatesOf(input.reasons, intentFloor);
+  const { automation, intent, intentGate, automationGate } = gates;
   const terms: ScoreTerm[] = input.reasons.map((r) => {
     const kind = kindOf(r.signal, weights);
-    const gate = INTENT.has(r.signal) ? intentGate : AUTOMATION.has(r.signal) ? automationGate : 1;
+    const gate = gateFor(r.signal, gates);
     const weight = kind === 'signal' ? (weights[r.signal] ?? 0) : null;
     const contribution = weight === null ? null : support * weight * gate * r.score;
     return { signal: r.signal, score: r.score, kind, weight, gate, contribution };

@@ -5,20 +5,11 @@
  * an independent stream from a label, so adding a persona or a key never shifts the draws of
  * another one, and a given seed always yields the same traffic, byte for byte.
  */
+import { hash32 } from '../events/hash.js';
 
 /** Mixes a string into a 32-bit seed (FNV-1a + murmur3 finalizer). */
 export function seedOf(text: string, base = 0x9e3779b9): number {
-  let h = (0x811c9dc5 ^ base) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return hash32(text, 0x811c9dc5 ^ base);
 }
 
 const ALPHANUM = 'abcdefghijklmnopqrstuvwxyz0123456789';

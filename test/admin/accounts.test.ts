@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountsTable, pageRows } from '../../src/admin/accounts.js';
+import { AccountsTable, blankRow, pageRows } from '../../src/admin/accounts.js';
 import type { Findings } from '../../src/report/findings.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { TenancyService } from '../../src/tenancy/index.js';
@@ -89,28 +89,7 @@ describe('AccountsTable', () => {
   });
 
   it('sorts nulls last and pages', () => {
-    const base = (key: string, score: number | null) => ({
-      key,
-      prefix: null,
-      org: 'o',
-      org_name: null,
-      account: null,
-      registered: false,
-      revoked: false,
-      labels: {},
-      created_at: null,
-      requests: 0,
-      input_tokens: 0,
-      output_tokens: 0,
-      errors: 0,
-      limited: 0,
-      first_seen: null,
-      last_seen: null,
-      score,
-      verdict: null,
-      campaign: null,
-      first_flagged_at: null,
-    });
+    const base = (key: string, score: number | null) => ({ ...blankRow(key, 'o', null), score });
     const rows = [base('a', null), base('b', 0.5), base('c', 0.9), base('d', 0.1)];
     for (const order of ['asc', 'desc'] as const) {
       const all = pageRows(rows, { sort: 'score', order, limit: 10, offset: 0 }).rows.map((r) => r.key);

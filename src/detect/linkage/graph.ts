@@ -8,9 +8,8 @@
  *
  * so one kind of evidence alone (at most 0.6, a shared payment hash) rarely links two keys,
  * while a template plus a subnet (0.7) does. Timing alignment, sign-up bursts and behavioural
- * similarity are computed only for pairs where they can decide the link. Built as a graphology graph for export.
+ * similarity are computed only for pairs where they can decide the link.
  */
-import { UndirectedGraph } from 'graphology';
 import { DEFAULT_LINK_WEIGHTS, type DetectConfig, type LinkKind } from '../config.js';
 import { type Population, rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
@@ -55,12 +54,6 @@ export const BEHAVIOURAL: ReadonlySet<LinkKind> = new Set<LinkKind>([
   'similar_behaviour',
   'meta',
 ]);
-
-export function edgeStrength(ev: Evidence, weights: DetectConfig['linkage']['weights']): number {
-  let keep = 1;
-  for (const [k, v] of Object.entries(ev) as [LinkKind, number][]) keep *= 1 - Math.min(1, weights[k] * v);
-  return 1 - keep;
-}
 
 /** Near-duplicate pairs from a batch LSH pass, in the incremental index's shape (tests, one-off analyses). */
 export function batchNearPairs(
@@ -194,22 +187,4 @@ export function buildLinkGraph(
   }
   edges.sort((x, y) => x.a - y.a || x.b - y.b);
   return { edges, postings, nearPairs };
-}
-
-/** Strong edges as an undirected graphology graph keyed by key id (for reports and the dashboard). */
-export function toGraphology(
-  profiles: readonly AccountProfile[],
-  g: LinkGraph,
-  minStrength: number,
-): UndirectedGraph {
-  const graph = new UndirectedGraph();
-  for (const e of g.edges) {
-    if (e.strength < minStrength) continue;
-    const a = profiles[e.a]!.key;
-    const b = profiles[e.b]!.key;
-    graph.mergeNode(a);
-    graph.mergeNode(b);
-    graph.mergeEdge(a, b, { strength: e.strength, ...e.evidence });
-  }
-  return graph;
 }

@@ -24,5 +24,3 @@ export function num(x: number): string {
 
 /** Short form of a hash for reasons. */
 export const short = (h: string) => `${h.slice(0, 4)}…`;
-
-export const NONE = { score: 0, detail: 'no evidence' } as const;

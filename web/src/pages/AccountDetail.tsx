@@ -10,6 +10,7 @@ import type { AccountDetail as Detail, EventView } from '../api/types.js';
 import { hrefOf } from '../app/router.js';
 import { ActionBar } from '../components/ActionBar.js';
 import { ActionBadge, ScoreBar, VerdictBadge } from '../components/Badges.js';
+import { Fact } from '../components/Fact.js';
 import { Link } from '../components/Link.js';
 import { Empty, ErrorNotice, Loading } from '../components/Notice.js';
 import { ReasonList } from '../components/ReasonList.js';
@@ -25,56 +26,31 @@ function Facts({ d }: { d: Detail }) {
   const r = d.row;
   return (
     <dl className="facts">
-      <div>
-        <dt>Score</dt>
-        <dd>
-          <ScoreBar value={r.score} />
-        </dd>
-      </div>
-      <div>
-        <dt>Verdict</dt>
-        <dd>
-          <VerdictBadge verdict={r.verdict} />
-        </dd>
-      </div>
-      <div>
-        <dt>In force</dt>
-        <dd>
-          <ActionBadge action={d.effective?.action ?? null} shadow={d.effective?.shadow ?? false} />
-        </dd>
-      </div>
-      <div>
-        <dt>Requests</dt>
-        <dd>{compact(r.requests)}</dd>
-      </div>
-      <div>
-        <dt>Output tokens</dt>
-        <dd>{compact(r.outputTokens)}</dd>
-      </div>
-      <div>
-        <dt>Harvest ratio</dt>
-        <dd>{ratio(r.harvestRatio)}</dd>
-      </div>
-      <div>
-        <dt>Org</dt>
-        <dd className="mono">{r.orgName && r.orgName !== r.org ? `${r.orgName} (${r.org})` : r.org}</dd>
-      </div>
-      <div>
-        <dt>Campaign</dt>
-        <dd>
-          {r.campaign ? (
-            <Link className="mono" href={hrefOf({ name: 'campaign', id: r.campaign })}>
-              {r.campaign}
-            </Link>
-          ) : (
-            '—'
-          )}
-        </dd>
-      </div>
-      <div>
-        <dt>First flagged</dt>
-        <dd>{when(r.firstFlaggedAt)}</dd>
-      </div>
+      <Fact label="Score">
+        <ScoreBar value={r.score} />
+      </Fact>
+      <Fact label="Verdict">
+        <VerdictBadge verdict={r.verdict} />
+      </Fact>
+      <Fact label="In force">
+        <ActionBadge action={d.effective?.action ?? null} shadow={d.effective?.shadow ?? false} />
+      </Fact>
+      <Fact label="Requests">{compact(r.requests)}</Fact>
+      <Fact label="Output tokens">{compact(r.outputTokens)}</Fact>
+      <Fact label="Harvest ratio">{ratio(r.harvestRatio)}</Fact>
+      <Fact label="Org" mono>
+        {r.orgName && r.orgName !== r.org ? `${r.orgName} (${r.org})` : r.org}
+      </Fact>
+      <Fact label="Campaign">
+        {r.campaign ? (
+          <Link className="mono" href={hrefOf({ name: 'campaign', id: r.campaign })}>
+            {r.campaign}
+          </Link>
+        ) : (
+          '—'
+        )}
+      </Fact>
+      <Fact label="First flagged">{when(r.firstFlaggedAt)}</Fact>
     </dl>
   );
 }

@@ -11,6 +11,7 @@ import { hrefOf, navigate } from '../app/router.js';
 import { ActionBar } from '../components/ActionBar.js';
 import { ScoreBar, VerdictBadge } from '../components/Badges.js';
 import { CampaignGraph, type GraphEdge, type GraphNode } from '../components/CampaignGraph.js';
+import { Fact } from '../components/Fact.js';
 import { Link } from '../components/Link.js';
 import { Empty, ErrorNotice, Loading } from '../components/Notice.js';
 import { ReasonList } from '../components/ReasonList.js';
@@ -250,44 +251,20 @@ export function CampaignDetail({ id, theme }: { id: string; theme: string }) {
         <ReportButton kind="campaigns" id={c.id} />
       </div>
       <dl className="facts">
-        <div>
-          <dt>Score</dt>
-          <dd>
-            <ScoreBar value={c.score} />
-          </dd>
-        </div>
-        <div>
-          <dt>Verdict</dt>
-          <dd>
-            <VerdictBadge verdict={c.verdict} />
-          </dd>
-        </div>
-        <div>
-          <dt>Keys</dt>
-          <dd>{compact(c.keys.length)}</dd>
-        </div>
-        <div>
-          <dt>Orgs</dt>
-          <dd>{c.orgs.length > 0 ? compact(c.orgs.length) : '—'}</dd>
-        </div>
-        <div>
-          <dt>Requests</dt>
-          <dd>{compact(c.requests)}</dd>
-        </div>
-        <div>
-          <dt>Output tokens</dt>
-          <dd>{compact(c.outputTokens)}</dd>
-        </div>
-        <div className="wide">
-          <dt>Active (UTC)</dt>
-          <dd>
-            {when(c.firstSeenAt)} → {when(c.lastSeenAt)}
-          </dd>
-        </div>
-        <div>
-          <dt>First flagged</dt>
-          <dd>{when(c.firstFlaggedAt)}</dd>
-        </div>
+        <Fact label="Score">
+          <ScoreBar value={c.score} />
+        </Fact>
+        <Fact label="Verdict">
+          <VerdictBadge verdict={c.verdict} />
+        </Fact>
+        <Fact label="Keys">{compact(c.keys.length)}</Fact>
+        <Fact label="Orgs">{c.orgs.length > 0 ? compact(c.orgs.length) : '—'}</Fact>
+        <Fact label="Requests">{compact(c.requests)}</Fact>
+        <Fact label="Output tokens">{compact(c.outputTokens)}</Fact>
+        <Fact label="Active (UTC)" wide>
+          {when(c.firstSeenAt)} → {when(c.lastSeenAt)}
+        </Fact>
+        <Fact label="First flagged">{when(c.firstFlaggedAt)}</Fact>
       </dl>
       <section className="card" aria-labelledby="bulk-h">
         <h2 id="bulk-h">Bulk action on all {c.keys.length} keys</h2>
