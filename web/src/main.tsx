@@ -5,7 +5,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import { applyStoredTheme } from './lib/theme.js';
 import './styles/app.css';
+
+applyStoredTheme();
 
 const root = document.getElementById('root');
 if (root) {

@@ -2,7 +2,8 @@
  * @module web/components/ActionBar
  * The enforcement buttons (flag, throttle, require verification, block, allow, undo) for one
  * key or for every member of a campaign. Each opens the confirmation dialog and posts to
- * `/admin/actions`; bulk actions run a few at a time and report failures by key.
+ * `/admin/actions`; bulk actions run a few at a time and report failures by key. The outcome is
+ * shown under the buttons.
  */
 import { useState } from 'react';
 import { type ActionRequest, postAction } from '../api/endpoints.js';
@@ -19,7 +20,8 @@ export interface ActionBarProps {
   targetLabel: string;
   /** Prefixed to the reason in the audit trail, e.g. "campaign c_1". */
   context?: string;
-  onDone: (message: string) => void;
+  /** Called after an action was applied (to at least one target), e.g. to reload the page's data. */
+  onDone: () => void;
 }
 
 const ORDER: readonly UiAction[] = ['flag', 'throttle', 'verify', 'block', 'allow', 'undo'];
@@ -50,6 +52,7 @@ export async function runActions(
 export function ActionBar(props: ActionBarProps) {
   const [pending, setPending] = useState<UiAction | null>(null);
   const [progress, setProgress] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
 
   const confirm = async (action: UiAction, choice: ActionChoice) => {
     const full = props.context ? `${props.context}: ${choice.reason}` : choice.reason;
@@ -70,38 +73,46 @@ export function ActionBar(props: ActionBarProps) {
     if (failures.length === total) throw new Error(failures[0]?.error ?? 'The action failed.');
     setPending(null);
     const label = ACTION_TEXT[action].label.toLowerCase();
-    props.onDone(
+    setOutcome(
       failures.length === 0
         ? `Done: ${label} applied to ${props.targetLabel}.`
         : `${label} applied to ${total - failures.length} of ${total}; failed for ${failures.map((f) => f.id).join(', ')}.`,
     );
+    props.onDone();
   };
 
   return (
-    <div className="action-bar">
-      <fieldset className="action-buttons" disabled={props.targets.length === 0}>
-        <legend className="visually-hidden">Actions on {props.targetLabel}</legend>
-        {ORDER.map((a) => (
-          <button
-            key={a}
-            type="button"
-            className={ACTION_TEXT[a].danger ? 'btn btn-danger' : 'btn'}
-            onClick={() => setPending(a)}
-            title={ACTION_TEXT[a].effect}
-          >
-            {ACTION_TEXT[a].label}
-          </button>
-        ))}
-      </fieldset>
-      {pending ? (
-        <ActionDialog
-          action={pending}
-          target={props.targetLabel}
-          progress={progress}
-          onCancel={() => setPending(null)}
-          onConfirm={(choice) => confirm(pending, choice)}
-        />
+    <>
+      <div className="action-bar">
+        <fieldset className="action-buttons" disabled={props.targets.length === 0}>
+          <legend className="visually-hidden">Actions on {props.targetLabel}</legend>
+          {ORDER.map((a) => (
+            <button
+              key={a}
+              type="button"
+              className={ACTION_TEXT[a].danger ? 'btn btn-danger' : 'btn'}
+              onClick={() => setPending(a)}
+              title={ACTION_TEXT[a].effect}
+            >
+              {ACTION_TEXT[a].label}
+            </button>
+          ))}
+        </fieldset>
+        {pending ? (
+          <ActionDialog
+            action={pending}
+            target={props.targetLabel}
+            progress={progress}
+            onCancel={() => setPending(null)}
+            onConfirm={(choice) => confirm(pending, choice)}
+          />
+        ) : null}
+      </div>
+      {outcome ? (
+        <p className="notice notice-ok" role="status">
+          {outcome}
+        </p>
       ) : null}
-    </div>
+    </>
   );
 }

@@ -22,6 +22,11 @@ export function resolvedTheme(choice: ThemeChoice): 'light' | 'dark' {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** Sets the root's theme from the stored choice; main.tsx calls it before the first render. */
+export function applyStoredTheme(): void {
+  document.documentElement.dataset.theme = resolvedTheme(stored());
+}
+
 /** Current choice, a setter, and the resolved theme (changes when the OS theme changes). */
 export function useTheme(): {
   choice: ThemeChoice;

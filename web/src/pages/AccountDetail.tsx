@@ -15,6 +15,7 @@ import { Link } from '../components/Link.js';
 import { Empty, ErrorNotice, Loading } from '../components/Notice.js';
 import { ReasonList } from '../components/ReasonList.js';
 import { ReportButton } from '../components/ReportButton.js';
+import { TableHead } from '../components/TableHead.js';
 import { TimeChart } from '../components/TimeChart.js';
 import { compact, ratio, shortHash, when } from '../lib/format.js';
 import { bucketize } from '../lib/series.js';
@@ -85,14 +86,7 @@ function SamplePrompts({ events }: { events: readonly EventView[] }) {
       {topSkeletons.length > 0 ? (
         <table className="table compact-table">
           <caption>Most frequent prompt skeletons (hashes) in the recent events</caption>
-          <thead>
-            <tr>
-              <th scope="col">Skeleton hash</th>
-              <th scope="col" className="num">
-                Requests
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Skeleton hash', { label: 'Requests', num: true }]} />
           <tbody>
             {topSkeletons.map(([h, n]) => (
               <tr key={h}>
@@ -126,23 +120,17 @@ function Timeline({ events, theme }: { events: readonly EventView[]; theme: stri
       <div className="table-wrap">
         <table className="table compact-table">
           <caption>Most recent requests</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Model</th>
-              <th scope="col">Endpoint</th>
-              <th scope="col" className="num">
-                Status
-              </th>
-              <th scope="col" className="num">
-                In
-              </th>
-              <th scope="col" className="num">
-                Out
-              </th>
-              <th scope="col">Limited by</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Time (UTC)',
+              'Model',
+              'Endpoint',
+              { label: 'Status', num: true },
+              { label: 'In', num: true },
+              { label: 'Out', num: true },
+              'Limited by',
+            ]}
+          />
           <tbody>
             {recent.map((e) => (
               <tr key={e.id || e.ts}>
@@ -167,17 +155,7 @@ function Limits({ d }: { d: Detail }) {
     <>
       <table className="table compact-table">
         <caption>Limits (empty means unlimited)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Limit</th>
-            <th scope="col" className="num">
-              Key
-            </th>
-            <th scope="col" className="num">
-              Org
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Limit', { label: 'Key', num: true }, { label: 'Org', num: true }]} />
         <tbody>
           {d.limits.map((l) => (
             <tr key={l.name}>
@@ -210,16 +188,7 @@ function History({ d }: { d: Detail }) {
         <div className="table-wrap">
           <table className="table compact-table">
             <caption>Decisions</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Action</th>
-                <th scope="col">Scope</th>
-                <th scope="col">By</th>
-                <th scope="col">Reasons</th>
-                <th scope="col">Expires</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When (UTC)', 'Action', 'Scope', 'By', 'Reasons', 'Expires']} />
             <tbody>
               {d.decisions.map((x) => (
                 <tr key={x.id || x.createdAt}>
@@ -242,15 +211,7 @@ function History({ d }: { d: Detail }) {
         <div className="table-wrap">
           <table className="table compact-table">
             <caption>Audit trail</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Why</th>
-                <th scope="col">Before</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When (UTC)', 'Who', 'What', 'Why', 'Before']} />
             <tbody>
               {d.audit.map((a) => (
                 <tr key={`${a.at}-${a.who}-${a.what}-${a.why}`}>
@@ -273,7 +234,6 @@ export function AccountDetail({ keyId, theme }: { keyId: string; theme: string }
   const detail = useAsync((s) => getAccount(keyId, s), [keyId]);
   const events = useAsync((s) => recentEvents({ key: keyId, max: TIMELINE_EVENTS }, s), [keyId]);
   const [scope, setScope] = useState<'key' | 'org'>('key');
-  const [done, setDone] = useState<string | null>(null);
 
   if (detail.error) return <ErrorNotice error={detail.error} retry={detail.reload} />;
   if (!detail.data) return <Loading what={`account ${keyId}`} />;
@@ -309,16 +269,8 @@ export function AccountDetail({ keyId, theme }: { keyId: string; theme: string }
         <ActionBar
           targets={[{ scope, id: scope === 'key' ? d.keyId : d.orgId }]}
           targetLabel={targetLabel}
-          onDone={(m) => {
-            setDone(m);
-            detail.reload();
-          }}
+          onDone={detail.reload}
         />
-        {done ? (
-          <p className="notice notice-ok" role="status">
-            {done}
-          </p>
-        ) : null}
       </section>
       <div className="grid-2">
         <section className="card" aria-labelledby="sig-h">

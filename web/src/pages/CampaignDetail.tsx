@@ -3,7 +3,7 @@
  * One campaign: the graph of its linked accounts with edges labelled by their evidence, the
  * same links as a table, combined volume and timeline, the members, and a bulk action on all.
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { getAccount, getCampaign, recentEvents } from '../api/endpoints.js';
 import { evidenceLabel, linkReasons } from '../api/normalize.js';
 import type { AccountRow, CampaignDetail as Detail, EventView } from '../api/types.js';
@@ -16,6 +16,7 @@ import { Link } from '../components/Link.js';
 import { Empty, ErrorNotice, Loading } from '../components/Notice.js';
 import { ReasonList } from '../components/ReasonList.js';
 import { ReportButton } from '../components/ReportButton.js';
+import { TableHead } from '../components/TableHead.js';
 import { TimeChart } from '../components/TimeChart.js';
 import { compact, ratio, when } from '../lib/format.js';
 import { bucketize } from '../lib/series.js';
@@ -109,23 +110,17 @@ function Members({ d }: { d: Detail }) {
           {d.campaign.keys.length} member keys
           {d.campaign.keys.length > MEMBER_DETAILS ? ` (details for the first ${MEMBER_DETAILS})` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Key</th>
-            <th scope="col">Score</th>
-            <th scope="col">Verdict</th>
-            <th scope="col" className="num">
-              Requests
-            </th>
-            <th scope="col" className="num">
-              Output tokens
-            </th>
-            <th scope="col" className="num">
-              Harvest ratio
-            </th>
-            <th scope="col">Org</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Key',
+            'Score',
+            'Verdict',
+            { label: 'Requests', num: true },
+            { label: 'Output tokens', num: true },
+            { label: 'Harvest ratio', num: true },
+            'Org',
+          ]}
+        />
         <tbody>
           {d.campaign.keys.map((k) => {
             const m = rows.get(k);
@@ -176,16 +171,7 @@ function LinksTable({ d }: { d: Detail }) {
     <div className="table-wrap scroll-y">
       <table className="table compact-table">
         <caption>Links between accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Account</th>
-            <th scope="col">Account</th>
-            <th scope="col">Evidence</th>
-            <th scope="col" className="num">
-              Weight
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Account', 'Account', 'Evidence', { label: 'Weight', num: true }]} />
         <tbody>
           {d.links.slice(0, 200).map((l) => (
             <tr key={`${l.a}-${l.b}`}>
@@ -229,7 +215,6 @@ function Timeline({ keys, theme }: { keys: readonly string[]; theme: string }) {
 
 export function CampaignDetail({ id, theme }: { id: string; theme: string }) {
   const detail = useAsync((s) => loadCampaign(id, s), [id]);
-  const [done, setDone] = useState<string | null>(null);
   const graph = useMemo(() => (detail.data ? graphOf(detail.data) : null), [detail.data]);
 
   if (detail.error) return <ErrorNotice error={detail.error} retry={detail.reload} />;
@@ -272,16 +257,8 @@ export function CampaignDetail({ id, theme }: { id: string; theme: string }) {
           targets={c.keys.map((k) => ({ scope: 'key' as const, id: k }))}
           targetLabel={`all ${c.keys.length} keys of campaign ${c.id}`}
           context={`campaign ${c.id}`}
-          onDone={(m) => {
-            setDone(m);
-            detail.reload();
-          }}
+          onDone={detail.reload}
         />
-        {done ? (
-          <p className="notice notice-ok" role="status">
-            {done}
-          </p>
-        ) : null}
       </section>
       <div className="grid-graph">
         <section className="card" aria-labelledby="graph-h">

@@ -8,6 +8,7 @@ import { ScoreBar, VerdictBadge } from '../components/Badges.js';
 import { Link } from '../components/Link.js';
 import { Empty, ErrorNotice, Loading } from '../components/Notice.js';
 import { signalName } from '../components/ReasonList.js';
+import { TableHead } from '../components/TableHead.js';
 import { compact, when } from '../lib/format.js';
 import { useAsync } from '../lib/useAsync.js';
 
@@ -27,24 +28,18 @@ export function Campaigns() {
       ) : (
         <div className="table-wrap">
           <table className="table" aria-label="Campaigns">
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col">Score</th>
-                <th scope="col">Verdict</th>
-                <th scope="col" className="num">
-                  Keys
-                </th>
-                <th scope="col" className="num">
-                  Requests
-                </th>
-                <th scope="col" className="num">
-                  Output tokens
-                </th>
-                <th scope="col">First flagged (UTC)</th>
-                <th scope="col">Top evidence</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Campaign',
+                'Score',
+                'Verdict',
+                { label: 'Keys', num: true },
+                { label: 'Requests', num: true },
+                { label: 'Output tokens', num: true },
+                'First flagged (UTC)',
+                'Top evidence',
+              ]}
+            />
             <tbody>
               {rows.map((c) => (
                 <tr key={c.id}>
