@@ -5,7 +5,7 @@
  * scores, campaign purity and coverage, and the share of each true campaign's requests made
  * before any of its keys was first flagged. Labels are read here, after the engine has run.
  */
-import type { Findings, Verdict } from '../../src/report/findings.js';
+import { type Findings, VERDICT_RANK } from '../../src/report/findings.js';
 import type { Labels } from '../../src/sim/types.js';
 import type { BaselineResult } from '../baselines.js';
 import { mean, rocAuc, rocCurve } from './stats.js';
@@ -55,7 +55,6 @@ export interface RunScore {
   linesPerSecond: number;
 }
 
-const RANK: Record<Verdict, number> = { benign: 0, suspicious: 1, distillation: 2 };
 const emptyConfusion = (): Confusion => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
 
 function add(c: Confusion, predicted: boolean, actual: boolean): void {
@@ -117,7 +116,7 @@ export function scoreEngine(labels: Labels, f: Findings): DetectorScore {
   const byKey = new Map(f.accounts.map((a) => [a.key, a]));
   return scoreDetector(labels, (key) => {
     const a = byKey.get(key);
-    const r = a ? RANK[a.verdict] : 0;
+    const r = a ? VERDICT_RANK[a.verdict] : 0;
     return { score: a?.score ?? 0, suspicious: r >= 1, distillation: r >= 2 };
   });
 }

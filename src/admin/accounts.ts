@@ -7,7 +7,7 @@
  * filter+sort view is computed once per version and paged from memory. At 100,000 keys a
  * query after the first costs a small incremental read plus, when something changed, one sort.
  */
-import type { AccountFinding, Findings, Verdict } from '../report/findings.js';
+import { type AccountFinding, type Findings, VERDICT_RANK, type Verdict } from '../report/findings.js';
 import type { Store } from '../store/types.js';
 
 export interface AccountRow {
@@ -283,7 +283,6 @@ export function filterSort(
 }
 
 /** Verdicts sort by severity, not alphabetically. */
-const VERDICT_RANK: Record<Verdict, number> = { benign: 0, suspicious: 1, distillation: 2 };
 
 /** Output ÷ input tokens; null when the key has no input tokens yet. */
 export function harvestRatio(r: Pick<AccountRow, 'input_tokens' | 'output_tokens'>): number | null {

@@ -6,6 +6,9 @@
 
 export type Verdict = 'benign' | 'suspicious' | 'distillation';
 
+/** Verdicts in order of severity, for sorting and for "at least" comparisons. */
+export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { benign: 0, suspicious: 1, distillation: 2 };
+
 export interface Reason {
   /** Signal or linkage name, e.g. `harvest_ratio`, `template_reuse`, `link.shared_subnet`. */
   signal: string;

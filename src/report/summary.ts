@@ -3,7 +3,13 @@
  * The terminal summary of a findings document: verdict counts, campaigns, top accounts and the
  * reasons that fired most, as plain aligned text tables (no colours, safe to pipe).
  */
-import type { AccountFinding, CampaignFinding, Findings, Verdict } from './findings.js';
+import {
+  type AccountFinding,
+  type CampaignFinding,
+  type Findings,
+  VERDICT_RANK,
+  type Verdict,
+} from './findings.js';
 
 export interface SummaryOptions {
   /** Rows per table. */
@@ -13,8 +19,6 @@ export interface SummaryOptions {
 }
 
 export const SUMMARY_DEFAULTS: SummaryOptions = { top: 10, reasonWidth: 70 };
-
-const RANK: Record<Verdict, number> = { distillation: 2, suspicious: 1, benign: 0 };
 
 /** Renders rows as a text table with a header and left-aligned columns (numbers right-aligned). */
 export function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -53,7 +57,9 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
       `${counts.distillation} distillation, ${counts.suspicious} suspicious, ${counts.benign} benign; ` +
       `${f.campaigns.length} campaigns`,
   );
-  const campaigns = [...f.campaigns].sort((a, b) => RANK[b.verdict] - RANK[a.verdict] || b.score - a.score);
+  const campaigns = [...f.campaigns].sort(
+    (a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || b.score - a.score,
+  );
   if (campaigns.length > 0) {
     out.push('', 'Campaigns');
     out.push(
@@ -74,7 +80,8 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
     );
   }
   const accounts = [...f.accounts].sort(
-    (a, b) => RANK[b.verdict] - RANK[a.verdict] || b.score - a.score || b.requests - a.requests,
+    (a, b) =>
+      VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || b.score - a.score || b.requests - a.requests,
   );
   out.push('', 'Top accounts');
   out.push(

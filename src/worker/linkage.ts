@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RequestEvent } from '../events/types.js';
-import type { Reason, Verdict } from '../report/findings.js';
+import { type Reason, VERDICT_RANK, type Verdict } from '../report/findings.js';
 
 export const EVIDENCE_KINDS = ['frame', 'skeleton', 'system', 'fingerprint', 'network'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -165,8 +165,6 @@ export interface KeyVerdict {
   score: number;
 }
 
-const RANK: Record<Verdict, number> = { benign: 0, suspicious: 1, distillation: 2 };
-
 /** Links keys across partitions by shared rare evidence; see the module comment. */
 export function crossPartitionCampaigns(
   digests: Iterable<KeyDigest>,
@@ -242,7 +240,7 @@ export function crossPartitionCampaigns(
     for (const k of keys) {
       const v = verdicts.get(k);
       if (!v) continue;
-      if (RANK[v.verdict] > RANK[verdict]) verdict = v.verdict;
+      if (VERDICT_RANK[v.verdict] > VERDICT_RANK[verdict]) verdict = v.verdict;
       score = Math.max(score, v.score);
     }
     const kinds = new Set<EvidenceKind>();
