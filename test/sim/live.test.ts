@@ -61,7 +61,7 @@ describe('live mode', () => {
     expect(r.maxInFlight).toBeLessThanOrEqual(3);
     expect(r.keysCreated).toBeGreaterThan(1);
     expect(r.keysCreated - r.keysReplaced).toBeLessThanOrEqual(6);
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000; // generous: the event worker lags on a loaded machine
     while (events.length < r.sent && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
     expect(events.length).toBe(r.sent);
     expect(new Set(events.map((e) => e.keyId)).size).toBeGreaterThan(1);
