@@ -6,12 +6,18 @@
  * autocannon at 32 connections, and reads the target's user + system time from
  * `/proc/<pid>/stat` (all threads, so the gateway's figure includes its event worker). Env:
  * BENCH_SECONDS (default 8), BENCH_ROUNDS (default 2, interleaved; the median is kept),
- * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx; default
+ * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx, baseline; default
  * `passthrough,gateway`), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
- * (print CPU per thread).
+ * (print CPU per thread), BENCH_BASELINE_DIST=<dir> (the `baseline` target: another compiled
+ * build of the gateway, e.g. of an earlier commit, for an A/B in the same run):
+ *
+ *   git archive <commit> src tsconfig.json tsconfig.build.json | tar -x -C bench/out/base
+ *   (cd bench/out/base && npx tsc -p tsconfig.build.json --outDir ../base-dist) && rm -r bench/out/base
+ *   BENCH_BASELINE_DIST=bench/out/base-dist BENCH_TARGETS=baseline,gateway npx tsx bench/gateway-cpu.ts
  */
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { compiledDist } from './gateway-build.js';
 import { CHAT, startProcess } from './lib/processes.js';
@@ -115,6 +121,19 @@ async function main(): Promise<void> {
     });
     targets.push({
       name: 'gateway',
+      url: `${g.words[0]}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${g.words[1]}` },
+      child: g.child,
+    });
+  }
+  const baselineDist = process.env.BENCH_BASELINE_DIST;
+  if (TARGETS.includes('baseline') && baselineDist) {
+    const g = await startProcess('bench/gateway-server.ts', {
+      UPSTREAM: base,
+      BENCH_DIST: resolve(baselineDist),
+    });
+    targets.push({
+      name: 'baseline',
       url: `${g.words[0]}/v1/chat/completions`,
       headers: { ...json, authorization: `Bearer ${g.words[1]}` },
       child: g.child,

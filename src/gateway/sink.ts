@@ -5,8 +5,8 @@
  * - `InlineEventSink`: builds the event on the request thread, after the reply (tests, tools).
  * - `WorkerEventSink`: a worker thread builds the events (feature extraction) AND writes them to
  *   the store with its own EventWriter and store connection, then hands each event back to be
- *   published on the bus (detection, admin stream). The request thread only copies a few
- *   buffers per request, so neither feature extraction nor SQLite batches stall answers. If the
+ *   published on the bus (detection, admin stream). The request thread only serializes a small
+ *   record and copies its bytes per request, so neither feature extraction nor SQLite batches stall answers. If the
  *   worker dies, the sink falls back to inline building and the main event writer stores them.
  */
 import { createRequire } from 'node:module';
@@ -45,13 +45,27 @@ export interface EventWorkerData {
 
 /** Messages from the request thread to the worker. */
 export type ToWorker =
-  /** `publish`: send the built events back (someone besides the store consumes the bus). */
-  { type: 'records'; records: EventRecord[]; publish: boolean } | { type: 'flush' | 'close'; id: number };
+  | {
+      type: 'records';
+      /**
+       * The records of one tick as one JSON array, their `raw` and `result` nulled: a string
+       * crosses to the worker as one copy, cheaper to make and to read than a structured clone
+       * of each record.
+       */
+      json: string;
+      /** The records' request and answer bytes, back to back (transferred, not copied). */
+      bytes: ArrayBuffer;
+      /** Per record: `raw` length then `result` length in `bytes`, in order (-1: null). */
+      spans: number[];
+      /** Send the built events back (someone besides the store consumes the bus). */
+      publish: boolean;
+    }
+  | { type: 'flush' | 'close'; id: number };
 /** Messages from the worker back. */
 export type FromWorker =
   /**
-   * `count` records were handled; `json` holds the built events as one JSON array (the same text
-   * the store keeps in its `data` column), or null when they were not asked for.
+   * `count` records were handled; `json` holds the built events as one JSON array, or null when
+   * they were not asked for.
    */
   | { type: 'events'; count: number; json: string | null }
   | { type: 'done'; id: number }
@@ -124,8 +138,9 @@ export class WorkerEventSink implements EventSink {
       return;
     }
     const publish = this.opts.needed?.() ?? true;
-    const packed = packBytes(records);
-    this.worker.postMessage({ type: 'records', records, publish } satisfies ToWorker, [packed]);
+    const { bytes, spans } = packBytes(records);
+    const json = JSON.stringify(records);
+    this.worker.postMessage({ type: 'records', json, bytes, spans, publish } satisfies ToWorker, [bytes]);
   }
 
   /** Resolves once every record sent so far is stored and published. */
@@ -169,28 +184,49 @@ export class WorkerEventSink implements EventSink {
 }
 
 /**
- * Copies the byte arrays of the records (request bodies, answers) into one new buffer, and
- * points the records (the sink's own objects) at views of it. The buffer is then moved to the
- * worker, not copied: one copy and one allocation per batch instead of a structured clone of
- * each record's buffers (a small Buffer's clone would copy its whole shared 8 KiB pool).
+ * Copies the byte arrays of the records (request bodies, answers) into one new buffer, to be
+ * moved to the worker, not copied: one copy and one allocation per batch (a small Buffer's
+ * structured clone would copy its whole shared 8 KiB pool). The records (the sink's own
+ * objects) lose their bytes; `spans` gives each one's lengths, for `unpackRecords`.
  */
-function packBytes(records: EventRecord[]): ArrayBuffer {
+function packBytes(records: EventRecord[]): { bytes: ArrayBuffer; spans: number[] } {
   let total = 0;
   for (const r of records) total += (r.raw?.byteLength ?? 0) + (r.result?.byteLength ?? 0);
   const packed = new Uint8Array(total);
+  const spans: number[] = new Array(records.length * 2);
   let at = 0;
-  const place = (bytes: Uint8Array | null): Uint8Array | null => {
-    if (bytes === null) return null;
+  const place = (bytes: Uint8Array | null): number => {
+    if (bytes === null) return -1;
     packed.set(bytes, at);
-    const view = packed.subarray(at, at + bytes.byteLength);
     at += bytes.byteLength;
-    return view;
+    return bytes.byteLength;
   };
-  for (const r of records) {
-    r.raw = place(r.raw);
-    r.result = place(r.result);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    spans[2 * i] = place(r.raw);
+    spans[2 * i + 1] = place(r.result);
+    r.raw = null;
+    r.result = null;
   }
-  return packed.buffer;
+  return { bytes: packed.buffer, spans };
+}
+
+/** The worker's side of `packBytes`: the records of a `records` message, bytes restored as views. */
+export function unpackRecords(msg: { json: string; bytes: ArrayBuffer; spans: number[] }): EventRecord[] {
+  const records = JSON.parse(msg.json) as EventRecord[];
+  let at = 0;
+  const view = (length: number): Uint8Array | null => {
+    if (length < 0) return null;
+    const bytes = new Uint8Array(msg.bytes, at, length);
+    at += length;
+    return bytes;
+  };
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    r.raw = view(msg.spans[2 * i]!);
+    r.result = view(msg.spans[2 * i + 1]!);
+  }
+  return records;
 }
 
 /**
