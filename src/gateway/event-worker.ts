@@ -44,7 +44,8 @@ port.on('message', (msg: ToWorker) => {
         });
       }
     }
-    send({ type: 'events', count: records.length, json: json === null ? null : `[${json.join(',')}]` });
+    // Nothing goes back unless asked: a message would wake the request thread for nothing.
+    if (json !== null) send({ type: 'events', json: `[${json.join(',')}]` });
     return;
   }
   const id = msg.id;

@@ -63,13 +63,8 @@ export type ToWorker =
   | { type: 'flush' | 'close'; id: number };
 /** Messages from the worker back. */
 export type FromWorker =
-  /**
-   * `count` records were handled; `json` holds the built events as one JSON array, or null when
-   * they were not asked for.
-   */
-  | { type: 'events'; count: number; json: string | null }
-  | { type: 'done'; id: number }
-  | { type: 'error'; message: string };
+  /** The built events of one `records` message, as one JSON array (sent only when asked for). */
+  { type: 'events'; json: string } | { type: 'done'; id: number } | { type: 'error'; message: string };
 
 export interface WorkerSinkOptions extends EventWorkerData {
   /** Publishes an event the worker already stored (the caller keeps it from being stored twice). */
@@ -83,7 +78,18 @@ export interface WorkerSinkOptions extends EventWorkerData {
    */
   needed?: () => boolean;
   onError?: (message: string) => void;
+  /**
+   * Records are posted to the worker together, at most this long after the first of them
+   * (default 10 ms): each message costs a cross-thread wake-up on both sides, tens of µs on a
+   * busy machine, so one message per event-loop tick was a large share of the request thread's
+   * time. `flush()` and `close()` post at once.
+   */
+  postEveryMs?: number;
+  /** ... or as soon as this many records wait (default 512). */
+  postAt?: number;
 }
+
+export const WORKER_SINK_DEFAULTS = { postEveryMs: 10, postAt: 512 };
 
 export class WorkerEventSink implements EventSink {
   private readonly worker: Worker;
@@ -91,13 +97,15 @@ export class WorkerEventSink implements EventSink {
   private readonly waiting = new Map<number, () => void>();
   private nextId = 1;
   private dead = false;
-  private posted = 0;
-  private returned = 0;
-  /** Records of this tick, posted together (one message per tick, not per request). */
+  /** Records not posted yet: they go together, at most `postEveryMs` after the first of them. */
   private batch: EventRecord[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly postEveryMs: number;
+  private readonly postAt: number;
 
   constructor(private readonly opts: WorkerSinkOptions) {
+    this.postEveryMs = opts.postEveryMs ?? WORKER_SINK_DEFAULTS.postEveryMs;
+    this.postAt = opts.postAt ?? WORKER_SINK_DEFAULTS.postAt;
     this.fallback = new InlineEventSink({ publish: opts.publish });
     this.worker = startWorker({ db: opts.db, batchSize: opts.batchSize, flushMs: opts.flushMs });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
@@ -110,26 +118,22 @@ export class WorkerEventSink implements EventSink {
     });
   }
 
-  /** Records sent to the worker and not yet published back. */
-  get pending(): number {
-    return this.posted - this.returned;
-  }
-
   record(record: EventRecord): void {
     if (this.dead) {
       this.fallback.record(record);
       return;
     }
-    this.posted++;
     this.batch.push(record);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.post());
+    if (this.batch.length >= this.postAt) this.post();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => this.post(), this.postEveryMs);
+      this.timer.unref();
     }
   }
 
   private post(): void {
-    this.scheduled = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     if (this.batch.length === 0) return;
     const records = this.batch;
     this.batch = [];
@@ -167,8 +171,6 @@ export class WorkerEventSink implements EventSink {
 
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'events') {
-      this.returned += msg.count;
-      if (msg.json === null) return;
       for (const event of JSON.parse(msg.json) as RequestEvent[]) this.opts.publishStored(event);
     } else if (msg.type === 'done') {
       this.waiting.get(msg.id)?.();
