@@ -9,7 +9,8 @@
  * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx, baseline; default
  * `passthrough,gateway`), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
  * (print CPU per thread), BENCH_BASELINE_DIST=<dir> (the `baseline` target: another compiled
- * build of the gateway, e.g. of an earlier commit, for an A/B in the same run):
+ * build of the gateway, e.g. of an earlier commit, for an A/B in the same run),
+ * BENCH_GATEWAY_NODE_OPTIONS (node options for the `gateway` target only):
  *
  *   git archive <commit> src tsconfig.json tsconfig.build.json | tar -x -C bench/out/base
  *   (cd bench/out/base && npx tsc -p tsconfig.build.json --outDir ../base-dist) && rm -r bench/out/base
@@ -26,6 +27,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'passthrough,gateway').split(',');
 const CLK_TCK = 100;
+/** Extra node options for the `gateway` target only (e.g. V8 GC flags, A/B against `baseline`). */
+const GATEWAY_NODE_OPTIONS = process.env.BENCH_GATEWAY_NODE_OPTIONS;
 
 /** user + system CPU of a process (all its threads), in microseconds. */
 function cpuMicros(pid: number): number {
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     const g = await startProcess('bench/gateway-server.ts', {
       UPSTREAM: base,
       ...(dist ? { BENCH_DIST: dist } : {}),
+      ...(GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: GATEWAY_NODE_OPTIONS } : {}),
     }).catch((err: unknown) => {
       for (const t of [mock, ...targets]) t.child.kill('SIGTERM');
       throw err;
