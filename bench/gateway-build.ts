@@ -4,14 +4,16 @@
  * `tsc -p tsconfig.build.json`, not the TypeScript sources through tsx (tsx's transform wraps
  * every function created at run time in a naming helper, and starts the event worker through
  * its loader, which both cost CPU per request that the shipped build does not pay).
- * `compiledDist()` builds the sources once per benchmark run into a cache folder inside the
- * repository (so the compiled files resolve `node_modules`) and returns it; with
- * `BENCH_TSX=1` it returns null and the benchmarks run the sources through tsx.
+ * `compiledDist()` builds the sources once per benchmark run into `bench/out/gateway-dist/` of
+ * this checkout (git-ignored; inside the repository so the compiled files resolve
+ * `node_modules`, and per checkout so worktrees sharing one `node_modules` do not overwrite each
+ * other's build) and returns it; with `BENCH_TSX=1` it returns null and the benchmarks run the
+ * sources through tsx.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const BENCH_DIST_DIR = resolve('node_modules/.cache/distillguard-bench/dist');
+export const BENCH_DIST_DIR = resolve('bench/out/gateway-dist');
 
 export function compiledDist(): string | null {
   if (process.env.BENCH_TSX === '1') return null;

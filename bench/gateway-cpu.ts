@@ -6,12 +6,19 @@
  * autocannon at 32 connections, and reads the target's user + system time from
  * `/proc/<pid>/stat` (all threads, so the gateway's figure includes its event worker). Env:
  * BENCH_SECONDS (default 8), BENCH_ROUNDS (default 2, interleaved; the median is kept),
- * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx; default
+ * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx, baseline; default
  * `passthrough,gateway`), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
- * (print CPU per thread).
+ * (print CPU per thread), BENCH_BASELINE_DIST=<dir> (the `baseline` target: another compiled
+ * build of the gateway, e.g. of an earlier commit, for an A/B in the same run),
+ * BENCH_GATEWAY_NODE_OPTIONS (node options for the `gateway` target only):
+ *
+ *   git archive <commit> src tsconfig.json tsconfig.build.json | tar -x -C bench/out/base
+ *   (cd bench/out/base && npx tsc -p tsconfig.build.json --outDir ../base-dist) && rm -r bench/out/base
+ *   BENCH_BASELINE_DIST=bench/out/base-dist BENCH_TARGETS=baseline,gateway npx tsx bench/gateway-cpu.ts
  */
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { compiledDist } from './gateway-build.js';
 import { CHAT, startProcess } from './lib/processes.js';
@@ -20,6 +27,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'passthrough,gateway').split(',');
 const CLK_TCK = 100;
+/** Extra node options for the `gateway` target only (e.g. V8 GC flags, A/B against `baseline`). */
+const GATEWAY_NODE_OPTIONS = process.env.BENCH_GATEWAY_NODE_OPTIONS;
 
 /** user + system CPU of a process (all its threads), in microseconds. */
 function cpuMicros(pid: number): number {
@@ -109,12 +118,26 @@ async function main(): Promise<void> {
     const g = await startProcess('bench/gateway-server.ts', {
       UPSTREAM: base,
       ...(dist ? { BENCH_DIST: dist } : {}),
+      ...(GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: GATEWAY_NODE_OPTIONS } : {}),
     }).catch((err: unknown) => {
       for (const t of [mock, ...targets]) t.child.kill('SIGTERM');
       throw err;
     });
     targets.push({
       name: 'gateway',
+      url: `${g.words[0]}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${g.words[1]}` },
+      child: g.child,
+    });
+  }
+  const baselineDist = process.env.BENCH_BASELINE_DIST;
+  if (TARGETS.includes('baseline') && baselineDist) {
+    const g = await startProcess('bench/gateway-server.ts', {
+      UPSTREAM: base,
+      BENCH_DIST: resolve(baselineDist),
+    });
+    targets.push({
+      name: 'baseline',
       url: `${g.words[0]}/v1/chat/completions`,
       headers: { ...json, authorization: `Bearer ${g.words[1]}` },
       child: g.child,

@@ -4,8 +4,8 @@
  * with `process.cpuUsage()` (CPU time, so a loaded machine hardly moves it). An undici client in
  * the same process sends the requests (32 at a time, over loopback) to two apps with the same
  * stub upstream (a canned chat answer, as the mock gives): a bare Fastify
- * route that forwards and relays (the floor), and the gateway plugin with auth (SHA-256 key
- * lookup), the decision check, validation, memory limits (reserve + settle on key and org),
+ * route that forwards and relays (the floor), and the gateway plugin with auth (tenancy's key
+ * cache), the decision check, validation, memory limits (reserve + settle on key and org),
  * metering and the event record handed to a sink (the sink only counts). The difference is what
  * the gateway adds on its request thread. Env: BENCH_ITERATIONS (default 20000), BENCH_PROFILE=1
  * (run only the gateway, for `node --cpu-prof`).
@@ -18,6 +18,8 @@ import type { EventRecord } from '../src/gateway/event.js';
 import { gatewayPlugin } from '../src/gateway/plugin.js';
 import type { UpstreamCall, UpstreamTarget } from '../src/gateway/types.js';
 import { MemoryLimitsStore } from '../src/limits/memory.js';
+import type { TenancyRepo } from '../src/store/types.js';
+import { KeyResolver } from '../src/tenancy/resolver.js';
 import type { KeyContext } from '../src/tenancy/types.js';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20000);
@@ -100,11 +102,10 @@ async function gatewayApp(records: { n: number }): Promise<FastifyInstance> {
   const hash = createHash('sha256').update(SECRET).digest('hex');
   const app = Fastify({ logger: false, childLoggerFactory: (logger) => logger });
   await app.register(gatewayPlugin, {
-    // Like tenancy's KeyResolver on a cache hit: hash the secret, look it up.
-    resolver: {
-      authenticate: async (secret) =>
-        createHash('sha256').update(secret).digest('hex') === hash ? KEY : null,
-    },
+    // tenancy's KeyResolver over a stub repository: every request after the first is a cache hit.
+    resolver: new KeyResolver({
+      contextByHash: async (h: string) => (h === hash ? KEY : null),
+    } as unknown as TenancyRepo),
     decisions: { effective: () => null },
     limits: new MemoryLimitsStore(),
     upstreams: { route: () => target, models: async () => [] },

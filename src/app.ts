@@ -123,7 +123,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     });
     return reply.code(err.status).send(err.body());
   });
-  app.addHook('onSend', cluster.failClosedHook); // 503 limits_unavailable while failing closed
+  // 503 limits_unavailable while the shared limits store fails closed (only with `redis`: an
+  // onSend hook costs a promise on every answer).
+  if (cluster.limits) app.addHook('onSend', cluster.failClosedHook);
   await app.register(gatewayPlugin, {
     resolver,
     decisions,

@@ -33,7 +33,11 @@ export async function authenticate(
 ): Promise<KeyContext> {
   const secret = secretOf(headers);
   if (secret === null) throw new GatewayError('missing_api_key');
-  const key = await resolver.authenticate(secret);
+  return admitKey(await resolver.authenticate(secret));
+}
+
+/** A resolved key, if it may call; throws `invalid_api_key` (none) or `key_revoked`. */
+export function admitKey(key: KeyContext | null): KeyContext {
   if (key === null) throw new GatewayError('invalid_api_key');
   if (key.revoked) throw new GatewayError('key_revoked');
   return key;

@@ -1,18 +1,17 @@
 /**
  * @module gateway/event-worker
- * The event worker thread (started by `WorkerEventSink`). It builds each request's RequestEvent
- * with the shared feature extractor, queues it on its own EventWriter (own store connection;
- * SQLite in WAL mode takes a second connection fine) and, when the main thread asks for them,
- * sends the events back for the bus as one JSON text per batch (serialized once: the SQLite
- * store reuses the same text for its `data` column).
+ * The event worker thread (started by `WorkerEventSink`). It reads the records of a tick (one
+ * JSON text and one transferred byte buffer), builds each request's RequestEvent with the shared
+ * feature extractor, queues it on its own EventWriter (own store connection; SQLite in WAL mode
+ * takes a second connection fine) and, when the main thread asks for them, sends the events
+ * back for the bus as one JSON text per batch.
  * `flush` and `close` answer once everything received before them is written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventWriter } from '../store/event-writer.js';
 import { openStore } from '../store/open.js';
-import { rememberJson } from '../store/repos/sqlite-events.js';
 import { buildEvent } from './event.js';
-import type { EventWorkerData, FromWorker, ToWorker } from './sink.js';
+import { type EventWorkerData, type FromWorker, type ToWorker, unpackRecords } from './sink.js';
 
 const port = parentPort;
 if (port === null) throw new Error('event-worker must run in a worker thread');
@@ -29,15 +28,13 @@ const writer = new EventWriter(store.events, {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'records') {
-    // Events going back are serialized once: the same JSON is the store's `data` column.
     const json: string[] | null = msg.publish ? [] : null;
-    for (const record of msg.records) {
+    const records = unpackRecords(msg);
+    for (const record of records) {
       try {
         const event = buildEvent(record);
         if (json !== null) {
-          const text = JSON.stringify(event);
-          rememberJson(event, text);
-          json.push(text);
+          json.push(JSON.stringify(event));
         }
         writer.enqueue(event);
       } catch (err) {
@@ -47,7 +44,8 @@ port.on('message', (msg: ToWorker) => {
         });
       }
     }
-    send({ type: 'events', count: msg.records.length, json: json === null ? null : `[${json.join(',')}]` });
+    // Nothing goes back unless asked: a message would wake the request thread for nothing.
+    if (json !== null) send({ type: 'events', json: `[${json.join(',')}]` });
     return;
   }
   const id = msg.id;

@@ -3,19 +3,19 @@
  * The OpenAI-compatible gateway as a Fastify plugin. A request moves through named hooks:
  * onRequest (state, client IP, auth, decision check) → content-type parser (raw bytes kept,
  * JSON parsed once) → preHandler (validation, model routing, `limits.reserve`) → handler
- * (proxy, `handler.ts`) → onResponse / onRequestAbort / socket close (settle or release, then the
+ * (proxy, `handler.ts`) → onResponse / the response's close (settle or release, then the
  * RequestEvent, deferred with setImmediate). Every path converges on one idempotent `finish`,
  * so a concurrency slot never leaks, client cancels included.
  */
 import { performance } from 'node:perf_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Endpoint } from '../events/types.js';
 import { rateLimitHeaders, retryAfterSeconds } from '../limits/headers.js';
 import { refusalBody, refusalType } from '../limits/refusal.js';
 import { subjectsFor } from '../limits/rules.js';
-import type { LimitName, LimitSubject } from '../limits/types.js';
+import type { LimitName, LimitSubject, ReserveResult } from '../limits/types.js';
 import type { KeyContext } from '../tenancy/types.js';
-import { authenticate, enforceDecision } from './auth.js';
+import { admitKey, enforceDecision, secretOf } from './auth.js';
 import { clientIp, TrustedProxies } from './client-ip.js';
 import { GatewayError, toGatewayError } from './errors.js';
 import { finishRecord, meterState, settledTokens } from './event.js';
@@ -74,32 +74,93 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
     },
   );
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks throughout: no promise per request where nothing is awaited (a cached
+  // key is admitted synchronously; only a key lookup in the store or `limits.reserve` waits).
+  app.addHook('onRequest', (request, reply, done) => {
     const endpoint = request.routeOptions.config.dgEndpoint ?? null;
     const ts = now();
     const s = newState(uuidv7(ts), ts, performance.now(), endpoint);
     request.dg = s;
-    s.ip = clientIp(request.raw.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
-    try {
-      s.key = await authenticate(opts.resolver, request.headers);
-    } catch (err) {
-      if (err instanceof GatewayError) metrics?.authFailure(err.code);
-      throw err;
-    }
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished) return;
+    // The client going away at any point (the socket closes before the answer is finished)
+    // aborts the upstream call and ends the request with 499.
+    reply.raw.on('close', () => {
+      if (reply.raw.writableFinished || s.finalized) return;
       s.clientClosed = !s.upstreamBroke;
       s.abort?.abort();
       finish(request, s.upstreamBroke ? reply.statusCode : 499);
     });
-    if (endpoint === null) return;
-    s.throttleFactor = enforceDecision(opts.decisions.effective(s.key.keyId, s.key.orgId, s.ts));
+    s.ip = clientIp(request.raw.socket.remoteAddress, request.headers['x-forwarded-for'], trusted);
+    const secret = secretOf(request.headers);
+    if (secret === null) return refuseAuth(new GatewayError('missing_api_key'), done);
+    const cached = opts.resolver.peek?.(secret);
+    if (cached !== undefined) return admit(s, cached, done);
+    opts.resolver.authenticate(secret).then(
+      (key) => admit(s, key, done),
+      (err: unknown) => done(err as Error),
+    );
   });
 
-  app.addHook('preHandler', async (request) => {
+  function admit(s: RequestState, key: KeyContext | null, done: HookHandlerDoneFunction): void {
+    try {
+      s.key = admitKey(key);
+    } catch (err) {
+      refuseAuth(err as GatewayError, done);
+      return;
+    }
+    try {
+      if (s.endpoint !== null)
+        s.throttleFactor = enforceDecision(opts.decisions.effective(s.key.keyId, s.key.orgId, s.ts));
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  }
+
+  function refuseAuth(err: GatewayError, done: HookHandlerDoneFunction): void {
+    metrics?.authFailure(err.code);
+    done(err);
+  }
+
+  app.addHook('preHandler', (request, _reply, done) => {
     const s = request.dg;
-    if (s === null || s.key === null || s.endpoint === null) return;
-    const body = validate(s.endpoint, request.body);
+    if (s === null || s.key === null || s.endpoint === null) return done();
+    let estimatedTokens: number;
+    try {
+      estimatedTokens = admitBody(s as RequestState & { endpoint: Endpoint }, request.body);
+    } catch (err) {
+      return done(err as Error);
+    }
+    const reserved = (result: ReserveResult): void => {
+      let refused: GatewayError | null = null;
+      try {
+        s.limitHeaders = rateLimitHeaders(result.status);
+        if (result.ok && s.finalized) {
+          // The client went while we waited: its end already ran, so free the slot here.
+          limits.release(result.reservation, now()).then(() => done(), done);
+          return;
+        }
+        if (result.ok) s.reservation = result.reservation;
+        else {
+          s.limitedBy = result.limitedBy;
+          s.limitHeaders['retry-after'] = String(retryAfterSeconds(result.retryAfterMs));
+          refused = refusal(result.limitedBy, result.retryAfterMs);
+        }
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      if (refused === null) done();
+      else done(refused);
+    };
+    limits
+      .reserve({ requestId: s.id, subjects: s.subjects!, estimatedTokens, now: now() })
+      .then(reserved, done);
+  });
+
+  /** Validates the body, routes the model and sizes the request; returns the token estimate. */
+  function admitBody(s: RequestState & { endpoint: Endpoint }, raw: unknown): number {
+    const body = validate(s.endpoint, raw);
     s.body = body;
     const target = opts.upstreams.route(body.model);
     if (target === undefined)
@@ -108,7 +169,7 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
         param: 'model',
       });
     s.target = target;
-    s.subjects = subjectsOf(s.key, s.throttleFactor);
+    s.subjects = subjectsOf(s.key!, s.throttleFactor);
     const { chars, images } = promptSize(s.endpoint, body);
     s.images = images;
     const maxOut =
@@ -118,37 +179,11 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
           numberOr(body.max_tokens) ??
           numberOr(body.max_output_tokens) ??
           settings.defaultOutputTokens);
-    const result = await limits.reserve({
-      requestId: s.id,
-      subjects: s.subjects,
-      estimatedTokens: estimateTokens(chars, images, maxOut, numberOr(body.n) ?? 1),
-      now: now(),
-    });
-    s.limitHeaders = rateLimitHeaders(result.status);
-    if (result.ok) {
-      // The client may have gone while we waited: its end already ran, so free the slot here.
-      if (s.finalized) await limits.release(result.reservation, now());
-      else s.reservation = result.reservation;
-      return;
-    }
-    s.limitedBy = result.limitedBy;
-    s.limitHeaders['retry-after'] = String(retryAfterSeconds(result.retryAfterMs));
-    throw refusal(result.limitedBy, result.retryAfterMs);
-  });
+    return estimateTokens(chars, images, maxOut, numberOr(body.n) ?? 1);
+  }
 
-  // Callback-style hooks: no promise per request where nothing is awaited.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.dg) finish(request, reply.statusCode);
-    done();
-  });
-
-  app.addHook('onRequestAbort', (request, done) => {
-    const s = request.dg;
-    if (s !== null && !s.finalized) {
-      s.clientClosed = true;
-      s.abort?.abort();
-      finish(request, 499);
-    }
     done();
   });
 
@@ -174,8 +209,8 @@ export async function gatewayPlugin(app: FastifyInstance, opts: GatewayOptions):
   app.get('/v1/models', async () => ({ object: 'list', data: await opts.upstreams.models() }));
 
   /**
-   * The single end of every request, whichever of onResponse, onRequestAbort or the socket's
-   * close comes first: settle or release the reservation, then record the event.
+   * The single end of every request, whichever of onResponse or the response's close comes
+   * first: settle or release the reservation, then record the event.
    */
   function finish(request: FastifyRequest, status: number): void {
     const s = request.dg;

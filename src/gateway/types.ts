@@ -14,6 +14,11 @@ import type { EventSink } from './sink.js';
 /** Resolves a bearer secret to its key (tenancy's KeyResolver). */
 export interface KeyAuthenticator {
   authenticate(secret: string): Promise<KeyContext | null>;
+  /**
+   * Optional synchronous cache lookup: the context, null for a known unknown secret, undefined
+   * when only `authenticate` can tell. Lets the gateway admit a cached key without a promise.
+   */
+  peek?(secret: string): KeyContext | null | undefined;
 }
 
 export interface UpstreamCall {

@@ -1,9 +1,13 @@
 /**
  * @module tenancy/resolver
- * `KeyResolver`: bearer secret → `KeyContext`, hashing the secret and caching by hash in a
- * bounded LRU (30 s for found keys, briefly for unknown ones). `invalidate` drops a key at
- * once, so a revoked key is refused by this process on its next request. A read that raced an
- * invalidation is not cached. Concurrent lookups of the same secret share one store read.
+ * `KeyResolver`: bearer secret → `KeyContext`, cached in a bounded LRU (30 s for found keys,
+ * briefly for unknown ones) keyed by the secret as presented, so a cache hit costs no SHA-256:
+ * the secret is hashed only to read the store. (Presented strings of 64 characters or more are
+ * cached under their hash instead, which is 64 characters long: the two kinds of cache key never
+ * meet, and a long junk token cannot make an entry big.) `invalidate` drops a key at once, so a
+ * revoked key is refused by this process on its next request. A read that raced an invalidation
+ * is not cached. Concurrent lookups of the same secret share one store read. `peek` answers
+ * from the cache alone, synchronously (the gateway's hook takes no promise on a hit).
  */
 import type { TenancyRepo } from '../store/types.js';
 import { hashSecret } from './secrets.js';
@@ -35,8 +39,10 @@ export interface KeyResolverStats {
 }
 
 export class KeyResolver implements KeyInvalidator {
+  /** By cache key (`cacheKeyOf`): the secret itself, or the hash of a long one. */
   private readonly cache = new Map<string, Entry>();
-  private readonly hashByKey = new Map<string, string>();
+  /** Key id → its cache key, for `invalidate`. */
+  private readonly cacheKeyByKey = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<KeyContext | null>>();
   private readonly o: Required<Omit<KeyResolverOptions, 'now'>>;
   private readonly now: () => number;
@@ -56,50 +62,59 @@ export class KeyResolver implements KeyInvalidator {
     this.now = opts.now ?? Date.now;
   }
 
+  /**
+   * The cached answer for a secret: its context (check `revoked`), null for a known unknown
+   * secret, or undefined when the cache cannot tell (then call `authenticate`).
+   */
+  peek(secret: string): KeyContext | null | undefined {
+    const id = cacheKeyOf(secret);
+    const hit = this.cache.get(id);
+    if (hit === undefined || hit.expiresAt <= this.now()) return undefined;
+    // Refresh LRU position.
+    this.cache.delete(id);
+    this.cache.set(id, hit);
+    this.hits += 1;
+    return hit.ctx;
+  }
+
   /** The key's context (check `revoked`), or null when the secret matches no key. */
   authenticate(secret: string): Promise<KeyContext | null> {
-    const hash = hashSecret(secret);
-    const hit = this.cache.get(hash);
-    if (hit && hit.expiresAt > this.now()) {
-      // Refresh LRU position.
-      this.cache.delete(hash);
-      this.cache.set(hash, hit);
-      this.hits += 1;
-      return Promise.resolve(hit.ctx);
-    }
-    if (hit) this.drop(hash);
+    const cached = this.peek(secret);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const id = cacheKeyOf(secret);
+    if (this.cache.has(id)) this.drop(id); // expired
     this.misses += 1;
-    const pending = this.inflight.get(hash);
+    const pending = this.inflight.get(id);
     if (pending) return pending;
     const started = this.epoch;
     const lookup = this.repo
-      .contextByHash(hash)
+      .contextByHash(hashSecret(secret))
       .then((ctx) => {
-        if (this.epoch === started) this.put(hash, ctx);
+        if (this.epoch === started) this.put(id, ctx);
         return ctx;
       })
-      .finally(() => this.inflight.delete(hash));
-    this.inflight.set(hash, lookup);
+      .finally(() => this.inflight.delete(id));
+    this.inflight.set(id, lookup);
     return lookup;
   }
 
   invalidate(keyId: string): void {
     this.epoch += 1;
-    const hash = this.hashByKey.get(keyId);
-    if (hash !== undefined) this.drop(hash);
+    const id = this.cacheKeyByKey.get(keyId);
+    if (id !== undefined) this.drop(id);
     this.inflight.clear();
   }
 
   invalidateOrg(orgId: string): void {
     this.epoch += 1;
-    for (const [hash, entry] of this.cache) if (entry.ctx?.orgId === orgId) this.drop(hash);
+    for (const [id, entry] of this.cache) if (entry.ctx?.orgId === orgId) this.drop(id);
     this.inflight.clear();
   }
 
   clear(): void {
     this.epoch += 1;
     this.cache.clear();
-    this.hashByKey.clear();
+    this.cacheKeyByKey.clear();
     this.inflight.clear();
   }
 
@@ -107,10 +122,10 @@ export class KeyResolver implements KeyInvalidator {
     return { hits: this.hits, misses: this.misses, size: this.cache.size };
   }
 
-  private put(hash: string, ctx: KeyContext | null): void {
+  private put(id: string, ctx: KeyContext | null): void {
     const ttl = ctx ? this.o.ttlMs : this.o.negativeTtlMs;
-    this.cache.set(hash, { ctx, expiresAt: this.now() + ttl });
-    if (ctx) this.hashByKey.set(ctx.keyId, hash);
+    this.cache.set(id, { ctx, expiresAt: this.now() + ttl });
+    if (ctx) this.cacheKeyByKey.set(ctx.keyId, id);
     while (this.cache.size > this.o.maxEntries) {
       const oldest = this.cache.keys().next().value;
       if (oldest === undefined) break;
@@ -118,9 +133,16 @@ export class KeyResolver implements KeyInvalidator {
     }
   }
 
-  private drop(hash: string): void {
-    const entry = this.cache.get(hash);
-    this.cache.delete(hash);
-    if (entry?.ctx) this.hashByKey.delete(entry.ctx.keyId);
+  private drop(id: string): void {
+    const entry = this.cache.get(id);
+    this.cache.delete(id);
+    if (entry?.ctx) this.cacheKeyByKey.delete(entry.ctx.keyId);
   }
+}
+
+/** Longest secret cached as presented; longer ones are cached under their (64-character) hash. */
+const MAX_RAW_CACHE_KEY = 63;
+
+function cacheKeyOf(secret: string): string {
+  return secret.length <= MAX_RAW_CACHE_KEY ? secret : hashSecret(secret);
 }

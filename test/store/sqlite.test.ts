@@ -95,3 +95,52 @@ describe('durability', () => {
     expect(readFileSync(file).length).toBeGreaterThan(0);
   });
 });
+
+describe('event rows', () => {
+  it('keeps in `data` only what the columns do not hold, with the MinHash signature packed', async () => {
+    const e = makeEvent({ key: 'key_compact' });
+    expect(e.prompt.minhash.length).toBeGreaterThan(0);
+    await store.events.insertBatch([e]);
+    const raw = new BetterSqlite3(file, { readonly: true });
+    const row = raw.prepare('select data from events where id = ?').get(e.id) as { data: string };
+    raw.close();
+    const data = JSON.parse(row.data) as Record<string, unknown> & { prompt: { minhash: unknown } };
+    for (const field of ['id', 'ts', 'keyId', 'accountId', 'orgId', 'endpoint', 'model', 'status', 'ip'])
+      expect(data).not.toHaveProperty(field);
+    expect(typeof data.prompt.minhash).toBe('string');
+    expect(row.data.length).toBeLessThan(JSON.stringify(e).length);
+    const page = await store.events.query({ keyId: 'key_compact', limit: 10 });
+    expect(page.events).toEqual([e]);
+  });
+
+  it('reads rows written with the whole event in `data` (before the compact form)', async () => {
+    const e = makeEvent({ key: 'key_legacy' });
+    const raw = new BetterSqlite3(file);
+    raw
+      .prepare(
+        `insert into events (id, ts, key_id, account_id, org_id, endpoint, model, status, error_code, limited_by,
+         prompt_tokens, completion_tokens, estimated, latency_ms, ip, data) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        e.id,
+        e.ts,
+        e.keyId,
+        e.accountId,
+        e.orgId,
+        e.endpoint,
+        e.model,
+        e.status,
+        e.errorCode,
+        e.limitedBy,
+        e.usage.promptTokens,
+        e.usage.completionTokens,
+        0,
+        12,
+        e.ip,
+        JSON.stringify(e),
+      );
+    raw.close();
+    const page = await store.events.query({ keyId: 'key_legacy', limit: 10 });
+    expect(page.events).toEqual([e]);
+  });
+});

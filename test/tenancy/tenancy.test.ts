@@ -168,4 +168,28 @@ describe('KeyResolver', () => {
     await racing;
     expect((await r.authenticate(secret))?.revoked).toBe(true);
   });
+
+  it('answers a cached secret synchronously with peek, and forgets it at once on revoke', async () => {
+    const { key, secret } = await tenancy.createKey({ org: 'acme' });
+    const r = new KeyResolver(store.tenancy);
+    expect(r.peek(secret)).toBeUndefined();
+    await r.authenticate(secret);
+    expect(r.peek(secret)?.keyId).toBe(key.id);
+    await r.authenticate('dg-unknown-peek');
+    expect(r.peek('dg-unknown-peek')).toBeNull();
+    await store.tenancy.updateKey(key.id, { revokedAt: 1 });
+    r.invalidate(key.id);
+    expect(r.peek(secret)).toBeUndefined();
+    expect((await r.authenticate(secret))?.revoked).toBe(true);
+  });
+
+  it('caches a long presented token under its hash, never matching a key by accident', async () => {
+    const { secret } = await tenancy.createKey({ org: 'acme' });
+    const r = new KeyResolver(store.tenancy);
+    const long = `${secret}${'x'.repeat(500)}`;
+    expect(await r.authenticate(long)).toBeNull();
+    expect(r.peek(long)).toBeNull();
+    expect(r.stats().size).toBe(1);
+    expect((await r.authenticate(secret))?.revoked).toBe(false);
+  });
 });

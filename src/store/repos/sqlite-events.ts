@@ -5,16 +5,13 @@
  * at 500 rows a batch). Parameters are bound by position, which better-sqlite3 binds faster
  * than named ones. Same semantics as the portable `SqlEventsRepo`: idempotent by event id,
  * `key_usage` totals updated in the same transaction. Reads stay on Kysely.
- *
- * The `data` column is the event's JSON. A caller that has already serialized an event (the
- * gateway's event worker sends the same JSON back to the main thread) registers it with
- * `rememberJson`, so it is not serialized twice.
+ * The `data` column holds what the columns do not (`storedData`, shared with the portable repo).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { RequestEvent } from '../../events/types.js';
 import type { Database } from '../schema.js';
-import { SqlEventsRepo, usageDeltas } from './events.js';
+import { SqlEventsRepo, storedData, usageDeltas } from './events.js';
 
 const INSERT_EVENT = `INSERT INTO events (id, ts, key_id, account_id, org_id, endpoint, model, status, error_code,
   limited_by, prompt_tokens, completion_tokens, estimated, latency_ms, ip, data)
@@ -33,19 +30,6 @@ const UPSERT_USAGE = `INSERT INTO key_usage (key_id, org_id, requests, prompt_to
     first_ts = CASE WHEN excluded.first_ts < key_usage.first_ts THEN excluded.first_ts ELSE key_usage.first_ts END,
     last_ts = CASE WHEN excluded.last_ts > key_usage.last_ts THEN excluded.last_ts ELSE key_usage.last_ts END,
     updated_at = excluded.updated_at`;
-
-/** JSON already made for an event (weakly held: it goes with the event). */
-const encoded = new WeakMap<RequestEvent, string>();
-
-/** Registers `json` as the serialization of `event` (it must be `JSON.stringify(event)`). */
-export function rememberJson(event: RequestEvent, json: string): void {
-  encoded.set(event, json);
-}
-
-/** The event's JSON: the remembered one, or a fresh `JSON.stringify`. */
-export function eventJson(event: RequestEvent): string {
-  return encoded.get(event) ?? JSON.stringify(event);
-}
 
 export class SqliteEventsRepo extends SqlEventsRepo {
   private readonly write: (events: readonly RequestEvent[]) => number;
@@ -73,7 +57,7 @@ export class SqliteEventsRepo extends SqlEventsRepo {
           e.usage.estimated ? 1 : 0,
           Math.round(e.latencyMs),
           e.ip,
-          eventJson(e),
+          storedData(e),
         ).changes;
         if (changes === 1) fresh.push(e);
       }
