@@ -6,8 +6,9 @@
  * autocannon at 32 connections, and reads the target's user + system time from
  * `/proc/<pid>/stat` (all threads, so the gateway's figure includes its event worker). Env:
  * BENCH_SECONDS (default 8), BENCH_ROUNDS (default 2, interleaved; the median is kept),
- * BENCH_TARGETS (comma list of mock, passthrough, gateway, gateway-tsx, baseline; default
- * `passthrough,gateway`), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
+ * BENCH_TARGETS (comma list of mock, passthrough, fastify, gateway, gateway-tsx, baseline; default
+ * `passthrough,gateway`; `fastify` is a bare Fastify relay, bench/fastify-relay.ts, which sizes
+ * the framework's own share), BENCH_TSX=1 (run the gateway from the sources through tsx), BENCH_THREADS=1
  * (print CPU per thread), BENCH_BASELINE_DIST=<dir> (the `baseline` target: another compiled
  * build of the gateway, e.g. of an earlier commit, for an A/B in the same run),
  * BENCH_GATEWAY_NODE_OPTIONS (node options for the `gateway` target only):
@@ -109,6 +110,15 @@ async function main(): Promise<void> {
     const p = await startProcess('bench/passthrough.ts', { UPSTREAM: base });
     targets.push({
       name: 'passthrough',
+      url: `${p.words[0]}/v1/chat/completions`,
+      headers: json,
+      child: p.child,
+    });
+  }
+  if (TARGETS.includes('fastify')) {
+    const p = await startProcess('bench/fastify-relay.ts', { UPSTREAM: base });
+    targets.push({
+      name: 'fastify',
       url: `${p.words[0]}/v1/chat/completions`,
       headers: json,
       child: p.child,
