@@ -49,6 +49,7 @@ export const DEFAULT_LINK_WEIGHTS = {
   similar_behaviour: 0.3,
   meta: 0.6,
   same_org: 0.25,
+  request_shape: 0.3,
 } as const;
 
 const weights = <T extends Record<string, number>>(d: T) =>

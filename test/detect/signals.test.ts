@@ -301,7 +301,8 @@ describe('fixed_config', () => {
     expect(fixedConfig(frozen(300, { endUserReq: 300 }), ctx()).score).toBe(0);
   });
   it('needs volume and a frozen config (boundary)', () => {
-    expect(fixedConfig(frozen(40), ctx()).score).toBe(0);
+    expect(fixedConfig(frozen(19), ctx()).score).toBe(0);
+    expect(fixedConfig(frozen(50), ctx()).score).toBeCloseTo(0.5, 5);
     const varied = profile(300);
     for (let i = 0; i < 300; i++) {
       topkAdd(varied.models, i % 3 === 0 ? 'a' : 'b', NOW);

@@ -12,6 +12,7 @@ import { type Population, rarity, salient } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
+import { requestShape } from './shape.js';
 
 export interface Posting {
   kind: LinkKind;
@@ -61,6 +62,12 @@ const COHESIVE_FULL = 0.97;
 const YOUNG_FROM = 0.3;
 const YOUNG_FULL = 0.7;
 
+function orgsOf(members: readonly number[], profiles: readonly AccountProfile[]): number {
+  const orgs = new Set<string>();
+  for (const m of members) orgs.add(profiles[m]!.org);
+  return orgs.size;
+}
+
 /** Share of members first seen after `since` (new accounts, not customers present from the start). */
 function youngShare(members: readonly number[], profiles: readonly AccountProfile[], since: number): number {
   let young = 0;
@@ -93,10 +100,18 @@ export function buildPostings(
         add(kind, id, i, counts.get(id) ?? 1);
     }
     add('same_org', p.org, i, 1);
+    const shape = requestShape(p);
+    if (shape) add('request_shape', shape, i, 1);
   });
   const out: Posting[] = [];
   for (const post of lists.values()) {
     if (post.members.length < 2) continue;
+    if (post.kind === 'request_shape') {
+      // Shapes are counted here, from their members, rather than in the population.
+      post.orgs =
+        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgsOf(post.members, profiles);
+      post.rarity = rarity(post.orgs, pop);
+    }
     if (post.rarity < 1 && post.kind !== 'same_org') {
       const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
       if (young > YOUNG_FROM)

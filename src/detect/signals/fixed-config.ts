@@ -11,7 +11,7 @@
  * are scripted too, but a product serving people passes their ids (`user`) and carries
  * conversations; a harvesting client sends the same frozen request shape, anonymously.
  * Score = ramp(modal model share × modal max_tokens share × modal system share, 0.8, 0.98)
- * × single-turn share × (1 − end-user share) × ramp(requests, 50, 150).
+ * × single-turn share × (1 − end-user share) × ramp(requests, 20, 80).
  */
 import type { AccountProfile } from '../profile.js';
 import { topkSorted } from '../sketches/topk.js';
@@ -24,14 +24,14 @@ const topShare = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') =>
 };
 
 export function fixedConfig(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  if (p.n < 50) return { score: 0, detail: `${p.n} requests` };
+  if (p.n < 20) return { score: 0, detail: `${p.n} requests` };
   const model = topShare(p, 'models');
   const maxTok = topShare(p, 'maxToks');
   const system = topShare(p, 'systems');
   const fixed = model * maxTok * system;
   const single = p.singleTurn / p.n;
   const anonymous = 1 - p.endUserReq / p.n;
-  const score = ramp(fixed, 0.8, 0.98) * single * anonymous * ramp(p.n, 50, 150);
+  const score = ramp(fixed, 0.8, 0.98) * single * anonymous * ramp(p.n, 20, 80);
   return {
     score,
     get detail() {
