@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/detect/config.js';
+import { buildPostings } from '../../src/detect/linkage/evidence.js';
 import { buildLinkGraph } from '../../src/detect/linkage/index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation } from '../../src/detect/population.js';
@@ -29,6 +30,7 @@ function proxied(
   perKey: number,
   seed: number,
   system?: string,
+  ua?: string,
 ): RequestEvent[] {
   const r = rng(seed);
   const out: RequestEvent[] = [];
@@ -39,7 +41,7 @@ function proxied(
           ts: T0 + k * 97_000 + i * 2 * HOUR + Math.floor(r() * HOUR),
           key: `${prefix}${k}`,
           ip: `${60 + k}.${20 + k}.${k}.${7 + i}`,
-          ua: `OpenAI/Python 1.${20 + k}.0`,
+          ua: ua ?? `OpenAI/Python 1.${20 + k}.0`,
           model: k % 2 === 0 ? 'gpt-4o' : 'gpt-4.1',
           system,
           user: harvestPrompt(r),
@@ -93,5 +95,29 @@ describe('request shape', () => {
     let keep = 1 - 0.3;
     for (const [k, v] of rest) keep *= 1 - cfg.linkage.weights[k as keyof typeof cfg.linkage.weights] * v;
     expect(e.strength).toBeCloseTo(1 - keep, 6);
+  });
+});
+
+describe('commonness counts customers, not harvesting accounts', () => {
+  const cfg4 = resolveConfig({ linkage: { commonOrgs: 4, commonShare: 0 } });
+  const shared = () => {
+    // 8 one-key orgs with the same client fingerprint: common by the raw org count (limit 4).
+    const profiles = profilesOf(proxied('cs', 8, 12, 9, undefined, 'shared-client/1.0'));
+    const now = Math.max(...profiles.map((p) => p.lastTs));
+    const pop = buildPopulation(profiles, now, T0, new Map(), cfg4);
+    return { profiles, pop };
+  };
+  const fpRarity = (suspect?: (i: number) => boolean) => {
+    const { profiles, pop } = shared();
+    const post = buildPostings(profiles, pop, cfg4, undefined, suspect).find((p) => p.kind === 'fingerprint');
+    return post?.rarity ?? 0;
+  };
+  it('keeps an item common while ordinary customers use it', () => {
+    expect(fpRarity()).toBe(0);
+    expect(fpRarity((i) => i < 3)).toBe(0); // 5 unsuspected orgs still reach the limit
+  });
+  it('gives an item used only by keys that already look like harvesters its weight back', () => {
+    expect(fpRarity(() => true)).toBe(1);
+    expect(fpRarity((i) => i < 7)).toBe(1); // one customer org among them: rare
   });
 });

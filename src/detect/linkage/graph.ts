@@ -95,6 +95,8 @@ export function buildLinkGraph(
   cfg: DetectConfig,
   near: ReadonlyMap<number, NearPair> = batchNearPairs(profiles, pop, cfg),
   index?: LshIndex,
+  /** Keys that already look like harvesters on their own: they do not make an item common. */
+  suspect?: (i: number) => boolean,
 ): LinkGraph {
   const n = profiles.length;
   const bucketFill = new Map<number, number>();
@@ -136,7 +138,7 @@ export function buildLinkGraph(
     }
     return v;
   };
-  const postings = buildPostings(profiles, pop, cfg, vec);
+  const postings = buildPostings(profiles, pop, cfg, vec, suspect);
   for (const post of postings) {
     const m = post.members;
     const v = post.kind === 'same_org' ? 1 : post.rarity;
