@@ -138,12 +138,7 @@ export function buildPostings(
     if (post.rarity < 1 && post.kind !== 'same_org' && suspect && post.members.length < l.postingCap)
       post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, profiles, suspect), pop));
     if (post.rarity < 1 && post.kind !== 'same_org') {
-      // A request shape is one-shot scripted traffic by construction: a crowd sending it that
-      // behaves alike is coordinated whatever the age of its keys.
-      const young =
-        post.kind === 'request_shape'
-          ? 1
-          : youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
+      const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
       if (young > YOUNG_FROM)
         post.rarity = Math.max(
           post.rarity,
