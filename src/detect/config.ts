@@ -34,7 +34,7 @@ export const DEFAULT_SIGNAL_WEIGHTS = {
   multimodal_bulk: 1.6,
   model_fanout: 1.8,
   new_model_pivot: 1.0,
-  coordination: 2.0,
+  coordination: 2.6,
 } as const;
 
 /** Strength of each kind of linking evidence between two accounts, before rarity weighting. */
@@ -49,7 +49,7 @@ export const DEFAULT_LINK_WEIGHTS = {
   similar_behaviour: 0.3,
   meta: 0.6,
   same_org: 0.25,
-  request_shape: 0.3,
+  request_shape: 0.45,
 } as const;
 
 const weights = <T extends Record<string, number>>(d: T) =>

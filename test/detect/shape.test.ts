@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/detect/config.js';
+import { Engine } from '../../src/detect/engine.js';
 import { buildPostings } from '../../src/detect/linkage/evidence.js';
 import { buildLinkGraph } from '../../src/detect/linkage/index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
@@ -92,7 +93,7 @@ describe('request shape', () => {
     expect(e.evidence.system_prompt).toBe(1);
     expect(e.evidence.request_shape).toBe(1);
     const rest = Object.entries(e.evidence).filter(([k]) => k !== 'request_shape' && k !== 'system_prompt');
-    let keep = 1 - 0.3;
+    let keep = 1 - cfg.linkage.weights.request_shape;
     for (const [k, v] of rest) keep *= 1 - cfg.linkage.weights[k as keyof typeof cfg.linkage.weights] * v;
     expect(e.strength).toBeCloseTo(1 - keep, 6);
   });
@@ -119,5 +120,66 @@ describe('commonness counts customers, not harvesting accounts', () => {
   it('gives an item used only by keys that already look like harvesters its weight back', () => {
     expect(fpRarity(() => true)).toBe(1);
     expect(fpRarity((i) => i < 7)).toBe(1); // one customer org among them: rare
+  });
+});
+
+/** A prompt with no template: 14 words drawn from a made-up vocabulary (no shared frames). */
+function wordSalad(r: () => number): string {
+  const word = () =>
+    Array.from(
+      { length: 3 + Math.floor(r() * 6) },
+      () => 'abcdefghijklmnoprstuvwy'[Math.floor(r() * 23)],
+    ).join('');
+  return Array.from({ length: 14 }, word).join(' ');
+}
+
+describe('a slow-and-low campaign behind residential proxies', () => {
+  /** 8 keys, each its own org, IP and user agent, 3 requests a day at office hours, SDK defaults. */
+  function slowLow(prefix: string, seed: number, frozen: boolean): RequestEvent[] {
+    const r = rng(seed);
+    const out: RequestEvent[] = [];
+    for (let k = 0; k < 8; k++)
+      for (let i = 0; i < 30; i++) {
+        const day = Math.floor(i / 3);
+        out.push(
+          event({
+            ts: T0 + day * 24 * HOUR + (9 + (i % 3) * 3) * HOUR + Math.floor(r() * 2 * HOUR) + k * 60_000,
+            key: `${prefix}${k}`,
+            ip: `${70 + k}.${11 * k}.${3 + k}.${9 + i}`,
+            ua: `OpenAI/Python 1.${40 + k}.0`,
+            model: ['gpt-4o', 'gpt-4.1', 'o4-mini'][k % 3],
+            // A scripted client never varies its configuration; a person trying things does.
+            ...(frozen
+              ? {}
+              : { system: i % 2 === 0 ? 'Be brief.' : undefined, maxTokens: [256, 1024, 4096][i % 3] }),
+            user: wordSalad(r),
+            promptTokens: 40 + Math.floor(r() * 40),
+            completionTokens: 700 + Math.floor(r() * 500),
+          }),
+        );
+      }
+    return out;
+  }
+  it('links the keys by their frozen request shape and alike behaviour, and flags every one', () => {
+    const engine = new Engine();
+    for (const e of byTime(slowLow('sl', 11, true))) engine.ingest(e);
+    const f = engine.findings();
+    const flagged = f.accounts.filter((a) => a.verdict !== 'benign');
+    expect(flagged).toHaveLength(8);
+    expect(new Set(flagged.map((a) => a.campaign)).size).toBe(1);
+    const c = f.campaigns[0]!;
+    expect(c.reasons.map((x) => x.detail).join('\n')).toMatch(/frozen request shape/);
+  });
+  it('needs the shape to do it: without its weight the same keys stay unflagged', () => {
+    const engine = new Engine({ linkage: { weights: { request_shape: 0 } } });
+    for (const e of byTime(slowLow('sl', 11, true))) engine.ingest(e);
+    expect(engine.findings().accounts.filter((a) => a.verdict !== 'benign')).toHaveLength(0);
+  });
+  it('leaves the same prompts from keys whose configuration varies unlinked and unflagged', () => {
+    const engine = new Engine();
+    for (const e of byTime(slowLow('dv', 11, false))) engine.ingest(e);
+    const f = engine.findings();
+    expect(f.accounts.filter((a) => a.verdict !== 'benign')).toHaveLength(0);
+    expect(f.campaigns).toHaveLength(0);
   });
 });

@@ -14,7 +14,7 @@
  * too; it is not a harvesting script). Like every shared item the shape is weighted by its rarity
  * across orgs (evidence.ts): SDK defaults used by hundreds of orgs say nothing. It contains the
  * system prompt, so an edge counts the stronger of the two, never both (graph.ts); alone it
- * never links two keys (weight 0.3).
+ * never links two keys (weight 0.45; with near-identical behaviour it does, 0.62).
  */
 import type { AccountProfile } from '../profile.js';
 import { NO_SYSTEM } from '../profile.js';
