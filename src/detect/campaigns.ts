@@ -26,7 +26,7 @@ export interface CampaignResult {
   links: Reason[];
   meanEdge: number;
   /** Members with at least one strong behavioural link (template, near-duplicate, system prompt,
-   * similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
+   * request shape, similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
   behavioural: Set<number>;
 }
 
