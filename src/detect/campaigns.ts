@@ -26,7 +26,7 @@ export interface CampaignResult {
   links: Reason[];
   meanEdge: number;
   /** Members with at least one strong behavioural link (template, near-duplicate, system prompt,
-   * similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
+   * request shape, similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
   behavioural: Set<number>;
 }
 
@@ -41,6 +41,14 @@ const LINK_SIGNAL: Record<LinkKind, string> = {
   similar_behaviour: 'link.similar_behaviour',
   meta: 'link.shared_meta',
   same_org: 'link.same_org',
+  request_shape: 'link.shared_request_shape',
+};
+
+/** `max_tokens|system|turns` → readable, with the system prompt hash shortened. */
+const shapeLabel = (id: string) => {
+  const [maxTok, system, turns] = id.split('|');
+  const sys = system === 'none' ? 'no system prompt' : `system prompt ${short(system ?? '')}`;
+  return `(max_tokens ${maxTok}, ${sys}, ${turns})`;
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -60,6 +68,8 @@ function postingDetail(kind: LinkKind, id: string, k: number, otherOrgs: number)
       return `${k} keys share ${id.replace(/=(.{12}).+$/, '=$1…')} (${other})`;
     case 'same_org':
       return `${k} keys in org ${id}`;
+    case 'request_shape':
+      return `${k} keys send one frozen request shape ${shapeLabel(id)} (${other})`;
     default:
       return `${k} keys share ${kind} ${id}`;
   }

@@ -34,7 +34,7 @@ export const DEFAULT_SIGNAL_WEIGHTS = {
   multimodal_bulk: 1.6,
   model_fanout: 1.8,
   new_model_pivot: 1.0,
-  coordination: 2.0,
+  coordination: 2.6,
 } as const;
 
 /** Strength of each kind of linking evidence between two accounts, before rarity weighting. */
@@ -49,6 +49,7 @@ export const DEFAULT_LINK_WEIGHTS = {
   similar_behaviour: 0.3,
   meta: 0.6,
   same_org: 0.25,
+  request_shape: 0.45,
 } as const;
 
 const weights = <T extends Record<string, number>>(d: T) =>
@@ -163,7 +164,7 @@ export const DetectConfigSchema = z.object({
       /** Campaigns need at least this many keys. */
       minCampaignKeys: z.number().int().min(2).default(2),
       /** A member inherits its campaign's verdict only when its own score reaches this floor,
-       * or its links include behavioural evidence (template, near-duplicate, system prompt, similar behaviour, meta). */
+       * or its links include behavioural evidence (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
       inheritScoreFloor: z.number().min(0).max(1).default(0.3),
       /** …or one of its links is at least this strong, whatever its kinds. */
       inheritEdge: z.number().min(0).max(1).default(0.7),

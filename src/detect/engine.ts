@@ -21,7 +21,7 @@ import type { CampaignState, KeyState, VerdictChange } from './state.js';
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.0.0';
+export const ENGINE_VERSION = '1.1.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
@@ -308,7 +308,8 @@ export class Engine {
     const profiles = states.map((s) => s.p);
     this.pop = buildPopulation(profiles, this.now, this.startTs ?? 0, this.modelFirstSeen, cfg);
     if (full) for (const s of states) this.scoreOwn(s);
-    const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh);
+    const suspect = (i: number) => (states[i]?.own.score ?? 0) >= cfg.cadence.suspectScore;
+    const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh, suspect);
     // Between full evaluations a campaign is re-scored once its traffic grew by 10%.
     const results = buildCampaigns(profiles, graph, this.pop, cfg, this.now, full ? undefined : this.cache);
     if (full) this.cache.entries = new Map();

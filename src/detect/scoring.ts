@@ -64,6 +64,7 @@ export const INTENT: ReadonlySet<string> = new Set([
 export const AUTOMATION: ReadonlySet<string> = new Set([
   'machine_timing',
   'template_reuse',
+  'fixed_config',
   'coordination',
   'volume',
 ]);

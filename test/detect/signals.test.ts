@@ -298,10 +298,20 @@ describe('fixed_config', () => {
     expect(fixedConfig(frozen(300), ctx()).score).toBe(1);
   });
   it('leaves a product that passes end-user ids at 0', () => {
-    expect(fixedConfig(frozen(300, { endUserReq: 300 }), ctx()).score).toBe(0);
+    const p = frozen(300, { endUserReq: 300 });
+    for (let i = 0; i < 300; i++) hllAdd(p.hll.endUser, 1000 + (i % 40)); // 40 people who come back
+    expect(fixedConfig(p, ctx()).score).toBe(0);
+  });
+  it('treats a fresh made-up end-user id on every request as no attribution', () => {
+    const p = frozen(300, { endUserReq: 300 });
+    for (let i = 0; i < 300; i++) hllAdd(p.hll.endUser, 5000 + i);
+    const r = fixedConfig(p, ctx());
+    expect(r.score).toBeGreaterThan(0.9);
+    expect(r.detail).toMatch(/never recur/);
   });
   it('needs volume and a frozen config (boundary)', () => {
-    expect(fixedConfig(frozen(40), ctx()).score).toBe(0);
+    expect(fixedConfig(frozen(19), ctx()).score).toBe(0);
+    expect(fixedConfig(frozen(50), ctx()).score).toBeCloseTo(0.5, 5);
     const varied = profile(300);
     for (let i = 0; i < 300; i++) {
       topkAdd(varied.models, i % 3 === 0 ? 'a' : 'b', NOW);

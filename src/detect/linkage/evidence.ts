@@ -12,6 +12,7 @@ import { type Population, rarity, salient } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
+import { requestShape } from './shape.js';
 
 export interface Posting {
   kind: LinkKind;
@@ -61,6 +62,34 @@ const COHESIVE_FULL = 0.97;
 const YOUNG_FROM = 0.3;
 const YOUNG_FULL = 0.7;
 
+/**
+ * Orgs using a posting's item that look like customers: all its orgs but those whose keys sharing
+ * the item all already look like harvesters on their own (own score at the suspect level). What
+ * makes an item common is many ordinary customers using it, not a crowd of harvesting accounts
+ * (each of which may be its own org). Own scores come from each key's profile alone, never from
+ * linkage, so this does not feed back on itself. Exact while the posting is below its cap.
+ */
+function customerOrgs(
+  post: Posting,
+  profiles: readonly AccountProfile[],
+  suspect: (i: number) => boolean,
+): number {
+  const clean = new Map<string, boolean>();
+  for (const m of post.members) {
+    const org = profiles[m]!.org;
+    clean.set(org, (clean.get(org) ?? false) || !suspect(m));
+  }
+  let suspectOrgs = 0;
+  for (const ok of clean.values()) if (!ok) suspectOrgs++;
+  return Math.max(0, post.orgs - suspectOrgs);
+}
+
+function orgsOf(members: readonly number[], profiles: readonly AccountProfile[]): number {
+  const orgs = new Set<string>();
+  for (const m of members) orgs.add(profiles[m]!.org);
+  return orgs.size;
+}
+
 /** Share of members first seen after `since` (new accounts, not customers present from the start). */
 function youngShare(members: readonly number[], profiles: readonly AccountProfile[], since: number): number {
   let young = 0;
@@ -73,6 +102,7 @@ export function buildPostings(
   pop: Population,
   cfg: DetectConfig,
   vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
+  suspect?: (i: number) => boolean,
 ): Posting[] {
   const l = cfg.linkage;
   const lists = new Map<string, Posting>();
@@ -93,10 +123,20 @@ export function buildPostings(
         add(kind, id, i, counts.get(id) ?? 1);
     }
     add('same_org', p.org, i, 1);
+    const shape = requestShape(p);
+    if (shape) add('request_shape', shape, i, 1);
   });
   const out: Posting[] = [];
   for (const post of lists.values()) {
     if (post.members.length < 2) continue;
+    if (post.kind === 'request_shape') {
+      // Shapes are counted here, from their members, rather than in the population.
+      post.orgs =
+        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgsOf(post.members, profiles);
+      post.rarity = rarity(post.orgs, pop);
+    }
+    if (post.rarity < 1 && post.kind !== 'same_org' && suspect && post.members.length < l.postingCap)
+      post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, profiles, suspect), pop));
     if (post.rarity < 1 && post.kind !== 'same_org') {
       const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
       if (young > YOUNG_FROM)

@@ -53,6 +53,7 @@ export const BEHAVIOURAL: ReadonlySet<LinkKind> = new Set<LinkKind>([
   'system_prompt',
   'similar_behaviour',
   'meta',
+  'request_shape',
 ]);
 
 /** Near-duplicate pairs from a batch LSH pass, in the incremental index's shape (tests, one-off analyses). */
@@ -67,6 +68,23 @@ export function batchNearPairs(
   return out;
 }
 
+const SYSTEM = KIND_INDEX.system_prompt;
+const SHAPE = KIND_INDEX.request_shape;
+
+/**
+ * Noisy-OR of one evidence row. A request shape includes the system prompt, so the two count as
+ * one piece of evidence (the stronger of them), never twice.
+ */
+function strengthOf(rows: Float64Array, base: number, weights: readonly number[]): number {
+  let keep = 1;
+  for (let k = 0; k < weights.length; k++) {
+    if (k === SYSTEM || k === SHAPE) continue;
+    keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
+  }
+  const sys = Math.max(weights[SYSTEM]! * rows[base + SYSTEM]!, weights[SHAPE]! * rows[base + SHAPE]!);
+  return 1 - keep * (1 - Math.min(1, sys));
+}
+
 /**
  * The evidence graph over `profiles` (indexed as in the engine: arrival order). `near` holds the
  * verified near-duplicate pairs of the engine's LSH index (computed in batch when absent).
@@ -77,6 +95,8 @@ export function buildLinkGraph(
   cfg: DetectConfig,
   near: ReadonlyMap<number, NearPair> = batchNearPairs(profiles, pop, cfg),
   index?: LshIndex,
+  /** Keys that already look like harvesters on their own: they do not make an item common. */
+  suspect?: (i: number) => boolean,
 ): LinkGraph {
   const n = profiles.length;
   const bucketFill = new Map<number, number>();
@@ -118,7 +138,7 @@ export function buildLinkGraph(
     }
     return v;
   };
-  const postings = buildPostings(profiles, pop, cfg, vec);
+  const postings = buildPostings(profiles, pop, cfg, vec, suspect);
   for (const post of postings) {
     const m = post.members;
     const v = post.kind === 'same_org' ? 1 : post.rarity;
@@ -159,9 +179,7 @@ export function buildLinkGraph(
   const edges: Edge[] = [];
   for (const [key, r] of rowOf) {
     const base = r * K;
-    let keep = 1;
-    for (let k = 0; k < K; k++) keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
-    let strength = 1 - keep;
+    let strength = strengthOf(rows, base, weights);
     const a = Math.floor(key / n);
     const b = key % n;
     if (strength >= MIN_BASE && strength < strong && 1 - (1 - strength) * (1 - headroom) >= strong) {
@@ -176,9 +194,7 @@ export function buildLinkGraph(
       );
       rows[base + KIND_INDEX.synchronized] = syncFromVectors(act(a), act(b));
       rows[base + KIND_INDEX.similar_behaviour] = ramp(cosine(vec(a), vec(b)), 0.9, 0.98);
-      keep = 1;
-      for (let k = 0; k < K; k++) keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
-      strength = 1 - keep;
+      strength = strengthOf(rows, base, weights);
     }
     if (strength < keepBelow) continue;
     const evidence: Evidence = {};
