@@ -90,7 +90,7 @@ describe('analyze', () => {
   it('reads gzip, and gives the same findings with parse workers as without', async () => {
     const plain = await analyzeStream(openLog(log), { workers: 0, engine: counting });
     const gz = await analyzeStream(openLog(`${log}.gz`), { workers: 0, engine: counting });
-    const threaded = await analyzeStream(openLog(log), { workers: 2, batchLines: 7, engine: counting });
+    const threaded = await analyzeStream(openLog(log), { workers: 2, chunkBytes: 7000, engine: counting });
     expect(plain.findings.accounts.length).toBeGreaterThan(5);
     expect(strip(gz.findings)).toEqual(strip(plain.findings));
     expect(strip(threaded.findings)).toEqual(strip(plain.findings));
@@ -101,10 +101,28 @@ describe('analyze', () => {
     const engine = new CountingEngine();
     await analyzeStream(Readable.from([readFileSync(log)]), {
       workers: 2,
-      batchLines: 5,
+      chunkBytes: 5000,
       engine: () => engine,
     });
     expect(engine.seen.map((e) => e.id)).toEqual(good.map((l) => (JSON.parse(l) as { id: string }).id));
+  });
+
+  it('numbers lines the same whatever the chunk size, with CRLF and blank lines', async () => {
+    const crlf = `${readFileSync(log, 'utf8').trim().split('\n').join('\r\n')}\r\n\r\n`;
+    const runs = [];
+    for (const [workers, chunkBytes] of [
+      [0, 1 << 20],
+      [0, 100],
+      [2, 3000],
+    ] as const)
+      runs.push(
+        await analyzeStream(Readable.from([Buffer.from(crlf)]), { workers, chunkBytes, engine: counting }),
+      );
+    for (const r of runs) {
+      expect(r.lines).toBe(good.length + 3);
+      expect(r.findings.input.bad_line_samples?.map((s) => s.line)).toEqual([3, 6]);
+      expect(strip(r.findings)).toEqual(strip(runs[0]!.findings));
+    }
   });
 
   it('reads stdin through the real command line', () => {
