@@ -151,8 +151,22 @@ const COT_NEEDED = /step|chain|reason|thought|think|rationale|deliberation/i;
 const GRADING_NEEDED =
   /rubric|grade|score|rate|evaluate|judge|assess|scale|which|response|assistant|answer|reward/i;
 
-const anyMatch = (needed: RegExp, patterns: RegExp[], text: string) =>
-  needed.test(text) && patterns.some((re) => re.test(text));
+/**
+ * The patterns of one list as one alternation, so a text is scanned once instead of once per
+ * pattern: a text matches the alternation exactly when it matches one of the patterns. Only
+ * patterns with the flags `i` alone share it; others (`s`: `.` spans lines) stay separate.
+ */
+function anyOf(patterns: RegExp[]): (text: string) => boolean {
+  const shared = patterns.filter((re) => re.flags === 'i');
+  const alone = patterns.filter((re) => re.flags !== 'i');
+  const union = new RegExp(shared.map((re) => `(?:${re.source})`).join('|'), 'i');
+  return (text) => union.test(text) || alone.some((re) => re.test(text));
+}
+
+const cotAny = anyOf(COT_PATTERNS);
+const gradingAny = anyOf(GRADING_PATTERNS);
+const anyMatch = (needed: RegExp, patterns: (text: string) => boolean, text: string) =>
+  needed.test(text) && patterns(text);
 
 export function extractPromptFeatures(
   endpoint: Endpoint,
@@ -163,8 +177,8 @@ export function extractPromptFeatures(
   const t = promptText(endpoint, body);
   const skel = skeleton(t.lastUser);
   const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
-  const cot = anyMatch(COT_NEEDED, COT_PATTERNS, probe);
-  const grading = anyMatch(GRADING_NEEDED, GRADING_PATTERNS, probe);
+  const cot = anyMatch(COT_NEEDED, cotAny, probe);
+  const grading = anyMatch(GRADING_NEEDED, gradingAny, probe);
   const features: PromptFeatures = {
     chars: t.all.length,
     tokens: opts.countTokens === false ? 0 : countTokens(t.all),
