@@ -75,13 +75,20 @@ export function buildPostings(
   vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
 ): Posting[] {
   const l = cfg.linkage;
-  const lists = new Map<string, Posting>();
+  // One map per kind (no `kind:id` string per lookup); `created` keeps the order lists were first made.
+  const lists = new Map<LinkKind, Map<string, Posting>>();
+  const created: Posting[] = [];
   const add = (kind: LinkKind, id: string, i: number, orgs: number) => {
-    const k = `${kind}:${id}`;
-    let post = lists.get(k);
+    let byId = lists.get(kind);
+    if (!byId) {
+      byId = new Map();
+      lists.set(kind, byId);
+    }
+    let post = byId.get(id);
     if (!post) {
       post = { kind, id, members: [], rarity: rarity(orgs, pop), orgs };
-      lists.set(k, post);
+      byId.set(id, post);
+      created.push(post);
     }
     if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
       post.members.push(i);
@@ -95,7 +102,7 @@ export function buildPostings(
     add('same_org', p.org, i, 1);
   });
   const out: Posting[] = [];
-  for (const post of lists.values()) {
+  for (const post of created) {
     if (post.members.length < 2) continue;
     if (post.rarity < 1 && post.kind !== 'same_org') {
       const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
