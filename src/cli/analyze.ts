@@ -2,7 +2,8 @@
  * @module cli/analyze
  * `distillguard analyze LOG.jsonl[.gz]|-`: streams a log in the documented log-line format
  * (docs/log-format.md) line by line from a file, gzip or stdin, parses every line with
- * `parseLogLine` (in worker threads when it pays), feeds the detection engine in order, prints a
+ * `parseLogLine` (in worker threads when it pays: chunks of whole lines go to the workers as
+ * transferred bytes, events come back packed), feeds the detection engine in order, prints a
  * summary table and writes findings (and a simple HTML report). A bad line is counted and
  * reported with its line number; it never stops the run. `analyzeStream` is the same pipeline
  * for the benchmarks and tests.
