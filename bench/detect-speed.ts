@@ -5,9 +5,19 @@
  * realistic prompt sizes), then measures lines/s end to end (read + parse + features + engine,
  * the real pipeline) and per stage on one thread; memory per tracked account (heap delta ÷
  * accounts, and the engine's own approxBytes); and whether one key's state stays flat as its
- * request count grows 100× (1k → 100k requests). Prints tables; writes bench/out/detect-speed.json.
+ * request count grows 100× (1k → 100k requests). End to end it also gives CPU µs per line of the
+ * whole process (all threads) and of the main thread (Linux). Prints tables; writes
+ * bench/out/detect-speed.json.
  */
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +28,7 @@ import { runInNewContext } from 'node:vm';
 import { analyzeStream, defaultWorkers, openLog } from '../src/cli/analyze.js';
 import { ENGINE_VERSION, Engine } from '../src/detect/engine.js';
 import { parseLogLine } from '../src/events/logline.js';
+import { forEachPacked, packEvents } from '../src/events/packed.js';
 import type { RequestEvent } from '../src/events/types.js';
 import { table } from '../src/report/summary.js';
 import { modelCatalog } from '../src/sim/build.js';
@@ -36,6 +47,32 @@ function heapAfterGc(): number {
   gc();
   gc();
   return process.memoryUsage().heapUsed;
+}
+
+/** CPU seconds of this process's main thread so far (Linux /proc; null elsewhere). */
+function mainThreadCpu(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+/** The analyze pipeline on `log`, with CPU µs per line of the whole process and of its main thread. */
+async function endToEnd(log: string, workers: number) {
+  const all0 = process.cpuUsage();
+  const main0 = mainThreadCpu();
+  const r = await analyzeStream(openLog(log), { workers });
+  const all = process.cpuUsage(all0);
+  const main1 = mainThreadCpu();
+  const perLine = (s: number) => ((s * 1e6) / r.lines).toFixed(1);
+  return {
+    ...r,
+    cpuPerLine: perLine((all.user + all.system) / 1e6),
+    mainPerLine: main0 === null || main1 === null ? '–' : perLine(main1 - main0),
+  };
 }
 
 /** CPU time (user + system) of `f` in seconds, and its result. */
@@ -125,8 +162,8 @@ async function main(): Promise<void> {
 
     // End to end: the real pipeline, default parse workers.
     const workers = values.workers === undefined ? defaultWorkers() : Number(values.workers);
-    const e2e = await analyzeStream(openLog(log), { workers });
-    const e2eSerial = await analyzeStream(openLog(log), { workers: 0 });
+    const e2e = await endToEnd(log, workers);
+    const e2eSerial = await endToEnd(log, 0);
 
     // Per stage, one thread, CPU time.
     const jsonOnly = cpu(() => {
@@ -141,6 +178,12 @@ async function main(): Promise<void> {
         if (r.ok) evs.push(r.event);
       }
       return evs;
+    });
+    const handOff = cpu(() => {
+      let n = 0;
+      for (let i = 0; i < parsed.value.length; i += 256)
+        forEachPacked(packEvents(parsed.value.slice(i, i + 256)), () => n++);
+      return n;
     });
     const heap0 = heapAfterGc();
     const engine = new Engine();
@@ -157,14 +200,14 @@ async function main(): Promise<void> {
         `${workers} parse workers`,
         Math.round(e2e.linesPerSecond),
         (1e6 / e2e.linesPerSecond).toFixed(1),
-        'wall',
+        `wall; cpu ${e2e.cpuPerLine} µs/line, main thread ${e2e.mainPerLine}`,
       ],
       [
         'end to end, analyze pipeline',
         'main thread only',
         Math.round(e2eSerial.linesPerSecond),
         (1e6 / e2eSerial.linesPerSecond).toFixed(1),
-        'wall',
+        `wall; cpu ${e2eSerial.cpuPerLine} µs/line`,
       ],
       [
         'JSON.parse only',
@@ -178,6 +221,13 @@ async function main(): Promise<void> {
         '1 thread',
         Math.round(n / parsed.seconds),
         ((parsed.seconds * 1e6) / n).toFixed(1),
+        'cpu',
+      ],
+      [
+        'pack + unpack (thread hand-off)',
+        '1 thread',
+        Math.round(n / handOff.seconds),
+        ((handOff.seconds * 1e6) / n).toFixed(1),
         'cpu',
       ],
       [

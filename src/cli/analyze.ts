@@ -2,7 +2,8 @@
  * @module cli/analyze
  * `distillguard analyze LOG.jsonl[.gz]|-`: streams a log in the documented log-line format
  * (docs/log-format.md) line by line from a file, gzip or stdin, parses every line with
- * `parseLogLine` (in worker threads when it pays), feeds the detection engine in order, prints a
+ * `parseLogLine` (in worker threads when it pays: chunks of whole lines go to the workers as
+ * transferred bytes, events come back packed), feeds the detection engine in order, prints a
  * summary table and writes findings (and a simple HTML report). A bad line is counted and
  * reported with its line number; it never stops the run. `analyzeStream` is the same pipeline
  * for the benchmarks and tests.
@@ -11,7 +12,6 @@ import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
@@ -19,11 +19,12 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ConfigFlags } from '../config/load.js';
 import { Engine } from '../detect/engine.js';
+import { forEachPacked } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
 import { renderFindingsHtml } from '../report/html.js';
 import { formatSummary } from '../report/summary.js';
-import { type ParseBatch, type ParsedBatch, parseBatch } from './analyze-worker.js';
+import { type ParseChunk, type ParsedChunk, parseChunk } from './analyze-worker.js';
 
 /** What the pipeline needs from an engine (the detection engine implements it). */
 export interface EngineLike {
@@ -36,8 +37,8 @@ export interface EngineLike {
 export interface AnalyzeOptions {
   /** Parse worker threads; 0 parses on the main thread. Default: cores (max 4), 0 under 2 cores. */
   workers?: number;
-  /** Lines per batch sent to a worker. */
-  batchLines?: number;
+  /** Bytes of whole lines per chunk sent to a worker (a longer line makes a longer chunk). */
+  chunkBytes?: number;
   storeText?: boolean;
   /** Builds the engine; the detection engine with its defaults when omitted. */
   engine?: () => EngineLike;
@@ -49,7 +50,7 @@ export interface AnalyzeOptions {
   onEvent?: (event: RequestEvent) => void;
 }
 
-export const ANALYZE_DEFAULTS = { batchLines: 500, maxBadSamples: 100 } as const;
+export const ANALYZE_DEFAULTS = { chunkBytes: 512 * 1024, maxBadSamples: 100 } as const;
 /** Files below this size (bytes) are parsed on the main thread by the command. */
 const SMALL_FILE = 16 * 1024 * 1024;
 
@@ -95,12 +96,6 @@ export function openLog(path: string): Readable {
   return decoded(path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 }));
 }
 
-/** Counts bytes flowing through, for progress on files of known size. */
-function counted(src: Readable, onBytes: (n: number) => void): Readable {
-  src.on('data', (c: Buffer) => onBytes(c.length));
-  return src;
-}
-
 /**
  * Starts a parse worker. Compiled, it loads `analyze-worker.js`; from sources (tsx, vitest) a
  * small bootstrap registers tsx's loader first, since Node 20 cannot load a `.ts` worker entry.
@@ -115,7 +110,7 @@ function spawnParser(workerData: { storeText: boolean }): Worker {
 
 class ParsePool {
   private workers: Worker[] = [];
-  private waiting = new Map<number, ParsedBatch>();
+  private waiting = new Map<number, ParsedChunk>();
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   inFlight = 0;
@@ -123,7 +118,7 @@ class ParsePool {
   constructor(n: number, storeText: boolean) {
     for (let i = 0; i < n; i++) {
       const w = spawnParser({ storeText });
-      w.on('message', (b: ParsedBatch) => {
+      w.on('message', (b: ParsedChunk) => {
         this.inFlight--;
         this.waiting.set(b.seq, b);
         this.wake?.();
@@ -136,13 +131,14 @@ class ParsePool {
     }
   }
 
-  post(b: ParseBatch): void {
+  /** Sends a chunk to a worker; its bytes are transferred (unusable here afterwards). */
+  post(c: ParseChunk): void {
     this.inFlight++;
-    this.workers[b.seq % this.workers.length]!.postMessage(b);
+    this.workers[c.seq % this.workers.length]!.postMessage(c, [c.bytes.buffer as ArrayBuffer]);
   }
 
-  /** The parsed batch `seq`, waiting for it when needed. */
-  async take(seq: number): Promise<ParsedBatch> {
+  /** The parsed chunk `seq`, waiting for it when needed. */
+  async take(seq: number): Promise<ParsedChunk> {
     for (;;) {
       if (this.failure) throw this.failure;
       const b = this.waiting.get(seq);
@@ -162,56 +158,91 @@ class ParsePool {
   }
 }
 
+/**
+ * Cuts a byte stream into chunks of whole lines of about `size` bytes, each in its own buffer
+ * (so it can be transferred to a worker). The last chunk may end without a newline.
+ */
+async function* lineChunks(
+  src: Readable,
+  size: number,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let parts: Uint8Array[] = [];
+  let held = 0;
+  const joined = () => {
+    const all = new Uint8Array(held);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return all;
+  };
+  for await (const chunk of src as AsyncIterable<Buffer>) {
+    onBytes(chunk.length);
+    parts.push(chunk);
+    held += chunk.length;
+    if (held < size) continue;
+    const all = joined();
+    let from = 0;
+    while (all.length - from >= size) {
+      let cut = all.lastIndexOf(10, from + size - 1) + 1;
+      if (cut <= from) cut = all.indexOf(10, from + size) + 1;
+      if (cut === 0) break; // one line longer than the chunk: wait for its end
+      yield all.slice(from, cut);
+      from = cut;
+    }
+    parts = from < all.length ? [from === 0 ? all : all.subarray(from)] : [];
+    held = all.length - from;
+  }
+  if (held > 0) yield joined();
+}
+
 /** The analyze pipeline over a stream of log lines: parse → engine → findings. */
 export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const engine = o.engine ? o.engine() : new Engine();
-  const batchLines = o.batchLines ?? ANALYZE_DEFAULTS.batchLines;
+  const chunkBytes = o.chunkBytes ?? ANALYZE_DEFAULTS.chunkBytes;
   const maxSamples = o.maxBadSamples ?? ANALYZE_DEFAULTS.maxBadSamples;
+  const storeText = o.storeText ?? false;
   const nWorkers = o.workers ?? defaultWorkers();
-  const pool = nWorkers > 0 ? new ParsePool(nWorkers, o.storeText ?? false) : null;
+  const pool = nWorkers > 0 ? new ParsePool(nWorkers, storeText) : null;
   const maxInFlight = nWorkers * 4;
   let bytes = 0;
   let lines = 0;
   let badLines = 0;
+  let nextProgress = 10_000;
   const samples: Array<{ line: number; error: string }> = [];
-  const consume = (b: ParsedBatch) => {
-    for (const e of b.events) {
-      o.onEvent?.(e);
-      engine.ingest(e);
-    }
+  const ingest = o.onEvent
+    ? (e: RequestEvent) => {
+        o.onEvent!(e);
+        engine.ingest(e);
+      }
+    : (e: RequestEvent) => engine.ingest(e);
+  const consume = (b: ParsedChunk) => {
+    forEachPacked(b.events, ingest);
     badLines += b.bad.length;
-    for (const s of b.bad) if (samples.length < maxSamples) samples.push(s);
+    for (const s of b.bad)
+      if (samples.length < maxSamples) samples.push({ line: lines + s.line, error: s.error });
+    lines += b.lines;
+    if (lines >= nextProgress) {
+      o.onProgress?.(lines, bytes);
+      nextProgress = (Math.floor(lines / 10_000) + 1) * 10_000;
+    }
   };
   let seq = 0;
   let nextSeq = 0;
-  let batch: string[] = [];
-  let firstLine = 1;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const b: ParseBatch = { seq: seq++, firstLine, lines: batch };
-    firstLine += batch.length;
-    batch = [];
-    if (!pool) {
-      consume(parseBatch(b, o.storeText ?? false));
-      nextSeq++;
-      return;
-    }
-    pool.post(b);
-    while (pool.inFlight >= maxInFlight) consume(await pool.take(nextSeq++));
-  };
   try {
-    const rl = createInterface({
-      input: counted(src, (n) => (bytes += n)),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    for await (const line of rl) {
-      batch.push(line);
-      lines++;
-      if (batch.length >= batchLines) await flush();
-      if (lines % 10_000 === 0) o.onProgress?.(lines, bytes);
+    for await (const chunk of lineChunks(src, chunkBytes, (n) => (bytes += n))) {
+      const c: ParseChunk = { seq: seq++, bytes: chunk };
+      if (!pool) {
+        consume(parseChunk(c, storeText));
+        nextSeq++;
+        continue;
+      }
+      pool.post(c);
+      while (pool.inFlight >= maxInFlight) consume(await pool.take(nextSeq++));
     }
-    await flush();
     while (nextSeq < seq) consume(await pool!.take(nextSeq++));
   } finally {
     await pool?.close();

@@ -11,7 +11,7 @@ import type { AccountFinding, CampaignFinding, Findings, Reason } from '../repor
 import { buildCampaigns, type CampaignCache, type CampaignResult } from './campaigns.js';
 import { type DeepPartial, type DetectConfig, resolveConfig } from './config.js';
 import { buildLinkGraph } from './linkage/graph.js';
-import { type LshIndex, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
+import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
 import { buildPopulation, emptyPopulation, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
 import { scoreProfile, verdictOf } from './scoring.js';
@@ -54,6 +54,11 @@ export class Engine {
   private lsh: LshIndex = lshIndexNew();
   /** Not checkpointed: a restored engine re-scores campaigns in full on its next evaluation. */
   private cache: CampaignCache = { growth: 0.1, entries: new Map() };
+  /** How the LSH index reads signatures and orgs of keys by index (one object, not one per insert). */
+  private readonly lookup: LshLookup = {
+    sig: (key, slot) => this.order[key]?.p.sigs.items[slot],
+    org: (key) => this.order[key]?.p.org ?? '',
+  };
 
   constructor(config: DeepPartial<DetectConfig> = {}) {
     this.config = resolveConfig(config);
@@ -215,10 +220,7 @@ export class Engine {
   private indexSignature(st: KeyState, w: SigWrite): void {
     const sig = st.p.sigs.items[w.slot];
     if (!sig) return;
-    lshInsert(this.lsh, st.index, w.slot, sig, w.old, {
-      sig: (key, slot) => this.order[key]?.p.sigs.items[slot],
-      org: (key) => this.order[key]?.p.org ?? '',
-    });
+    lshInsert(this.lsh, st.index, w.slot, sig, w.old, this.lookup);
   }
 
   private newKey(e: RequestEvent): KeyState {

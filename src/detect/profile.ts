@@ -285,6 +285,38 @@ function recordActivity(p: AccountProfile, ts: number, bucketMs: number): void {
   if (p.act[i]! < 0xffff) p.act[i] = p.act[i]! + 1;
 }
 
+/** Payload scratch arrays: `topkAdd` only reads a payload during the call, so one array serves every event. */
+const FRAME_SCRATCH = [0, 0, 0, 0];
+const SEG_SCRATCH = new Array<number>(SEG_WIDTH).fill(0);
+
+const HOUR = 3_600_000;
+/** `new Date(ts).getUTCHours()` without a Date (the same for every valid time value). */
+function utcHour(ts: number): number {
+  if (!(Math.abs(ts) <= 8.64e15)) return new Date(ts).getUTCHours();
+  const h = Math.floor(Math.trunc(ts) / HOUR) % 24;
+  return h < 0 ? h + 24 : h;
+}
+
+interface IpFacts {
+  hash: number;
+  subnet: string | null;
+  subnetHash: number;
+}
+/** Hash, subnet and subnet hash of recently seen addresses: a key's traffic repeats a few addresses. */
+const ipMemo = new Map<string, IpFacts>();
+const IP_MEMO_MAX = 8192;
+
+function ipFacts(ip: string): IpFacts {
+  let f = ipMemo.get(ip);
+  if (f === undefined) {
+    const subnet = subnetOf(ip);
+    f = { hash: hash32(ip), subnet, subnetHash: subnet ? hash32(subnet) : 0 };
+    if (ipMemo.size >= IP_MEMO_MAX) ipMemo.clear();
+    ipMemo.set(ip, f);
+  }
+  return f;
+}
+
 /** A signature written into the profile's reservoir (for the engine's LSH index). */
 export interface SigWrite {
   slot: number;
@@ -339,22 +371,33 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
     hllAdd(p.hll.endUser, hash32(ps.endUser));
   }
   p.domains[DOMAIN_INDEX.get(pr.domain) ?? DOMAINS.length - 1]!++;
-  p.hours[new Date(ts).getUTCHours()]!++;
+  p.hours[utcHour(ts)]!++;
   hllAdd(p.hll.skel, hexHash(pr.skeletonHash));
   hllAdd(p.hll.frame, hexHash(pr.frameHash));
   hllAdd(p.hll.day, Math.floor(ts / DAY));
-  topkAdd(p.frames, pr.frameHash, ts, [inTok, outTok, single ? 1 : 0, pr.cot ? 1 : 0]);
+  const frameLoad = FRAME_SCRATCH;
+  frameLoad[FRAME_IN] = inTok;
+  frameLoad[FRAME_OUT] = outTok;
+  frameLoad[FRAME_SINGLE] = single ? 1 : 0;
+  frameLoad[FRAME_COT] = pr.cot ? 1 : 0;
+  topkAdd(p.frames, pr.frameHash, ts, frameLoad);
   topkAdd(p.skels, pr.skeletonHash, ts);
-  const seg = [inTok, outTok, single ? 1 : 0, high ? 1 : 0, pr.cot ? 1 : 0, ps.endUser ? 1 : 0];
+  const seg = SEG_SCRATCH;
+  seg[SEG_IN] = inTok;
+  seg[SEG_OUT] = outTok;
+  seg[SEG_SINGLE] = single ? 1 : 0;
+  seg[SEG_MAXHIGH] = high ? 1 : 0;
+  seg[SEG_COT] = pr.cot ? 1 : 0;
+  seg[SEG_ENDUSER] = ps.endUser ? 1 : 0;
   topkAdd(p.models, e.model ?? '?', ts, seg);
   if (pr.systemHash) hllAdd(p.hll.system, hexHash(pr.systemHash));
   topkAdd(p.systems, pr.systemHash ?? NO_SYSTEM, ts, seg);
   if (e.ip) {
-    hllAdd(p.hll.ip, hash32(e.ip));
-    const sn = subnetOf(e.ip);
-    if (sn) {
-      hllAdd(p.hll.subnet, hash32(sn));
-      topkAdd(p.subnets, sn, ts);
+    const ip = ipFacts(e.ip);
+    hllAdd(p.hll.ip, ip.hash);
+    if (ip.subnet) {
+      hllAdd(p.hll.subnet, ip.subnetHash);
+      topkAdd(p.subnets, ip.subnet, ts);
     }
   }
   if (e.fingerprint) topkAdd(p.fps, e.fingerprint, ts);
@@ -396,15 +439,85 @@ function mergeActivity(a: AccountProfile, b: AccountProfile): { act: Uint16Array
 export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig): AccountProfile {
   const first = profiles[0]!;
   if (profiles.length === 1) return first;
-  // Pairwise merge of everything but the HLLs, which are merged once into fresh registers.
-  let acc = mergeProfiles(first, profiles[1]!, cfg, false);
-  for (let i = 2; i < profiles.length; i++) acc = mergeProfiles(acc, profiles[i]!, cfg, false);
+  // Pairwise merge of everything but the HLLs, which are merged once into fresh registers. The
+  // first merge makes a new profile; the next ones fold into it in place, with the same
+  // arithmetic in the same order as `mergeProfiles`, so the result is the same.
+  const acc = mergeProfiles(first, profiles[1]!, cfg, false);
+  if (acc.sigs.items === first.sigs.items) acc.sigs.items = [...acc.sigs.items];
+  for (let i = 2; i < profiles.length; i++) foldInto(acc, profiles[i]!, cfg);
   const hll = {} as AccountProfile['hll'];
   for (const k of Object.keys(first.hll) as (keyof AccountProfile['hll'])[]) {
     hll[k] = hllNew(first.hll[k].p);
     for (const p of profiles) hllMergeInto(hll[k], p.hll[k]);
   }
   return { ...acc, hll };
+}
+
+/**
+ * `mergeProfiles(acc, b, cfg, false)` written into `acc`, which the caller owns (a profile made by
+ * `mergeProfiles`: its arrays, sketches and counters are its own; its HLLs are not touched).
+ */
+function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): void {
+  const w = cfg.windows;
+  const items = acc.sigs.items;
+  const cap = acc.sigs.size * 2;
+  for (let i = 0; i < b.sigs.items.length && items.length < cap; i++) items.push(b.sigs.items[i]!);
+  acc.sigs.seen += b.sigs.seen;
+  acc.keys += b.keys;
+  acc.n += b.n;
+  acc.errors += b.errors;
+  acc.limited += b.limited;
+  acc.firstTs = Math.min(acc.firstTs, b.firstTs);
+  acc.lastTs = Math.max(acc.lastTs, b.lastTs);
+  acc.inTok += b.inTok;
+  acc.outTok += b.outTok;
+  acc.reasoningTok += b.reasoningTok;
+  acc.singleTurn += b.singleTurn;
+  acc.multiTurn += b.multiTurn;
+  acc.toolReq += b.toolReq;
+  acc.embeddings += b.embeddings;
+  acc.cot += b.cot;
+  acc.grading += b.grading;
+  acc.imageReq += b.imageReq;
+  acc.images += b.images;
+  acc.logprobReq += b.logprobReq;
+  acc.highTopLp += b.highTopLp;
+  acc.topLpSum += b.topLpSum;
+  acc.biasReq += b.biasReq;
+  acc.largeBiasReq += b.largeBiasReq;
+  acc.biasSizeMax = Math.max(acc.biasSizeMax, b.biasSizeMax);
+  acc.maxTokSet += b.maxTokSet;
+  acc.maxTokHigh += b.maxTokHigh;
+  acc.lengthStops += b.lengthStops;
+  acc.multiN += b.multiN;
+  acc.nSum += b.nSum;
+  acc.endUserReq += b.endUserReq;
+  addArray(acc.domains, b.domains);
+  addArray(acc.hours, b.hours);
+  acc.gaps = welfordMerge(acc.gaps, b.gaps);
+  acc.frames = topkMerge(acc.frames, b.frames);
+  acc.skels = topkMerge(acc.skels, b.skels);
+  acc.models = topkMerge(acc.models, b.models);
+  acc.systems = topkMerge(acc.systems, b.systems);
+  acc.subnets = topkMerge(acc.subnets, b.subnets);
+  acc.fps = topkMerge(acc.fps, b.fps);
+  acc.maxToks = topkMerge(acc.maxToks, b.maxToks);
+  acc.meta = topkMerge(acc.meta, b.meta);
+  acc.ringInserts += b.ringInserts;
+  acc.fanPrompts += b.fanPrompts;
+  acc.repeats += b.repeats;
+  acc.fast = decayedMerge(acc.fast, b.fast, w.fastHalfLifeMs);
+  acc.slow = decayedMerge(acc.slow, b.slow, w.slowHalfLifeMs);
+  acc.fastOut = decayedMerge(acc.fastOut, b.fastOut, w.fastHalfLifeMs);
+  acc.slowOut = decayedMerge(acc.slowOut, b.slowOut, w.slowHalfLifeMs);
+  const { act, actHead } = mergeActivity(acc, b);
+  acc.act = act;
+  acc.actHead = actHead;
+}
+
+/** `a[i] += b[i]` over a's length (what `sumArrays` computes, in place). */
+function addArray(a: number[], b: number[]): void {
+  for (let i = 0; i < a.length; i++) a[i] = a[i]! + (b[i] ?? 0);
 }
 
 /** Combined traffic of two profiles, as a new profile (inputs untouched). HLLs are shared when `withHll` is false. */

@@ -20,7 +20,7 @@ import { digest64 } from './hash.js';
 import { inferEndpoint } from './text.js';
 import { EVENT_VERSION, type RequestEvent } from './types.js';
 
-const LogLine = z.object({
+export const LogLine = z.object({
   ts: z.union([z.string(), z.number()]),
   key: z.string().min(1),
   request: z.record(z.string(), z.unknown()),
@@ -57,12 +57,52 @@ export function parseLogLine(line: string, opts: ParseOptions = {}): ParseResult
   } catch (err) {
     return { ok: false, error: `invalid JSON: ${(err as Error).message}` };
   }
+  // The common, valid line is recognised without zod; anything else goes through the schema,
+  // which decides and words the error.
+  if (plainlyValid(raw)) return logLineToEvent(raw, line, opts);
   const parsed = LogLine.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, error: `${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}` };
   }
   return logLineToEvent(parsed.data, line, opts);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const optString = (v: unknown) => v === undefined || typeof v === 'string';
+function optStringRecord(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!isRecord(v)) return false;
+  for (const k in v) if (typeof v[k] !== 'string') return false;
+  return true;
+}
+
+/**
+ * True only when `raw` certainly satisfies the LogLine schema (never looser than it): false
+ * does not mean invalid, only "ask zod".
+ */
+export function plainlyValid(raw: unknown): raw is LogLine {
+  if (!isRecord(raw)) return false;
+  const r = raw;
+  return (
+    (typeof r.ts === 'string' || (typeof r.ts === 'number' && Number.isFinite(r.ts))) &&
+    typeof r.key === 'string' &&
+    r.key.length >= 1 &&
+    isRecord(r.request) &&
+    optString(r.id) &&
+    optString(r.org) &&
+    optString(r.account) &&
+    optString(r.ip) &&
+    optString(r.user_agent) &&
+    optString(r.endpoint) &&
+    optString(r.upstream) &&
+    (r.response === undefined || isRecord(r.response)) &&
+    (r.status === undefined || Number.isSafeInteger(r.status)) &&
+    (r.latency_ms === undefined || (typeof r.latency_ms === 'number' && Number.isFinite(r.latency_ms))) &&
+    optStringRecord(r.headers) &&
+    optStringRecord(r.meta)
+  );
 }
 
 export function logLineToEvent(l: LogLine, rawLine: string, opts: ParseOptions = {}): ParseResult {

@@ -6,6 +6,9 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyzeStream, type EngineLike, openLog, runAnalyze } from '../../src/cli/analyze.js';
+import { parseChunk } from '../../src/cli/analyze-worker.js';
+import { parseLogLine } from '../../src/events/logline.js';
+import { unpackEvents } from '../../src/events/packed.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import type { Findings } from '../../src/report/findings.js';
 import { renderFindingsHtml } from '../../src/report/html.js';
@@ -90,7 +93,7 @@ describe('analyze', () => {
   it('reads gzip, and gives the same findings with parse workers as without', async () => {
     const plain = await analyzeStream(openLog(log), { workers: 0, engine: counting });
     const gz = await analyzeStream(openLog(`${log}.gz`), { workers: 0, engine: counting });
-    const threaded = await analyzeStream(openLog(log), { workers: 2, batchLines: 7, engine: counting });
+    const threaded = await analyzeStream(openLog(log), { workers: 2, chunkBytes: 7000, engine: counting });
     expect(plain.findings.accounts.length).toBeGreaterThan(5);
     expect(strip(gz.findings)).toEqual(strip(plain.findings));
     expect(strip(threaded.findings)).toEqual(strip(plain.findings));
@@ -101,10 +104,28 @@ describe('analyze', () => {
     const engine = new CountingEngine();
     await analyzeStream(Readable.from([readFileSync(log)]), {
       workers: 2,
-      batchLines: 5,
+      chunkBytes: 5000,
       engine: () => engine,
     });
     expect(engine.seen.map((e) => e.id)).toEqual(good.map((l) => (JSON.parse(l) as { id: string }).id));
+  });
+
+  it('numbers lines the same whatever the chunk size, with CRLF and blank lines', async () => {
+    const crlf = `${readFileSync(log, 'utf8').trim().split('\n').join('\r\n')}\r\n\r\n`;
+    const runs = [];
+    for (const [workers, chunkBytes] of [
+      [0, 1 << 20],
+      [0, 100],
+      [2, 3000],
+    ] as const)
+      runs.push(
+        await analyzeStream(Readable.from([Buffer.from(crlf)]), { workers, chunkBytes, engine: counting }),
+      );
+    for (const r of runs) {
+      expect(r.lines).toBe(good.length + 3);
+      expect(r.findings.input.bad_line_samples?.map((s) => s.line)).toEqual([3, 6]);
+      expect(strip(r.findings)).toEqual(strip(runs[0]!.findings));
+    }
   });
 
   it('reads stdin through the real command line', () => {
@@ -168,5 +189,57 @@ describe('analyze', () => {
     expect(s.indexOf('k_1')).toBeLessThan(s.indexOf('k_2'));
     expect(s).toContain('volume: 9 requests');
     expect(renderFindingsHtml(f)).toContain('o&#60;1&#62;');
+  });
+});
+
+describe('parse chunks', () => {
+  it('decodes line by line exactly as decoding the chunk first, invalid UTF-8 included', () => {
+    const pieces = [
+      good[0]!,
+      '{"ts":1,"key":"k","request":{"prompt":"caf\u00e9 \u{1f600}"}}',
+      '',
+      '   ',
+      '{"ts":1,',
+    ].map((l) => Buffer.from(l));
+    const odd = [
+      Buffer.from([0xc3]),
+      Buffer.from([0xff, 0x41]),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('\r'),
+    ];
+    let seed = 9;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let i = 0; i < 200; i++) {
+      const parts: Buffer[] = [];
+      const n = 1 + Math.floor(next() * 6);
+      for (let k = 0; k < n; k++) {
+        parts.push(pieces[Math.floor(next() * pieces.length)]!);
+        if (next() < 0.4) parts.push(odd[Math.floor(next() * odd.length)]!);
+        if (k < n - 1 || next() < 0.5) parts.push(Buffer.from(next() < 0.3 ? '\r\n' : '\n'));
+      }
+      const bytes = new Uint8Array(Buffer.concat(parts));
+      const got = parseChunk({ seq: 0, bytes }, false);
+      const text = Buffer.from(bytes).toString('utf8');
+      const rows = text.split('\n');
+      if (rows[rows.length - 1] === '') rows.pop();
+      const want = rows.map((r) => (r.endsWith('\r') ? r.slice(0, -1) : r));
+      expect(got.lines).toBe(want.length);
+      const bad = want.flatMap((l, k) => {
+        if (l.trim() === '') return [];
+        const r = parseLogLine(l);
+        return r.ok ? [] : [{ line: k + 1, error: r.error }];
+      });
+      expect(got.bad).toEqual(bad);
+      expect(unpackEvents(got.events).map((e) => e.id)).toEqual(
+        want.flatMap((l) => {
+          if (l.trim() === '') return [];
+          const r = parseLogLine(l);
+          return r.ok ? [r.event.id] : [];
+        }),
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPromptFeatures, frame } from '../../src/events/features.js';
+import { extractPromptFeatures, frame, NAME_RULE, replaceNames } from '../../src/events/features.js';
 import { hash64 } from '../../src/events/hash.js';
 import { MINHASH_SIZE, minhash, similarity } from '../../src/events/minhash.js';
 
@@ -56,5 +56,45 @@ describe('prompt probes', () => {
     expect(features('Please THINK STEP BY STEP.').cot).toBe(true);
     expect(features('Which answer is better, A or B?').grading).toBe(true);
     expect(features('Tell me a joke').grading).toBe(false);
+  });
+});
+
+describe('replaceNames', () => {
+  it('replaces exactly what the name expression replaces', () => {
+    const alphabet = [
+      ..."ABZaz09 .!?:,'-\t\n\r",
+      'É',
+      'é',
+      'Σ',
+      'ß',
+      'ǅ',
+      'İ',
+      '\u212a',
+      '𝐀',
+      '𝐚',
+      '😀',
+      '\u00a0',
+      '\u2028',
+      '\u3000',
+      '\ufeff',
+      '\u200b',
+      '\ud800',
+      '\udc00',
+      'Ab',
+      ' Bob',
+      '. Al',
+      'x  Yo',
+    ];
+    let seed = 3;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      const len = Math.floor(next() * 30);
+      for (let k = 0; k < len; k++) s += alphabet[Math.floor(next() * alphabet.length)];
+      expect(replaceNames(s), JSON.stringify(s)).toBe(s.replace(NAME_RULE, ' ‹name› '));
+    }
   });
 });

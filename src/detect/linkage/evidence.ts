@@ -105,13 +105,20 @@ export function buildPostings(
   suspect?: (i: number) => boolean,
 ): Posting[] {
   const l = cfg.linkage;
-  const lists = new Map<string, Posting>();
+  // One map per kind (no `kind:id` string per lookup); `created` keeps the order lists were first made.
+  const lists = new Map<LinkKind, Map<string, Posting>>();
+  const created: Posting[] = [];
   const add = (kind: LinkKind, id: string, i: number, orgs: number) => {
-    const k = `${kind}:${id}`;
-    let post = lists.get(k);
+    let byId = lists.get(kind);
+    if (!byId) {
+      byId = new Map();
+      lists.set(kind, byId);
+    }
+    let post = byId.get(id);
     if (!post) {
       post = { kind, id, members: [], rarity: rarity(orgs, pop), orgs };
-      lists.set(k, post);
+      byId.set(id, post);
+      created.push(post);
     }
     if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
       post.members.push(i);
@@ -127,7 +134,7 @@ export function buildPostings(
     if (shape) add('request_shape', shape, i, 1);
   });
   const out: Posting[] = [];
-  for (const post of lists.values()) {
+  for (const post of created) {
     if (post.members.length < 2) continue;
     if (post.kind === 'request_shape') {
       // Shapes are counted here, from their members, rather than in the population.

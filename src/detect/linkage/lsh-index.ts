@@ -33,6 +33,40 @@ export function distinctSlots(sig: readonly number[]): number {
   return new Set(sig).size;
 }
 
+/** Open-addressing scratch table for `hasDistinctSlots`, stamped per call instead of cleared. */
+const SEEN_BITS = 7;
+const seenValue = new Float64Array(1 << SEEN_BITS);
+const seenStamp = new Uint32Array(1 << SEEN_BITS);
+let stamp = 0;
+
+/** `distinctSlots(sig) >= min`, without a Set per call; stops once `min` distinct values are found. */
+export function hasDistinctSlots(sig: readonly number[], min: number): boolean {
+  if (sig.length > (1 << SEEN_BITS) / 2) return distinctSlots(sig) >= min;
+  if (min <= 0) return true;
+  stamp = (stamp + 1) >>> 0;
+  if (stamp === 0) {
+    seenStamp.fill(0);
+    stamp = 1;
+  }
+  const mask = (1 << SEEN_BITS) - 1;
+  let distinct = 0;
+  for (let i = 0; i < sig.length; i++) {
+    const v = sig[i]!;
+    let h = (Math.imul(v | 0, 0x9e3779b1) >>> (32 - SEEN_BITS)) & mask;
+    for (;;) {
+      if (seenStamp[h] !== stamp) {
+        seenStamp[h] = stamp;
+        seenValue[h] = v;
+        if (++distinct >= min) return true;
+        break;
+      }
+      if (Object.is(seenValue[h], v) || seenValue[h] === v) break;
+      h = (h + 1) & mask;
+    }
+  }
+  return false;
+}
+
 /** Distinct orgs in a bucket now; a full bucket counts as common (Infinity). */
 export function bucketOrgs(idx: LshIndex, band: number, org: (key: number) => string): number {
   const b = idx.buckets.get(band);
@@ -65,6 +99,14 @@ function remove(idx: LshIndex, entry: number, sig: readonly number[]): void {
   }
 }
 
+/** Distinct orgs of a bucket's keys and `key`'s (0 for an empty bucket). */
+function orgsWith(bucket: readonly number[], key: number, look: LshLookup): number {
+  if (bucket.length === 0) return 0;
+  const set = new Set<string>([look.org(key)]);
+  for (const x of bucket) set.add(look.org(Math.floor(x / SIG_SLOTS)));
+  return set.size;
+}
+
 /** Indexes the signature now in `slot` of `key` (removing the one it replaced) and verifies its collisions. */
 export function lshInsert(
   idx: LshIndex,
@@ -75,8 +117,8 @@ export function lshInsert(
   look: LshLookup,
 ): void {
   const entry = key * SIG_SLOTS + slot;
-  if (old && distinctSlots(old) >= MIN_DISTINCT_SLOTS) remove(idx, entry, old);
-  if (distinctSlots(sig) < MIN_DISTINCT_SLOTS) return;
+  if (old && hasDistinctSlots(old, MIN_DISTINCT_SLOTS)) remove(idx, entry, old);
+  if (!hasDistinctSlots(sig, MIN_DISTINCT_SLOTS)) return;
   const checked = new Set<number>();
   for (const band of lshBands(sig)) {
     let b = idx.buckets.get(band);
@@ -84,12 +126,8 @@ export function lshInsert(
       b = [];
       idx.buckets.set(band, b);
     }
-    let orgs = 0;
-    if (b.length > 0) {
-      const set = new Set<string>([look.org(key)]);
-      for (const x of b) set.add(look.org(Math.floor(x / SIG_SLOTS)));
-      orgs = set.size;
-    }
+    // Distinct orgs of the bucket, counted only once a match needs them (the bucket is unchanged until then).
+    let orgs = -1;
     for (const x of b) {
       const other = Math.floor(x / SIG_SLOTS);
       if (other === key || checked.has(x)) continue;
@@ -100,6 +138,7 @@ export function lshInsert(
       if (pair && pair.n >= ENOUGH) continue;
       const otherSig = look.sig(other, x % SIG_SLOTS);
       if (!otherSig || similarity(sig, otherSig) < 0.5) continue;
+      if (orgs < 0) orgs = orgsWith(b, key, look);
       if (!pair) idx.pairs.set(id, { n: 1, orgs, band });
       else {
         pair.n++;

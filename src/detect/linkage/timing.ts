@@ -35,9 +35,11 @@ export function syncFromVectors(
   a: { v: Float64Array; active: number },
   b: { v: Float64Array; active: number },
 ): number {
+  const active = ramp(Math.min(a.active, b.active), 6, 24);
+  if (active === 0) return 0; // too few active buckets: no evidence, whatever the alignment
   let dot = 0;
   for (let i = 0; i < a.v.length; i++) dot += a.v[i]! * b.v[i]!;
-  return ramp(dot, 0.6, 0.9) * ramp(Math.min(a.active, b.active), 6, 24);
+  return ramp(dot, 0.6, 0.9) * active;
 }
 
 /** Sign-up burst evidence: both keys appeared after the warm-up, within `burstMs` of each other. */

@@ -56,5 +56,24 @@ export function hllMergeInto(dst: Hll, src: Hll): void {
 
 /** 32-bit hash of a 16-hex-char digest (events/hash digest64): its first 8 hex digits. */
 export function hexHash(hex: string): number {
-  return Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+  // Digit by digit (no substring, no parseInt); anything but 8 leading hex digits takes parseInt's rules.
+  if (hex.length < 8) return Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+  let v = 0;
+  for (let i = 0; i < 8; i++) {
+    const d = HEX_DIGIT[hex.charCodeAt(i)] ?? 255;
+    if (d === 255) return Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+    v = v * 16 + d;
+  }
+  return v >>> 0;
 }
+
+/** Value of each hex digit by char code (0–9, a–f, A–F); 255 for anything else. */
+const HEX_DIGIT = (() => {
+  const t = new Uint8Array(128).fill(255);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) {
+    t[97 + i] = 10 + i;
+    t[65 + i] = 10 + i;
+  }
+  return t;
+})();

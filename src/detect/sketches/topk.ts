@@ -54,22 +54,32 @@ export function topkAdd(s: TopK, id: string, ts: number, payload?: readonly numb
 
 /** Entries by descending count (ties by id, for determinism). A new array; entries are shared. */
 export function topkSorted(s: TopK): TopEntry[] {
-  return [...s.e].sort((a, b) => b.c - a.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...s.e].sort(byCount);
 }
+
+const byCount = (a: TopEntry, b: TopEntry) => b.c - a.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Merge of two sketches into a new one of size max(k): counts and payloads add. */
 export function topkMerge(a: TopK, b: TopK): TopK {
-  const byId = new Map<string, TopEntry>();
-  for (const e of [...a.e, ...b.e]) {
-    const prev = byId.get(e.id);
-    if (prev) {
-      prev.c += e.c;
-      prev.err += e.err;
-      prev.t = Math.min(prev.t, e.t);
-      for (let i = 0; i < prev.x.length; i++) prev.x[i]! += e.x[i] ?? 0;
-    } else byId.set(e.id, { id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] });
-  }
+  // Sketches hold a handful of entries: a linear search finds an id faster than a Map.
+  const all: TopEntry[] = [];
+  for (const src of [a.e, b.e])
+    for (const e of src) {
+      let prev: TopEntry | undefined;
+      for (const x of all)
+        if (x.id === e.id) {
+          prev = x;
+          break;
+        }
+      if (prev) {
+        prev.c += e.c;
+        prev.err += e.err;
+        prev.t = Math.min(prev.t, e.t);
+        for (let i = 0; i < prev.x.length; i++) prev.x[i]! += e.x[i] ?? 0;
+      } else all.push({ id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] });
+    }
   const k = Math.max(a.k, b.k);
-  const e = topkSorted({ k, w: a.w, e: [...byId.values()] }).slice(0, k);
-  return { k, w: a.w, e };
+  all.sort(byCount);
+  if (all.length > k) all.length = k;
+  return { k, w: a.w, e: all };
 }

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseLogLine } from '../../src/events/logline.js';
+import { packEvents, unpackEvents } from '../../src/events/packed.js';
+import type { RequestEvent } from '../../src/events/types.js';
+
+const line = (o: Record<string, unknown>) =>
+  JSON.stringify({
+    ts: '2026-03-02T00:00:00.000Z',
+    key: 'k_1',
+    request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Explain step by step: 2+2?' }] },
+    ...o,
+  });
+
+function parsed(l: string, storeText = false): RequestEvent {
+  const r = parseLogLine(l, { storeText });
+  if (!r.ok) throw new Error(r.error);
+  return r.event;
+}
+
+describe('packed events', () => {
+  it('round-trips every field, nulls, optional texts and records', () => {
+    const events = [
+      parsed(line({})),
+      parsed(
+        line({
+          id: 'r1',
+          org: 'o',
+          account: 'a',
+          ip: '203.0.113.9',
+          user_agent: 'OpenAI/Python 1.40.0',
+          headers: { 'x-stainless-lang': 'python', 'x-stainless-os': 'Linux' },
+          endpoint: '/v1/chat/completions',
+          request: {
+            model: 'gpt-4o',
+            messages: [
+              { role: 'system', content: 'You grade answers with a rubric.' },
+              { role: 'user', content: 'Score the response on a scale of 1 to 10.' },
+            ],
+            max_tokens: 900,
+            temperature: 0.7,
+            top_p: 0.9,
+            n: 3,
+            logprobs: true,
+            top_logprobs: 5,
+            logit_bias: { '50256': -100 },
+            seed: 42,
+            user: 'end-user',
+            stream: true,
+            response_format: { type: 'json_object' },
+            reasoning_effort: 'high',
+          },
+          response: {
+            choices: [{ message: { role: 'assistant', content: 'Eight.' }, finish_reason: 'length' }],
+            usage: {
+              prompt_tokens: 31,
+              completion_tokens: 812,
+              completion_tokens_details: { reasoning_tokens: 9 },
+            },
+          },
+          status: 429,
+          latency_ms: 5120,
+          upstream: 'openai',
+          meta: { signup: 'abc', pay: 'h1' },
+        }),
+        true,
+      ),
+      parsed(line({ meta: {}, request: { model: 'text-embedding-3-small', input: 'hello' } })),
+      parsed(line({ request: { prompt: '' }, response: { error: { code: 'boom' } }, status: 500 })),
+    ];
+    const back = unpackEvents(packEvents(events));
+    expect(back).toEqual(events);
+    // toEqual ignores undefined-valued properties: check the optional ones are absent or present alike.
+    expect(back.map((e) => ['meta' in e, 'text' in e.prompt, 'text' in e.output])).toEqual(
+      events.map((e) => ['meta' in e, 'text' in e.prompt, 'text' in e.output]),
+    );
+    expect(back[1]!.prompt.systemText).toBe('You grade answers with a rubric.');
+    expect(back[1]!.params.temperature).toBe(0.7);
+    expect(back[0]!.params.temperature).toBeNull();
+  });
+
+  it('packs an empty batch', () => {
+    expect(unpackEvents(packEvents([]))).toEqual([]);
+  });
+});
