@@ -5,6 +5,8 @@
  *   mock         the mock upstream called directly
  *   passthrough  a bare undici pass-through (bench/passthrough.ts)
  *   gateway      distillguard with auth, limits, metering and event writing (SQLite) on
+ *   fastify      (reference) the pass-through on Fastify, nothing else (bench/fastify-relay.ts):
+ *                the floor of a Fastify-based gateway
  * Figures: throughput at 32 connections (autocannon), p50/p99 latency at concurrency 1 and
  * streaming time-to-first-token (a sequential loop over one keep-alive connection timed with
  * hrtime, since autocannon's histogram has 1 ms resolution). Env: BENCH_SECONDS (length of one
@@ -31,7 +33,7 @@ const CONNECTIONS = 32;
 const STREAM = JSON.stringify({ ...JSON.parse(CHAT), stream: true });
 
 interface Target {
-  name: 'mock' | 'passthrough' | 'gateway';
+  name: 'mock' | 'passthrough' | 'gateway' | 'fastify';
   /** Base URL including /v1. */
   base: string;
   headers: Record<string, string>;
@@ -47,6 +49,7 @@ async function startTargets(): Promise<Target[]> {
     UPSTREAM: mockBase,
     ...(dist ? { BENCH_DIST: dist } : {}),
   });
+  const relay = await startProcess('bench/fastify-relay.ts', { UPSTREAM: mockBase });
   const json = { 'content-type': 'application/json' };
   return [
     { name: 'mock', base: mockBase, headers: json, child: mock.child },
@@ -57,6 +60,7 @@ async function startTargets(): Promise<Target[]> {
       headers: { ...json, authorization: `Bearer ${gw.words[1]}` },
       child: gw.child,
     },
+    { name: 'fastify', base: `${relay.words[0]}/v1`, headers: json, child: relay.child },
   ];
 }
 
@@ -129,7 +133,7 @@ const f = (n: number, d = 3) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 function report(rows: Row[]): void {
   const by = Object.fromEntries(rows.map((r) => [r.name, r])) as Record<Target['name'], Row>;
-  const { mock, passthrough: pass, gateway: gw } = by;
+  const { mock, passthrough: pass, gateway: gw, fastify } = by;
   console.log(
     `\nmachine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
@@ -150,6 +154,10 @@ function report(rows: Row[]): void {
     console.log(
       `| ${base.name} | ${f(gw.rps / base.rps, 2)} | ${f(gw.p50 - base.p50)} | ${f(gw.p99 - base.p99)} | ${f(gw.ttft50 - base.ttft50)} | ${f(gw.ttft99 - base.ttft99)} |`,
     );
+  console.log(
+    `\nreference: the bare Fastify relay reaches ${f(fastify.rps / pass.rps, 2)} of the pass-through's throughput ` +
+      `(added p99 @1 ${f(fastify.p99 - pass.p99)} ms); the gateway reaches ${f(gw.rps / fastify.rps, 2)} of the Fastify relay's`,
+  );
   const tputOk = gw.rps / pass.rps >= 0.8;
   const p99Ok = gw.p99 - pass.p99 <= 1;
   console.log(
