@@ -13,6 +13,7 @@ import { type DeepPartial, type DetectConfig, resolveConfig } from './config.js'
 import { ProfileFacts } from './linkage/facts.js';
 import { buildLinkGraph } from './linkage/graph.js';
 import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
+import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
 import { scoreProfile, verdictOf } from './scoring.js';
@@ -54,7 +55,7 @@ export class Engine {
   private order: KeyState[] = [];
   private lsh: LshIndex = lshIndexNew();
   /** Not checkpointed: a restored engine re-scores campaigns in full on its next evaluation. */
-  private cache: CampaignCache = { growth: 0.1, entries: new Map() };
+  private cache: CampaignCache = { growth: 0.1, entries: new Map(), splits: new SplitMemo() };
   /** Per-profile facts of the campaign pass, reused until the profile's next event. */
   private readonly facts: ProfileFacts;
   /** How the LSH index reads signatures and orgs of keys by index (one object, not one per insert). */

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/detect/config.js';
 import { behaviourVector } from '../../src/detect/linkage/behaviour.js';
 import { ProfileFacts } from '../../src/detect/linkage/facts.js';
+import type { Edge } from '../../src/detect/linkage/graph.js';
 import { distinctSlots, hasDistinctSlots } from '../../src/detect/linkage/lsh-index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
+import { SplitMemo, splitComponent } from '../../src/detect/linkage/split.js';
 import { salientAll } from '../../src/detect/population.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { hexHash } from '../../src/detect/sketches/hll.js';
@@ -66,5 +68,28 @@ describe('ProfileFacts', () => {
     }
     expect(checked).toBeGreaterThan(40);
     expect(facts.shape(profiles.get('k_a')!)).not.toBeNull();
+  });
+});
+
+describe('SplitMemo', () => {
+  it('gives what splitComponent gives, for repeated, reordered and changed inputs', () => {
+    const r = rng(11);
+    const memo = new SplitMemo();
+    const members = Array.from({ length: 40 }, (_, i) => i * 3);
+    const edges: Edge[] = [];
+    for (let i = 0; i < 160; i++) {
+      const a = members[Math.floor(r() * 40)]!;
+      const b = members[Math.floor(r() * 40)]!;
+      if (a < b) edges.push({ a, b, evidence: {}, strength: 0.5 + r() / 2 });
+    }
+    const variants = [edges, edges, edges.slice(0, 100), [...edges].reverse(), edges];
+    variants.push(edges.map((e, i) => (i === 7 ? { ...e, strength: e.strength / 3 } : e)));
+    for (const v of variants) {
+      const got = memo.split(members, v, 0.6, 12);
+      expect(got).toEqual(splitComponent(members, v, 0.6, 12));
+      got[0]!.push(-1); // callers own what they get: the memo keeps its copy
+      memo.endPass();
+    }
+    expect(memo.split(members.slice(0, 5), edges, 0.6, 12)).toEqual([members.slice(0, 5)]);
   });
 });
