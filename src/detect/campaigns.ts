@@ -11,7 +11,7 @@ import type { DetectConfig, LinkKind } from './config.js';
 import { strongComponents } from './linkage/components.js';
 import type { Posting } from './linkage/evidence.js';
 import { BEHAVIOURAL, type Edge, type LinkGraph } from './linkage/graph.js';
-import { splitComponent } from './linkage/split.js';
+import { type SplitMemo, splitComponent } from './linkage/split.js';
 import type { Population } from './population.js';
 import { type AccountProfile, mergeAll } from './profile.js';
 import { type ScoreResult, scoreProfile } from './scoring.js';
@@ -151,6 +151,8 @@ function linkReasons(
 export interface CampaignCache {
   growth: number;
   entries: Map<number, { n: number; members: Set<number>; result: CampaignResult }>;
+  /** Community splits of the previous pass by exact input (same result as splitting again). */
+  splits?: SplitMemo;
 }
 
 function reusable(cache: CampaignCache, members: number[], total: number) {
@@ -181,9 +183,15 @@ export function buildCampaigns(
     const c = compOfWhole.get(e.a);
     if (c !== undefined && c === compOfWhole.get(e.b)) edgesOf[c]!.push(e);
   }
+  const splits = cache?.splits;
   const comps = whole
-    .flatMap((c, i) => splitComponent(c, edgesOf[i]!, strong, cfg.linkage.splitFrom))
+    .flatMap((c, i) =>
+      splits
+        ? splits.split(c, edgesOf[i]!, strong, cfg.linkage.splitFrom)
+        : splitComponent(c, edgesOf[i]!, strong, cfg.linkage.splitFrom),
+    )
     .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
+  splits?.endPass();
   const compOf = new Map<number, number>();
   const index: CompIndex[] = comps.map((c, ci) => {
     for (const m of c) compOf.set(m, ci);

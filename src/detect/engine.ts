@@ -10,8 +10,10 @@ import type { RequestEvent } from '../events/types.js';
 import type { AccountFinding, CampaignFinding, Findings, Reason } from '../report/findings.js';
 import { buildCampaigns, type CampaignCache, type CampaignResult } from './campaigns.js';
 import { type DeepPartial, type DetectConfig, resolveConfig } from './config.js';
+import { ProfileFacts } from './linkage/facts.js';
 import { buildLinkGraph } from './linkage/graph.js';
 import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
+import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
 import { scoreProfile, verdictOf } from './scoring.js';
@@ -53,7 +55,9 @@ export class Engine {
   private order: KeyState[] = [];
   private lsh: LshIndex = lshIndexNew();
   /** Not checkpointed: a restored engine re-scores campaigns in full on its next evaluation. */
-  private cache: CampaignCache = { growth: 0.1, entries: new Map() };
+  private cache: CampaignCache = { growth: 0.1, entries: new Map(), splits: new SplitMemo() };
+  /** Per-profile facts of the campaign pass, reused until the profile's next event. */
+  private readonly facts: ProfileFacts;
   /** How the LSH index reads signatures and orgs of keys by index (one object, not one per insert). */
   private readonly lookup: LshLookup = {
     sig: (key, slot) => this.order[key]?.p.sigs.items[slot],
@@ -62,6 +66,7 @@ export class Engine {
 
   constructor(config: DeepPartial<DetectConfig> = {}) {
     this.config = resolveConfig(config);
+    this.facts = new ProfileFacts(this.config.linkage.minShare);
   }
 
   ingest(event: RequestEvent): void {
@@ -308,10 +313,10 @@ export class Engine {
     const cfg = this.config;
     const states = this.order;
     const profiles = states.map((s) => s.p);
-    this.pop = buildPopulation(profiles, this.now, this.startTs ?? 0, this.modelFirstSeen, cfg);
+    this.pop = buildPopulation(profiles, this.now, this.startTs ?? 0, this.modelFirstSeen, cfg, this.facts);
     if (full) for (const s of states) this.scoreOwn(s);
     const suspect = (i: number) => (states[i]?.own.score ?? 0) >= cfg.cadence.suspectScore;
-    const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh, suspect);
+    const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh, suspect, this.facts);
     // Between full evaluations a campaign is re-scored once its traffic grew by 10%.
     const results = buildCampaigns(profiles, graph, this.pop, cfg, this.now, full ? undefined : this.cache);
     if (full) this.cache.entries = new Map();

@@ -108,12 +108,26 @@ export function salient(
   return out;
 }
 
+/** The kinds of salient ids, in the order the population and the posting lists read them. */
+export const SALIENT_KINDS = ['frames', 'skels', 'systems', 'subnets', 'fps', 'meta'] as const;
+
+/** Salient ids of every kind, in `SALIENT_KINDS` order (`meta` with no minimum share). */
+export function salientAll(p: AccountProfile, minShare: number): string[][] {
+  return SALIENT_KINDS.map((k) => salient(p, k, k === 'meta' ? 0 : minShare));
+}
+
+/** Where a pass reads salient ids (linkage/facts.ts remembers them per profile between passes). */
+export interface SalientSource {
+  salient(p: AccountProfile): readonly (readonly string[])[];
+}
+
 export function buildPopulation(
   profiles: Iterable<AccountProfile>,
   now: number,
   startTs: number,
   modelFirstSeen: ReadonlyMap<string, number>,
   cfg: DetectConfig,
+  facts?: SalientSource,
 ): Population {
   const l = cfg.linkage;
   const frames: Counter = new Map();
@@ -122,6 +136,7 @@ export function buildPopulation(
   const subnets: Counter = new Map();
   const fps: Counter = new Map();
   const metas: Counter = new Map();
+  const counters = [frames, skels, systems, subnets, fps, metas];
   const orgs = new Set<string>();
   const rates: number[] = [];
   let accounts = 0;
@@ -129,12 +144,9 @@ export function buildPopulation(
     accounts++;
     orgs.add(p.org);
     if (p.n >= 5) rates.push(outRatePerDay(p, now, cfg));
-    for (const id of salient(p, 'frames', l.minShare)) addOrg(frames, id, p.org, l.postingCap);
-    for (const id of salient(p, 'skels', l.minShare)) addOrg(skels, id, p.org, l.postingCap);
-    for (const id of salient(p, 'systems', l.minShare)) addOrg(systems, id, p.org, l.postingCap);
-    for (const id of salient(p, 'subnets', l.minShare)) addOrg(subnets, id, p.org, l.postingCap);
-    for (const id of salient(p, 'fps', l.minShare)) addOrg(fps, id, p.org, l.postingCap);
-    for (const id of salient(p, 'meta', 0)) addOrg(metas, id, p.org, l.postingCap);
+    const lists = facts ? facts.salient(p) : salientAll(p, l.minShare);
+    for (let k = 0; k < counters.length; k++)
+      for (const id of lists[k]!) addOrg(counters[k]!, id, p.org, l.postingCap);
   }
   rates.sort((a, b) => a - b);
   const enough = rates.length >= cfg.signals.minPopulation;

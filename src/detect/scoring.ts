@@ -22,6 +22,14 @@ export interface Contribution extends Reason {
   contribution: number;
 }
 
+/** A scored reason before its text: `detail` is read (and formatted) only for the reasons kept. */
+interface Part {
+  signal: string;
+  score: number;
+  result: { detail: string };
+  contribution: number;
+}
+
 export interface ScoreResult {
   score: number;
   verdict: Verdict;
@@ -109,7 +117,7 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
   const weights = cfg.scoring.weights as Record<string, number>;
   const support = Math.min(1, p.n / cfg.scoring.minRequests);
   let z = -cfg.scoring.bias;
-  const parts: Contribution[] = [];
+  const parts: Part[] = [];
   const signals: Record<string, number> = {};
   const results = SIGNALS.map((s) => {
     const r = s.fn(p, ctx);
@@ -125,7 +133,7 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
     z += contribution;
     signals[name] = round(score);
     if (score >= 0.1 && contribution > 0)
-      parts.push({ signal: name, score: round(score), detail: r.detail, contribution });
+      parts.push({ signal: name, score: round(score), result: r, contribution });
   }
   parts.sort((a, b) => b.contribution - a.contribution || (a.signal < b.signal ? -1 : 1));
   const score = round(sigmoid(z));
@@ -134,7 +142,7 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
     verdict: verdictOf(score, cfg.thresholds),
     reasons: parts
       .slice(0, cfg.scoring.maxReasons)
-      .map(({ signal, score: s, detail }) => ({ signal, score: s, detail })),
+      .map(({ signal, score: s, result }) => ({ signal, score: s, detail: result.detail })),
     signals,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { lshBands, similarity } from '../../events/minhash.js';
 import type { DetectConfig, LinkKind } from '../config.js';
-import { type Population, rarity, salient } from '../population.js';
+import { type Population, rarity, SALIENT_KINDS, salientAll } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
@@ -26,7 +26,8 @@ export interface Posting {
   orgs: number;
 }
 
-type Kind = 'frames' | 'skels' | 'systems' | 'subnets' | 'fps' | 'meta';
+type Kind = (typeof SALIENT_KINDS)[number];
+/** One row per salient kind, in `SALIENT_KINDS` order (the order of `salientAll`'s lists). */
 const SOURCES: Array<[Kind, LinkKind, keyof Population]> = [
   ['frames', 'template', 'frameOrgs'],
   ['skels', 'template', 'skelOrgs'],
@@ -35,6 +36,15 @@ const SOURCES: Array<[Kind, LinkKind, keyof Population]> = [
   ['fps', 'fingerprint', 'fpOrgs'],
   ['meta', 'meta', 'metaOrgs'],
 ];
+SOURCES.forEach(([src], k) => {
+  if (src !== SALIENT_KINDS[k]) throw new Error(`posting source ${src} out of SALIENT_KINDS order`);
+});
+
+/** Per-profile facts a pass may take from a memo (linkage/facts.ts) instead of recomputing them. */
+export interface PostingFacts {
+  salient(p: AccountProfile): readonly (readonly string[])[];
+  shape(p: AccountProfile): string | null;
+}
 
 /**
  * Cohesion of a posting: mean cosine between its members' behaviour vectors and their centroid.
@@ -103,6 +113,7 @@ export function buildPostings(
   cfg: DetectConfig,
   vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
   suspect?: (i: number) => boolean,
+  facts?: PostingFacts,
 ): Posting[] {
   const l = cfg.linkage;
   // One map per kind (no `kind:id` string per lookup); `created` keeps the order lists were first made.
@@ -124,13 +135,14 @@ export function buildPostings(
       post.members.push(i);
   };
   profiles.forEach((p, i) => {
-    for (const [src, kind, orgMap] of SOURCES) {
+    const lists = facts ? facts.salient(p) : salientAll(p, l.minShare);
+    for (let k = 0; k < SOURCES.length; k++) {
+      const [, kind, orgMap] = SOURCES[k]!;
       const counts = pop[orgMap] as Map<string, number>;
-      for (const id of salient(p, src, src === 'meta' ? 0 : l.minShare))
-        add(kind, id, i, counts.get(id) ?? 1);
+      for (const id of lists[k]!) add(kind, id, i, counts.get(id) ?? 1);
     }
     add('same_org', p.org, i, 1);
-    const shape = requestShape(p);
+    const shape = facts ? facts.shape(p) : requestShape(p);
     if (shape) add('request_shape', shape, i, 1);
   });
   const out: Posting[] = [];

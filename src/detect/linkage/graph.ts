@@ -16,6 +16,7 @@ import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
+import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
 import { activityVector, signupBurst, syncFromVectors } from './timing.js';
 
@@ -97,6 +98,8 @@ export function buildLinkGraph(
   index?: LshIndex,
   /** Keys that already look like harvesters on their own: they do not make an item common. */
   suspect?: (i: number) => boolean,
+  /** Per-profile facts remembered between passes (the engine's); computed fresh when absent. */
+  facts?: ProfileFacts,
 ): LinkGraph {
   const n = profiles.length;
   const bucketFill = new Map<number, number>();
@@ -133,12 +136,12 @@ export function buildLinkGraph(
   const vec = (i: number) => {
     let v = vectors.get(i);
     if (!v) {
-      v = behaviourVector(profiles[i]!);
+      v = facts ? facts.vector(profiles[i]!) : behaviourVector(profiles[i]!);
       vectors.set(i, v);
     }
     return v;
   };
-  const postings = buildPostings(profiles, pop, cfg, vec, suspect);
+  const postings = buildPostings(profiles, pop, cfg, vec, suspect, facts);
   for (const post of postings) {
     const m = post.members;
     const v = post.kind === 'same_org' ? 1 : post.rarity;

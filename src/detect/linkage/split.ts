@@ -57,3 +57,45 @@ export function splitComponent(
   }
   return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
+
+/** The exact input of `splitComponent`: members in order, then the strong edges in order, strengths in full. */
+function splitInput(
+  members: readonly number[],
+  edges: readonly Edge[],
+  minStrength: number,
+  minSize: number,
+): string {
+  let s = `${minStrength}/${minSize}/${members.join(',')}|`;
+  for (const e of edges) if (e.strength >= minStrength) s += `${e.a}-${e.b}:${e.strength},`;
+  return s;
+}
+
+/**
+ * `splitComponent` results of the previous campaign pass, by their exact input. Louvain is seeded,
+ * so the same members and strong edges (same order, same strengths) give the same communities:
+ * a component whose strong edges did not change since the last pass is not split again. Entries
+ * not used in a pass are dropped at its end (`endPass`).
+ */
+export class SplitMemo {
+  private prev = new Map<string, number[][]>();
+  private next = new Map<string, number[][]>();
+
+  split(
+    members: readonly number[],
+    edges: readonly Edge[],
+    minStrength: number,
+    minSize: number,
+  ): number[][] {
+    if (members.length < minSize) return splitComponent(members, edges, minStrength, minSize);
+    const input = splitInput(members, edges, minStrength, minSize);
+    let groups = this.next.get(input) ?? this.prev.get(input);
+    if (groups === undefined) groups = splitComponent(members, edges, minStrength, minSize);
+    this.next.set(input, groups);
+    return groups.map((g) => [...g]);
+  }
+
+  endPass(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module detect/linkage/facts
+ * What a campaign pass reads from each profile that depends on that profile alone: its salient
+ * hash ids per kind, its frozen request shape and its behaviour vector. The engine keeps one
+ * `ProfileFacts` and reuses a profile's facts until its next event: every event increments the
+ * profile's request count `n`, and the engine changes profiles only through events, so a key
+ * that sent nothing since the last pass is not read again. Same values as computing them fresh.
+ */
+import { type SalientSource, salientAll } from '../population.js';
+import type { AccountProfile } from '../profile.js';
+import { behaviourVector } from './behaviour.js';
+import { requestShape } from './shape.js';
+
+interface Entry {
+  /** The profile's request count when the facts were read. */
+  n: number;
+  salient: string[][];
+  shape: string | null;
+  vector: Float64Array | null;
+}
+
+export class ProfileFacts implements SalientSource {
+  private readonly memo = new WeakMap<AccountProfile, Entry>();
+
+  /** `minShare`: the linkage's salience threshold (config.linkage.minShare). */
+  constructor(private readonly minShare: number) {}
+
+  private entry(p: AccountProfile): Entry {
+    let e = this.memo.get(p);
+    if (e === undefined || e.n !== p.n) {
+      e = { n: p.n, salient: salientAll(p, this.minShare), shape: requestShape(p), vector: null };
+      this.memo.set(p, e);
+    }
+    return e;
+  }
+
+  /** Salient ids of every kind, in `SALIENT_KINDS` order (read-only). */
+  salient(p: AccountProfile): readonly (readonly string[])[] {
+    return this.entry(p).salient;
+  }
+
+  shape(p: AccountProfile): string | null {
+    return this.entry(p).shape;
+  }
+
+  /** The behaviour vector (read-only: shared between passes). */
+  vector(p: AccountProfile): Float64Array {
+    const e = this.entry(p);
+    e.vector ??= behaviourVector(p);
+    return e.vector;
+  }
+}
