@@ -3,6 +3,8 @@
  * generators (harvester, hydra, batch job, chat app, framework orgs). Events go through the real
  * log-line parser, so features are extracted exactly as in production.
  */
+import { resolveConfig } from '../../src/detect/config.js';
+import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import type { RequestEvent } from '../../src/events/types.js';
 
@@ -267,3 +269,17 @@ export function frameworkOrgs(prefix: string, orgs: number, seed: number, perOrg
 
 export const byTime = (events: RequestEvent[]) =>
   [...events].sort((a, b) => a.ts - b.ts || (a.keyId < b.keyId ? -1 : 1));
+
+/** One profile per key, built from `events` in time order (default detection config unless given). */
+export function profilesOf(events: RequestEvent[], cfg = resolveConfig()): AccountProfile[] {
+  const m = new Map<string, AccountProfile>();
+  for (const e of byTime(events)) {
+    let p = m.get(e.keyId);
+    if (!p) {
+      p = newProfile(e.keyId, e.accountId, e.orgId, cfg);
+      m.set(e.keyId, p);
+    }
+    updateProfile(p, e, cfg);
+  }
+  return [...m.values()];
+}

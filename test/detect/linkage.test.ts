@@ -3,24 +3,11 @@ import { buildCampaigns } from '../../src/detect/campaigns.js';
 import { resolveConfig } from '../../src/detect/config.js';
 import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
 import { buildPopulation } from '../../src/detect/population.js';
-import { type AccountProfile, newProfile, subnetOf, updateProfile } from '../../src/detect/profile.js';
+import { subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { byTime, chatApp, DAY, frameworkOrgs, HOUR, hydra } from './fixtures.js';
+import { chatApp, DAY, frameworkOrgs, HOUR, hydra, profilesOf } from './fixtures.js';
 
 const cfg = resolveConfig();
-
-function profilesOf(events: RequestEvent[]): AccountProfile[] {
-  const m = new Map<string, AccountProfile>();
-  for (const e of byTime(events)) {
-    let p = m.get(e.keyId);
-    if (!p) {
-      p = newProfile(e.keyId, e.accountId, e.orgId, cfg);
-      m.set(e.keyId, p);
-    }
-    updateProfile(p, e, cfg);
-  }
-  return [...m.values()];
-}
 
 function link(events: RequestEvent[]) {
   const profiles = profilesOf(events);

@@ -5,24 +5,10 @@ import { buildPostings } from '../../src/detect/linkage/evidence.js';
 import { buildLinkGraph } from '../../src/detect/linkage/index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation } from '../../src/detect/population.js';
-import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { byTime, chatApp, event, HOUR, harvestPrompt, rng, T0 } from './fixtures.js';
+import { byTime, chatApp, event, HOUR, harvestPrompt, profilesOf, rng, T0 } from './fixtures.js';
 
 const cfg = resolveConfig();
-
-function profilesOf(events: RequestEvent[]): AccountProfile[] {
-  const m = new Map<string, AccountProfile>();
-  for (const e of byTime(events)) {
-    let p = m.get(e.keyId);
-    if (!p) {
-      p = newProfile(e.keyId, e.accountId, e.orgId, cfg);
-      m.set(e.keyId, p);
-    }
-    updateProfile(p, e, cfg);
-  }
-  return [...m.values()];
-}
 
 /** Keys of one script behind residential proxies: own IP and user agent each, same request shape. */
 function proxied(
