@@ -25,8 +25,8 @@ export interface CampaignResult {
   /** Linking evidence, strongest first. */
   links: Reason[];
   meanEdge: number;
-  /** Members with at least one strong behavioural link (template, near-duplicate, system prompt,
-   * request shape, similar behaviour, meta) or one very strong link of any kind (≥ `inheritEdge`). */
+  /** Members with at least one very strong link (≥ `inheritEdge`) that carries behavioural
+   * evidence (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
   behavioural: Set<number>;
 }
 
@@ -232,7 +232,7 @@ export function buildCampaigns(
       count++;
       const kinds = Object.keys(e.evidence) as LinkKind[];
       if (
-        e.strength >= cfg.linkage.inheritEdge ||
+        e.strength >= cfg.linkage.inheritEdge &&
         kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)
       )
         behavioural.add(e.a).add(e.b);

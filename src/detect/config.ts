@@ -164,9 +164,10 @@ export const DetectConfigSchema = z.object({
       /** Campaigns need at least this many keys. */
       minCampaignKeys: z.number().int().min(2).default(2),
       /** A member inherits its campaign's verdict only when its own score reaches this floor,
-       * or its links include behavioural evidence (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
+       * or one of its links is at least `inheritEdge` strong and carries behavioural evidence
+       * (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
       inheritScoreFloor: z.number().min(0).max(1).default(0.3),
-      /** …or one of its links is at least this strong, whatever its kinds. */
+      /** …see `inheritScoreFloor`. */
       inheritEdge: z.number().min(0).max(1).default(0.7),
       weights: weights(DEFAULT_LINK_WEIGHTS).prefault({}),
     })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeEvents, ENGINE_VERSION, Engine, type VerdictChange } from '../../src/detect/engine.js';
+import type { RequestEvent } from '../../src/events/types.js';
 import {
   batchJob,
   byTime,
@@ -8,6 +9,7 @@ import {
   event,
   frameworkOrgs,
   harvester,
+  harvestPrompt,
   hydra,
   rng,
   T0,
@@ -156,5 +158,90 @@ describe('memory', () => {
     expect(s.events).toBe(500);
     expect(s.accounts).toBeGreaterThan(1);
     expect(s.approxBytes).toBeGreaterThan(s.accounts * 1000);
+  });
+});
+
+describe('campaign inheritance', () => {
+  // A hydra with its own system prompt, and a developer in its own org, network and client who
+  // uses the same system prompt and, among multi-turn work, sends prompts of the same family
+  // (say, from the same public dataset): near-duplicates plus a shared prompt, nothing else.
+  const SYSTEM = 'You are a meticulous math tutor who always shows every step.';
+  const TEMPLATE = [
+    'Solve this carefully and explain every step of your reasoning: what is {a} multiplied by {b}, then add {c}? Give the final answer at the end.',
+  ];
+  const OPENERS = [
+    'Hi again, quick one from my study group tonight:',
+    'My teacher gave us this, could you walk me through it?',
+    'Stuck on homework problem seven for tomorrow morning,',
+    'Another practice question from the revision sheet:',
+    'Checking my work before the quiz on Friday afternoon:',
+  ];
+  const CLOSERS = ['Thanks!', 'I got a different number.', 'Keep it short please.', 'Is my method fine?'];
+  const r = rng(11);
+  const events: RequestEvent[] = [];
+  for (let i = 0; i < 800; i++) {
+    const k = i % 10;
+    events.push(
+      event({
+        ts: T0 + Math.floor((i / 800) * 2 * DAY + r() * 5000),
+        key: `hy${k}`,
+        ip: `203.0.113.${10 + k}`,
+        ua: 'harvest-client/0.3',
+        system: SYSTEM,
+        user: harvestPrompt(r, TEMPLATE),
+        maxTokens: 4096,
+        promptTokens: 40,
+        completionTokens: 900 + Math.floor(r() * 400),
+      }),
+    );
+  }
+  // The system prompt is a stock one: six tutoring apps use it too.
+  for (let t = 0; t < 6; t++)
+    for (let i = 0; i < 40; i++)
+      events.push(
+        event({
+          ts: T0 + Math.floor(r() * 2 * DAY),
+          key: `tutor${t}`,
+          ip: `198.51.100.${20 + t}`,
+          system: SYSTEM,
+          history: [
+            { role: 'user', content: `Lesson ${i} of course ${t}` },
+            { role: 'assistant', content: 'Ready.' },
+          ],
+          user: `My answer to exercise ${i} is ${Math.floor(r() * 90)}; is it right, and why?`,
+          endUser: `learner-${i % 7}`,
+          promptTokens: 120,
+          completionTokens: 90,
+        }),
+      );
+  for (let i = 0; i < 60; i++)
+    events.push(
+      event({
+        ts: T0 + Math.floor(r() * 2 * DAY),
+        key: 'dev',
+        ip: '192.0.2.44',
+        ua: 'OpenAI/Node 4.52.0',
+        system: SYSTEM,
+        history:
+          i % 2 === 0
+            ? []
+            : [
+                { role: 'user', content: 'Can you check my homework?' },
+                { role: 'assistant', content: 'Sure, send it over.' },
+              ],
+        // Its own words around the shared item: the prompt's frame is its own, the body is not.
+        user: `${OPENERS[i % OPENERS.length]} ${harvestPrompt(r, TEMPLATE)} ${CLOSERS[(i * 7) % CLOSERS.length]}`,
+        endUser: `student-${i % 3}`,
+        promptTokens: 300,
+        completionTokens: 150 + Math.floor(r() * 100),
+      }),
+    );
+  const findings = analyzeEvents(byTime(events));
+  const acc = byKey(findings);
+
+  it('does not hand a campaign verdict to a low-scoring key linked by content overlap alone', () => {
+    for (let i = 0; i < 10; i++) expect(acc.get(`hy${i}`)!.verdict).toBe('distillation');
+    const dev = acc.get('dev')!;
+    expect(dev.verdict).toBe('benign');
   });
 });
