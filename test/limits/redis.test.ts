@@ -49,8 +49,16 @@ describe.runIf(redisUp)('RedisLimitsStore', () => {
     async () => new RedisLimitsStore({ redis: shared, prefix: `${RUN}:c${++n}`, renewEveryMs: 0 }),
   );
 
+  // The stores' clock is the tests' T0, so a store that has not reserved yet (whose `inFlight`
+  // reads its clock) sees the same time as the one that has, whatever the wall clock says.
   const store = (prefix: string, client: Redis = shared, leaseMs = 60_000): RedisLimitsStore =>
-    new RedisLimitsStore({ redis: client, prefix: `${RUN}:${prefix}`, renewEveryMs: 0, leaseMs });
+    new RedisLimitsStore({
+      redis: client,
+      prefix: `${RUN}:${prefix}`,
+      renewEveryMs: 0,
+      leaseMs,
+      clock: () => T0,
+    });
   const subjects = (rule: LimitSubject['rule'], org = 'o1'): LimitSubject[] => [
     { scope: 'key', id: 'k1', rule },
     { scope: 'org', id: org, rule: {} },
