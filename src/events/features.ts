@@ -85,6 +85,12 @@ export function replaceNames(text: string): string {
   let i = 0;
   const n = text.length;
   while (i < n) {
+    const unit = text.charCodeAt(i);
+    // Most characters are ASCII other than a capital: they cannot start a name.
+    if (unit < 65 || (unit > 90 && unit < 128)) {
+      i++;
+      continue;
+    }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     if ((classOf(cp) & UPPER) === 0 || !nameMayStart(text, i)) {

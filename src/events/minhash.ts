@@ -13,6 +13,8 @@ const SHINGLE = 3;
 /** Only the first words of a prompt are shingled; near-duplicates agree early. */
 const MAX_WORDS = 400;
 const EMPTY = 0xffffffff;
+/** `fmix32` as a module-local binding: the hot loops call it without an imported-binding lookup. */
+const mix = fmix32;
 
 const WORD = /[\p{L}\p{N}_]+/gu;
 
@@ -70,10 +72,10 @@ function fillSpans(lower: string, count: number): void {
       const end = bounds[2 * j + 1]!;
       let x = h >>> 0;
       for (let k = bounds[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
-      h = fmix32(x);
+      h = mix(x);
     }
     const bucket = h % MINHASH_SIZE;
-    const value = fmix32(h ^ 0x5bd1e995);
+    const value = mix(h ^ 0x5bd1e995);
     if (value < scratch[bucket]!) scratch[bucket] = value;
   }
 }
