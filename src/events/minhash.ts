@@ -34,7 +34,9 @@ export function minhash(text: string): number[] {
   if (count >= 0) {
     scratch.fill(EMPTY);
     fillSpans(lower, count);
-    return densify(Array.from(scratch));
+    const sig = new Array<number>(MINHASH_SIZE);
+    for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
+    return densify(sig);
   }
   const sig = new Array<number>(MINHASH_SIZE).fill(EMPTY);
   const toks = words(text);
@@ -74,7 +76,8 @@ function fillSpans(lower: string, count: number): void {
       for (let k = bounds[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
       h = mix(x);
     }
-    const bucket = h % MINHASH_SIZE;
+    // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.
+    const bucket = h & (MINHASH_SIZE - 1);
     const value = mix(h ^ 0x5bd1e995);
     if (value < scratch[bucket]!) scratch[bucket] = value;
   }
