@@ -46,27 +46,36 @@ const SLOT_RULES: Array<[RegExp, string, readonly string[] | null]> = [
 export const NAME_RULE = /\p{Lu}(?<=[^.!?:\n\s]\s+\p{Lu})[\p{L}'-]+/gu;
 const NAME_SLOT = ' ‹name› ';
 
-/** Classes of non-ASCII code points, by the same Unicode tables as the expressions, remembered. */
-const classMemo = new Map<number, number>();
+/**
+ * Classes of code points, by the same Unicode tables as the expressions, remembered: a table for
+ * the Basic Multilingual Plane (0 = not yet known, else the class bits plus KNOWN), a map above it.
+ */
 const UPPER = 1;
 const LETTER = 2;
 const SPACE = 4;
+const KNOWN = 8;
+const bmpClass = new Uint8Array(0x10000);
+const astralClass = new Map<number, number>();
 function classOf(cp: number): number {
-  if (cp < 128) {
-    if (cp >= 65 && cp <= 90) return UPPER | LETTER;
-    if (cp >= 97 && cp <= 122) return LETTER;
-    return cp === 32 || (cp >= 9 && cp <= 13) ? SPACE : 0;
+  if (cp < 0x10000) {
+    const known = bmpClass[cp]!;
+    if (known !== 0) return known;
+    const c = lookUpClass(cp) | KNOWN;
+    bmpClass[cp] = c;
+    return c;
   }
-  let c = classMemo.get(cp);
+  let c = astralClass.get(cp);
   if (c === undefined) {
-    const ch = String.fromCodePoint(cp);
-    c =
-      (/^\p{Lu}$/u.test(ch) ? UPPER : 0) |
-      (/^\p{L}$/u.test(ch) ? LETTER : 0) |
-      (/^\s$/u.test(ch) ? SPACE : 0);
-    if (classMemo.size < 65536) classMemo.set(cp, c);
+    c = lookUpClass(cp);
+    if (astralClass.size < 65536) astralClass.set(cp, c);
   }
   return c;
+}
+function lookUpClass(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  return (
+    (/^\p{Lu}$/u.test(ch) ? UPPER : 0) | (/^\p{L}$/u.test(ch) ? LETTER : 0) | (/^\s$/u.test(ch) ? SPACE : 0)
+  );
 }
 
 /** `text.replace(NAME_RULE, NAME_SLOT)`. */
@@ -76,6 +85,12 @@ export function replaceNames(text: string): string {
   let i = 0;
   const n = text.length;
   while (i < n) {
+    const unit = text.charCodeAt(i);
+    // Most characters are ASCII other than a capital: they cannot start a name.
+    if (unit < 65 || (unit > 90 && unit < 128)) {
+      i++;
+      continue;
+    }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     if ((classOf(cp) & UPPER) === 0 || !nameMayStart(text, i)) {

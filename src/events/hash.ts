@@ -27,7 +27,11 @@ export function fmix32(x: number): number {
   return h >>> 0;
 }
 
-const HEX8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+/** Two lower-case hex digits of each byte value. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** `(n >>> 0).toString(16).padStart(8, '0')`, by bytes from a table. */
+const HEX8 = (n: number) =>
+  HEX_BYTE[n >>> 24]! + HEX_BYTE[(n >>> 16) & 255]! + HEX_BYTE[(n >>> 8) & 255]! + HEX_BYTE[n & 255]!;
 
 /**
  * A fast, stable 64-bit hex digest (16 hex chars) for identities that are not secrets: prompt

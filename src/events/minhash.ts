@@ -13,6 +13,8 @@ const SHINGLE = 3;
 /** Only the first words of a prompt are shingled; near-duplicates agree early. */
 const MAX_WORDS = 400;
 const EMPTY = 0xffffffff;
+/** `fmix32` as a module-local binding: the hot loops call it without an imported-binding lookup. */
+const mix = fmix32;
 
 const WORD = /[\p{L}\p{N}_]+/gu;
 
@@ -27,12 +29,16 @@ export function words(text: string, limit = MAX_WORDS): string[] {
 
 /** MinHash signature of the word shingles of `text`. An empty text gives all-EMPTY slots. */
 export function minhash(text: string): number[] {
-  const sig = new Array<number>(MINHASH_SIZE).fill(EMPTY);
-  const spans = wordSpans(text);
-  if (spans !== null) {
-    fillSpans(sig, spans.lower, spans.bounds, spans.count);
+  const lower = text.toLowerCase();
+  const count = lower.length === text.length && !text.includes('Σ') ? wordSpans(lower) : -1;
+  if (count >= 0) {
+    scratch.fill(EMPTY);
+    fillSpans(lower, count);
+    const sig = new Array<number>(MINHASH_SIZE);
+    for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
     return densify(sig);
   }
+  const sig = new Array<number>(MINHASH_SIZE).fill(EMPTY);
   const toks = words(text);
   const n = Math.max(1, toks.length - SHINGLE + 1);
   for (let i = 0; i < n; i++) {
@@ -50,36 +56,50 @@ function add(sig: number[], h: number): void {
   if (value < sig[bucket]!) sig[bucket] = value;
 }
 
-/** `hash32(text.slice(start, end), seed)` without making the slice. */
-function hashSpan(text: string, start: number, end: number, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = start; i < end; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return fmix32(h);
-}
+/** The signature being filled by the fast path (values are unsigned 32-bit, like `add`'s). */
+const scratch = new Uint32Array(MINHASH_SIZE);
 
-function fillSpans(sig: number[], lower: string, bounds: Int32Array, count: number): void {
+/**
+ * Shingles of the `count` words in `bounds` (spans of `lower`) into `scratch`: for each, the
+ * chained `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word), then
+ * `add`'s bucket and value.
+ */
+function fillSpans(lower: string, count: number): void {
   if (count === 0) return;
   const n = Math.max(1, count - SHINGLE + 1);
   for (let i = 0; i < n; i++) {
     let h = 0x9e3779b9;
     const last = Math.min(i + SHINGLE, count);
-    for (let j = i; j < last; j++) h = hashSpan(lower, bounds[2 * j]!, bounds[2 * j + 1]!, h);
-    add(sig, h);
+    for (let j = i; j < last; j++) {
+      const end = bounds[2 * j + 1]!;
+      let x = h >>> 0;
+      for (let k = bounds[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
+      h = mix(x);
+    }
+    // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.
+    const bucket = h & (MINHASH_SIZE - 1);
+    const value = mix(h ^ 0x5bd1e995);
+    if (value < scratch[bucket]!) scratch[bucket] = value;
   }
 }
 
-/** Word-character class of non-ASCII code points: 0 unknown, 1 word, 2 not. */
-const classOf = new Map<number, boolean>();
+/** Word-character class of code points: a table for the BMP (0 unknown, 1 word, 2 not), a map above. */
+const bmpWord = new Uint8Array(0x10000);
+const astralWord = new Map<number, boolean>();
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
 
 function isWordCodePoint(cp: number): boolean {
-  let known = classOf.get(cp);
+  if (cp < 0x10000) {
+    const known = bmpWord[cp]!;
+    if (known !== 0) return known === 1;
+    const word = WORD_CHAR.test(String.fromCharCode(cp));
+    bmpWord[cp] = word ? 1 : 2;
+    return word;
+  }
+  let known = astralWord.get(cp);
   if (known === undefined) {
     known = WORD_CHAR.test(String.fromCodePoint(cp));
-    if (classOf.size < 65536) classOf.set(cp, known);
+    if (astralWord.size < 65536) astralWord.set(cp, known);
   }
   return known;
 }
@@ -87,23 +107,22 @@ function isWordCodePoint(cp: number): boolean {
 const bounds = new Int32Array(2 * MAX_WORDS);
 
 /**
- * The first MAX_WORDS words of `text` as spans of its lower-cased copy: the same words, lower-cased
- * the same, as `words(text)`, found without a string per word. Null when lower-casing the whole
- * text could differ from lower-casing word by word (a length change such as `İ`, or a capital
- * sigma, whose lower case depends on what follows): the caller then takes the slow path.
+ * The first MAX_WORDS words of a lower-cased text, as spans into `bounds`; returns their count.
+ * The same words, lower-cased the same, as `words(text)`, found without a string per word, as
+ * long as lower-casing the whole text equals lower-casing word by word: the caller checks that
+ * (no length change such as `İ`, no capital sigma, whose lower case depends on what follows).
  */
-function wordSpans(text: string): { lower: string; bounds: Int32Array; count: number } | null {
-  const lower = text.toLowerCase();
-  if (lower.length !== text.length || text.includes('Σ')) return null;
+function wordSpans(lower: string): number {
   let count = 0;
   let start = -1;
   let i = 0;
-  while (i < lower.length && count < MAX_WORDS) {
+  const len = lower.length;
+  while (i < len) {
     const c = lower.charCodeAt(i);
     let width = 1;
     let word: boolean;
     if (c < 128) word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < lower.length) {
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
       const cp = lower.codePointAt(i)!;
       width = cp > 0xffff ? 2 : 1;
       word = isWordCodePoint(cp);
@@ -113,17 +132,17 @@ function wordSpans(text: string): { lower: string; bounds: Int32Array; count: nu
     } else if (start !== -1) {
       bounds[2 * count] = start;
       bounds[2 * count + 1] = i;
-      count++;
       start = -1;
+      if (++count === MAX_WORDS) return count;
     }
     i += width;
   }
-  if (start !== -1 && count < MAX_WORDS) {
+  if (start !== -1) {
     bounds[2 * count] = start;
     bounds[2 * count + 1] = i;
     count++;
   }
-  return { lower, bounds, count };
+  return count;
 }
 
 const PROBES = 63;

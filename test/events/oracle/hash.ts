@@ -1,0 +1,62 @@
+/**
+ * @module events/hash
+ * Small, fast, dependency-free hashes used by feature extraction and the detection sketches.
+ * Deterministic across processes and machines (no per-process seeds), so a replayed log gives
+ * the same features as live traffic.
+ */
+import { createHash } from 'node:crypto';
+
+/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32. Returns an unsigned 32-bit int. */
+export function hash32(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/** murmur3 finalizer: a good 32-bit mixer. */
+export function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const HEX8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+
+/**
+ * A fast, stable 64-bit hex digest (16 hex chars) for identities that are not secrets: prompt
+ * skeletons, template frames, system prompts, client fingerprints. Two independent 32-bit lanes
+ * in one pass over the UTF-16 code units (FNV-1a, and a murmur-style multiply-rotate lane with
+ * another seed), each finished with murmur3's fmix32 over the lane, the length and the other
+ * lane. Every hex digit is well mixed, so any 8 of them serve as a 32-bit hash.
+ */
+export function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const n = text.length;
+  const ha = fmix32((a ^ Math.imul(n, 0x9e3779b1)) >>> 0);
+  const hb = fmix32((b ^ ha ^ n) >>> 0);
+  return HEX8(ha) + HEX8(hb);
+}
+
+/** A stable 64-bit hex digest (first 16 hex chars of SHA-256), for ids derived from raw log lines. */
+export function digest64(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Full SHA-256 hex, for secrets (API keys). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
