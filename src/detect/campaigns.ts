@@ -25,8 +25,9 @@ export interface CampaignResult {
   /** Linking evidence, strongest first. */
   links: Reason[];
   meanEdge: number;
-  /** Members with at least one very strong link (≥ `inheritEdge`) that carries behavioural
-   * evidence (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
+  /** Members with a strong link that carries behavioural evidence (template, near-duplicate,
+   * system prompt, request shape, similar behaviour, meta) and is at least as strong as the
+   * campaign's mean strong link, or at least `inheritEdge`. */
   behavioural: Set<number>;
 }
 
@@ -225,19 +226,27 @@ export function buildCampaigns(
     const idx = index[ci]!;
     let sum = 0;
     let count = 0;
-    const behavioural = new Set<number>();
+    /** Each member's strongest strong edge that carries behavioural evidence. */
+    const bestBehavioural = new Map<number, number>();
+    const keepBest = (m: number, v: number) => {
+      if (v > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, v);
+    };
     for (const e of idx.edges) {
       if (e.strength < strong) continue;
       sum += e.strength;
       count++;
       const kinds = Object.keys(e.evidence) as LinkKind[];
-      if (
-        e.strength >= cfg.linkage.inheritEdge &&
-        kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)
-      )
-        behavioural.add(e.a).add(e.b);
+      if (kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)) {
+        keepBest(e.a, e.strength);
+        keepBest(e.b, e.strength);
+      }
     }
     const meanEdge = count > 0 ? sum / count : 0;
+    // Linked as strongly as the campaign holds together (or very strongly): an outlier hanging
+    // on a tight core by one kind of content overlap does not qualify.
+    const bar = Math.min(cfg.linkage.inheritEdge, meanEdge) - 1e-9; // equal links: the mean's rounding
+    const behavioural = new Set<number>();
+    for (const [m, v] of bestBehavioural) if (v >= bar) behavioural.add(m);
     const merged = mergeAll(
       members.map((m) => profiles[m]!),
       cfg,

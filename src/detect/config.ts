@@ -164,8 +164,9 @@ export const DetectConfigSchema = z.object({
       /** Campaigns need at least this many keys. */
       minCampaignKeys: z.number().int().min(2).default(2),
       /** A member inherits its campaign's verdict only when its own score reaches this floor,
-       * or one of its links is at least `inheritEdge` strong and carries behavioural evidence
-       * (template, near-duplicate, system prompt, request shape, similar behaviour, meta). */
+       * or one of its strong links carries behavioural evidence (template, near-duplicate, system
+       * prompt, request shape, similar behaviour, meta) and is at least the campaign's mean strong
+       * link or at least `inheritEdge`. */
       inheritScoreFloor: z.number().min(0).max(1).default(0.3),
       /** …see `inheritScoreFloor`. */
       inheritEdge: z.number().min(0).max(1).default(0.7),
