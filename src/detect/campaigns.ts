@@ -25,10 +25,10 @@ export interface CampaignResult {
   /** Linking evidence, strongest first. */
   links: Reason[];
   meanEdge: number;
-  /** Members with a strong link that carries behavioural evidence (template, near-duplicate,
-   * system prompt, request shape, similar behaviour, meta) and is at least as strong as the
-   * campaign's mean strong link, or at least `inheritEdge`. */
-  behavioural: Set<number>;
+  /** Each member's strongest strong link that carries behavioural evidence (template,
+   * near-duplicate, system prompt, request shape, similar behaviour, meta); members without one
+   * are absent. The engine's inheritance rule reads it (docs/detection.md). */
+  bestBehavioural: Map<number, number>;
 }
 
 const LINK_SIGNAL: Record<LinkKind, string> = {
@@ -228,25 +228,16 @@ export function buildCampaigns(
     let count = 0;
     /** Each member's strongest strong edge that carries behavioural evidence. */
     const bestBehavioural = new Map<number, number>();
-    const keepBest = (m: number, v: number) => {
-      if (v > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, v);
-    };
     for (const e of idx.edges) {
       if (e.strength < strong) continue;
       sum += e.strength;
       count++;
       const kinds = Object.keys(e.evidence) as LinkKind[];
-      if (kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)) {
-        keepBest(e.a, e.strength);
-        keepBest(e.b, e.strength);
-      }
+      if (!kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)) continue;
+      for (const m of [e.a, e.b])
+        if (e.strength > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, e.strength);
     }
     const meanEdge = count > 0 ? sum / count : 0;
-    // Linked as strongly as the campaign holds together (or very strongly): an outlier hanging
-    // on a tight core by one kind of content overlap does not qualify.
-    const bar = Math.min(cfg.linkage.inheritEdge, meanEdge) - 1e-9; // equal links: the mean's rounding
-    const behavioural = new Set<number>();
-    for (const [m, v] of bestBehavioural) if (v >= bar) behavioural.add(m);
     const merged = mergeAll(
       members.map((m) => profiles[m]!),
       cfg,
@@ -262,7 +253,7 @@ export function buildCampaigns(
       now,
       campaign: { keys: members.length, meanEdge, evidence },
     });
-    const result = { members, merged, score, links, meanEdge, behavioural };
+    const result = { members, merged, score, links, meanEdge, bestBehavioural };
     nextCache.set(members[0]!, { n: total, members: new Set(members), result });
     out.push(result);
   }

@@ -163,10 +163,9 @@ export const DetectConfigSchema = z.object({
       splitFrom: z.number().int().min(2).default(12),
       /** Campaigns need at least this many keys. */
       minCampaignKeys: z.number().int().min(2).default(2),
-      /** A member inherits its campaign's verdict only when its own score reaches this floor,
-       * or one of its strong links carries behavioural evidence (template, near-duplicate, system
-       * prompt, request shape, similar behaviour, meta) and is at least the campaign's mean strong
-       * link or at least `inheritEdge`. */
+      /** A member inherits its campaign's verdict when its own score reaches this floor; below
+       * it, only through a link of at least `inheritEdge` that carries behavioural evidence
+       * (`inherits` in engine.ts, docs/detection.md). */
       inheritScoreFloor: z.number().min(0).max(1).default(0.3),
       /** …see `inheritScoreFloor`. */
       inheritEdge: z.number().min(0).max(1).default(0.7),

@@ -394,7 +394,7 @@ export class Engine {
         const s = states[m]!;
         s.campaign = id;
         touched.add(s);
-        if (!r.behavioural.has(m) && s.own.score < cfg.linkage.inheritScoreFloor) continue;
+        if (!inherits(s.own.score, r.bestBehavioural.get(m) ?? 0, cfg)) continue;
         s.inherit = {
           campaign: id,
           score: c.score,
@@ -433,6 +433,15 @@ export class Engine {
 }
 
 /** One-shot analysis: ingest every event, evaluate, snapshot. */
+/**
+ * The inheritance rule (docs/detection.md): a member whose own score reaches the floor inherits;
+ * a lower-scoring one only through a very strong link (≥ `inheritEdge`, several kinds of evidence
+ * at once) that carries behavioural evidence. `bestLink` is the member's strongest such link.
+ */
+export function inherits(own: number, bestLink: number, cfg: DetectConfig): boolean {
+  return own >= cfg.linkage.inheritScoreFloor || bestLink >= cfg.linkage.inheritEdge;
+}
+
 export function analyzeEvents(events: Iterable<RequestEvent>, config?: DeepPartial<DetectConfig>): Findings {
   const engine = new Engine(config);
   let lines = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeEvents, ENGINE_VERSION, Engine, type VerdictChange } from '../../src/detect/engine.js';
+import { resolveConfig } from '../../src/detect/config.js';
+import {
+  analyzeEvents,
+  ENGINE_VERSION,
+  Engine,
+  inherits,
+  type VerdictChange,
+} from '../../src/detect/engine.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
   batchJob,
@@ -243,5 +250,17 @@ describe('campaign inheritance', () => {
     for (let i = 0; i < 10; i++) expect(acc.get(`hy${i}`)!.verdict).toBe('distillation');
     const dev = acc.get('dev')!;
     expect(dev.verdict).toBe('benign');
+  });
+});
+
+describe('inherits', () => {
+  const cfg = resolveConfig();
+  it('lets a member whose own score reaches the floor inherit, whatever its links', () => {
+    expect(inherits(0.3, 0, cfg)).toBe(true);
+  });
+  it('needs a very strong behavioural link below the floor', () => {
+    expect(inherits(0.05, 0, cfg)).toBe(false);
+    expect(inherits(0.05, 0.63, cfg)).toBe(false);
+    expect(inherits(0.05, 0.75, cfg)).toBe(true);
   });
 });

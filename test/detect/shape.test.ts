@@ -146,20 +146,24 @@ describe('a slow-and-low campaign behind residential proxies', () => {
       }
     return out;
   }
-  it('links the keys by their frozen request shape and alike behaviour, and flags every one', () => {
+  it('links the keys by their frozen request shape and alike behaviour into one flagged campaign', () => {
     const engine = new Engine();
     for (const e of byTime(slowLow('sl', 11, true))) engine.ingest(e);
     const f = engine.findings();
-    const flagged = f.accounts.filter((a) => a.verdict !== 'benign');
-    expect(flagged).toHaveLength(8);
-    expect(new Set(flagged.map((a) => a.campaign)).size).toBe(1);
+    expect(f.campaigns).toHaveLength(1);
     const c = f.campaigns[0]!;
+    expect(c.verdict).not.toBe('benign');
+    expect([...c.keys].sort()).toEqual(Array.from({ length: 8 }, (_, k) => `sl${k}`));
     expect(c.reasons.map((x) => x.detail).join('\n')).toMatch(/frozen request shape/);
+    // Shape and behaviour alone (≈ 0.62) are below the inheritance bar (inheritEdge 0.7): each key
+    // keeps its own, low verdict while the campaign is there for an analyst to act on.
+    expect(f.accounts.filter((a) => a.verdict !== 'benign')).toHaveLength(0);
+    expect(f.accounts.filter((a) => a.campaign === c.id)).toHaveLength(8);
   });
-  it('needs the shape to do it: without its weight the same keys stay unflagged', () => {
+  it('needs the shape to do it: without its weight the same keys form no campaign', () => {
     const engine = new Engine({ linkage: { weights: { request_shape: 0 } } });
     for (const e of byTime(slowLow('sl', 11, true))) engine.ingest(e);
-    expect(engine.findings().accounts.filter((a) => a.verdict !== 'benign')).toHaveLength(0);
+    expect(engine.findings().campaigns).toHaveLength(0);
   });
   it('leaves the same prompts from keys whose configuration varies unlinked and unflagged', () => {
     const engine = new Engine();
