@@ -126,13 +126,13 @@ describe.skipIf(!available)('simulated hydra → live engine → dashboard block
     await page.getByLabel('Admin token').fill(TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.getByRole('link', { name: `Campaign ${campaign.id}` }).waitFor();
+    await page.getByRole('link', { name: `Campaign ${campaign.id}`, exact: true }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
     const table = page.getByRole('table', { name: 'Campaigns' });
     await table.getByRole('link', { name: campaign.id, exact: true }).click();
 
-    await page.getByRole('heading', { name: `Campaign ${campaign.id}` }).waitFor();
+    await page.getByRole('heading', { name: `Campaign ${campaign.id}`, exact: true }).waitFor();
     await page.getByText(`${n} member keys`, { exact: true }).waitFor();
     await page.locator('.graph canvas').first().waitFor();
     await page.getByRole('heading', { name: 'Why these accounts are linked' }).waitFor();
