@@ -169,14 +169,18 @@ describe.skipIf(!available)('simulated hydra → live engine → dashboard block
   });
 
   it('downloads the campaign evidence report through the session, with the block in its audit trail', async () => {
-    const n = campaign.keys.length;
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download evidence report' }).click(),
     ]);
     const html = readFileSync(await download.path(), 'utf8');
     expect(html).toContain(`<h1>Evidence report: campaign ${campaign.id}</h1>`);
-    expect(html).toContain(`Stored events (${n} of ${n} keys)`);
+    // Every member has stored events. The live engine re-clusters every 2 s (the blocked keys'
+    // refused probes are new events), so the membership may have moved by a key since the test
+    // read it: compare the report with itself, not with that earlier count.
+    const stored = /Stored events \((\d+) of (\d+) keys\)/.exec(html);
+    expect(stored?.[1]).toBe(stored?.[2]);
+    expect(Number(stored?.[1])).toBeGreaterThanOrEqual(2);
     expect(html).toContain(REASON);
     expect(html).toContain('What this evidence does not show');
     await page.getByText(`Downloaded distillguard-report-${campaign.id}.html`, { exact: false }).waitFor();
