@@ -75,6 +75,11 @@ async function endToEnd(log: string, workers: number) {
   };
 }
 
+/** A one-thread stage's table row from its CPU seconds over `lines` lines. */
+function cpuStageRow(lines: number, name: string, seconds: number): Array<string | number> {
+  return [name, '1 thread', Math.round(lines / seconds), ((seconds * 1e6) / lines).toFixed(1), 'cpu'];
+}
+
 /** CPU time (user + system) of `f` in seconds, and its result. */
 function cpu<T>(f: () => T): { value: T; seconds: number } {
   const c0 = process.cpuUsage();
@@ -209,34 +214,10 @@ async function main(): Promise<void> {
         (1e6 / e2eSerial.linesPerSecond).toFixed(1),
         `wall; cpu ${e2eSerial.cpuPerLine} µs/line`,
       ],
-      [
-        'JSON.parse only',
-        '1 thread',
-        Math.round(n / jsonOnly.seconds),
-        ((jsonOnly.seconds * 1e6) / n).toFixed(1),
-        'cpu',
-      ],
-      [
-        'parseLogLine (JSON + zod + features)',
-        '1 thread',
-        Math.round(n / parsed.seconds),
-        ((parsed.seconds * 1e6) / n).toFixed(1),
-        'cpu',
-      ],
-      [
-        'pack + unpack (thread hand-off)',
-        '1 thread',
-        Math.round(n / handOff.seconds),
-        ((handOff.seconds * 1e6) / n).toFixed(1),
-        'cpu',
-      ],
-      [
-        'engine.ingest',
-        '1 thread',
-        Math.round(n / ingest.seconds),
-        ((ingest.seconds * 1e6) / n).toFixed(1),
-        'cpu',
-      ],
+      cpuStageRow(n, 'JSON.parse only', jsonOnly.seconds),
+      cpuStageRow(n, 'parseLogLine (JSON + zod + features)', parsed.seconds),
+      cpuStageRow(n, 'pack + unpack (thread hand-off)', handOff.seconds),
+      cpuStageRow(n, 'engine.ingest', ingest.seconds),
       ['engine.evaluate (final)', '1 thread', '–', `${(evaluate.seconds * 1000).toFixed(0)} ms total`, 'cpu'],
     ];
     const load = loadavg()

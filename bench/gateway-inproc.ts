@@ -21,17 +21,12 @@ import { MemoryLimitsStore } from '../src/limits/memory.js';
 import type { TenancyRepo } from '../src/store/types.js';
 import { KeyResolver } from '../src/tenancy/resolver.js';
 import type { KeyContext } from '../src/tenancy/types.js';
+import { CHAT } from './lib/processes.js';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20000);
 
-const BODY = JSON.stringify({
-  model: 'mock-1',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Classify the sentiment of this review in one word: the soup was lovely.' },
-  ],
-  max_tokens: 32,
-});
+/** The benchmark's chat request (the same body as every gateway bench). */
+const BODY = CHAT;
 const ANSWER = Buffer.from(
   JSON.stringify({
     id: 'chatcmpl-1',

@@ -20,17 +20,12 @@ import { rateLimitHeaders } from '../src/limits/headers.js';
 import { MemoryLimitsStore } from '../src/limits/memory.js';
 import type { LimitSubject } from '../src/limits/types.js';
 import { openStore } from '../src/store/open.js';
+import { CHAT } from './lib/processes.js';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20000);
 
-const BODY = JSON.stringify({
-  model: 'mock-1',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Classify the sentiment of this review in one word: the soup was lovely.' },
-  ],
-  max_tokens: 32,
-});
+/** The benchmark's chat request (the same body as every gateway bench). */
+const BODY = CHAT;
 const RESULT = JSON.stringify({
   id: 'chatcmpl-1',
   object: 'chat.completion',
