@@ -1,15 +1,15 @@
 /**
  * @module bench/detect
- * `npm run bench:detect [-- --seeds 5|1,2,3 --scenarios a,b --quick --workers N]`: the detection
+ * `npm run bench:detect [-- --seeds 5|1,2,3 --scenarios a,b --quick --workers N --engine-config FILE]`: the detection
  * benchmark. Runs a matrix of simulator scenarios × seeds through the analyze pipeline, scores
  * the engine and two baselines (volume-only, PRADA) against the labels, prints the tables and
  * writes bench/out/detect.json and bench/out/detect.html (self-contained).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ENGINE_VERSION } from '../src/detect/engine.js';
+import { type DeepPartial, type DetectConfig, ENGINE_VERSION } from '../src/detect/engine.js';
 import { loadRealPrompts, SCENARIOS } from '../src/sim/index.js';
 import { aggregate, type Row } from './lib/aggregate.js';
 import {
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       out: { type: 'string', default: join(ROOT, 'bench', 'out') },
       'no-data': { type: 'boolean', default: false },
+      'engine-config': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
     ? `Real prompt sets from ${dataDir}: ${prompts.files.join(', ')} (mixed with built-in generators).`
     : `Real prompt sets: absent (${values['no-data'] ? 'disabled by --no-data' : `${dataDir} not found`}); built-in generators only.`;
   console.log(dataNote);
+  const engineConfig = values['engine-config']
+    ? (JSON.parse(readFileSync(values['engine-config'], 'utf8')) as DeepPartial<DetectConfig>)
+    : undefined;
+  if (engineConfig) console.log(`engine config overrides: ${JSON.stringify(engineConfig)}`);
   console.log(`scenarios: ${scenarios.join(', ')}; seeds: ${seeds.join(', ')}; engine ${ENGINE_VERSION}`);
   const runs: RunScore[] = [];
   const started = performance.now();
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
         scenario,
         seed,
         prompts,
+        engineConfig,
         workers: values.workers === undefined ? undefined : Number(values.workers),
       });
       runs.push(score);

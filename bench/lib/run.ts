@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeStream, openLog } from '../../src/cli/analyze.js';
+import { type DeepPartial, type DetectConfig, Engine } from '../../src/detect/engine.js';
 import type { Findings } from '../../src/report/findings.js';
 import { type RealPrompts, simulateToFile } from '../../src/sim/index.js';
 import { type Baseline, PradaBaseline, VolumeBaseline } from '../baselines.js';
@@ -18,6 +19,8 @@ export interface RunOptions {
   seed: number;
   prompts: RealPrompts | null;
   workers?: number;
+  /** Overrides of the engine's defaults (`bench:detect --engine-config FILE`). */
+  engineConfig?: DeepPartial<DetectConfig>;
   /** Keep the temporary log and findings (for debugging). */
   keep?: string;
 }
@@ -36,6 +39,7 @@ export async function runOne(o: RunOptions): Promise<{ score: RunScore; findings
     const baselines: Baseline[] = [new VolumeBaseline(), new PradaBaseline()];
     const result = await analyzeStream(openLog(log), {
       workers: o.workers,
+      engine: () => new Engine(o.engineConfig),
       onEvent: (e) => {
         for (const b of baselines) b.ingest(e);
         const c = campaignOf.get(e.keyId);
