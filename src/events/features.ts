@@ -6,8 +6,9 @@
  * the raw text leaves this module only when `storeText` is on.
  */
 import { countTokens } from 'gpt-tokenizer';
-import { hash64 } from './hash.js';
+import { hash64, hash64Units } from './hash.js';
 import { minhash, words } from './minhash.js';
+import { DOMAIN_HEAD, DOMAIN_RULES, probeText } from './probes.js';
 import { isObj, promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
@@ -140,6 +141,129 @@ export function skeleton(text: string): string {
   return replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
 }
 
+/** The skeleton being built by `skeletonHashes`, as UTF-16 code units (grown when a text needs it). */
+let units = new Uint16Array(4 * SKELETON_CHARS + 64);
+
+/**
+ * `hash64(skeleton(text))` and `hash64(frame(skeleton(text)))`, in one walk after the slot rules
+ * (names, lower case, whitespace folding, trimming and both hashes) without building the skeleton.
+ * The walk takes each lower-case unit from `s.toLowerCase()` at the same index: that holds when
+ * lower-casing keeps the length (not so for `İ`) and needs no context (capital sigma's does).
+ * Texts where it does not hold take `skeleton` itself.
+ */
+export function skeletonHashes(text: string): { skeletonHash: string; frameHash: string } {
+  let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
+  for (const [re, slot, needles] of SLOT_RULES) if (mayMatch(s, needles)) s = s.replace(re, slot);
+  const lower = s.toLowerCase();
+  if (lower.length !== s.length || s.includes('Σ')) {
+    const skel = replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
+    return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
+  }
+  // A name slot (8 units) replaces at least two units; other units map one to one.
+  if (units.length < 4 * s.length + 64) units = new Uint16Array(4 * s.length + 64);
+  const len = foldNamesLower(s, lower, units);
+  return { skeletonHash: hash64Units(units, 0, len), frameHash: frameHashOf(units, len) };
+}
+
+/**
+ * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` (lower-case units
+ * from `lower`, see `skeletonHashes`) and returns its length. Name matching is `replaceNames`'s.
+ */
+function foldNamesLower(s: string, lower: string, out: Uint16Array): number {
+  let len = 0;
+  // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
+  let space = false;
+  let copied = 0;
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const unit = s.charCodeAt(i);
+    if (unit < 65 || (unit > 90 && unit < 128)) {
+      i++;
+      continue;
+    }
+    const cp = s.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    if ((classOf(cp) & UPPER) === 0 || !nameMayStart(s, i)) {
+      i += width;
+      continue;
+    }
+    let end = i + width;
+    while (end < n) {
+      const c = s.codePointAt(end)!;
+      if (c !== 39 && c !== 45 && (classOf(c) & LETTER) === 0) break;
+      end += c > 0xffff ? 2 : 1;
+    }
+    if (end === i + width) {
+      i += width;
+      continue;
+    }
+    // Units before the name, then the slot.
+    for (let k = copied; k < i; k++) {
+      const u = lower.charCodeAt(k);
+      if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) space = len > 0;
+      else {
+        if (space) {
+          out[len++] = 32;
+          space = false;
+        }
+        out[len++] = u;
+      }
+    }
+    // NAME_SLOT is ' ‹name› ': a space on each side.
+    space = len > 0;
+    for (let k = 1; k < NAME_SLOT.length - 1; k++) {
+      if (space) {
+        out[len++] = 32;
+        space = false;
+      }
+      out[len++] = NAME_SLOT.charCodeAt(k);
+    }
+    space = true;
+    copied = end;
+    i = end;
+  }
+  for (let k = copied; k < n; k++) {
+    const u = lower.charCodeAt(k);
+    if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) space = len > 0;
+    else {
+      if (space) {
+        out[len++] = 32;
+        space = false;
+      }
+      out[len++] = u;
+    }
+  }
+  return len;
+}
+
+/** `hash64(frame(skeleton))` for a skeleton held as `units[0..len)`. */
+function frameHashOf(units: Uint16Array, len: number): string {
+  let head = -1;
+  for (let k = 0; k < FRAME_HEAD; k++) {
+    head = indexOfSpace(units, head + 1, len);
+    if (head === -1) return hash64Units(units, 0, len);
+  }
+  let tail = len;
+  for (let k = 0; k < FRAME_TAIL; k++) {
+    if (tail <= 0) return hash64Units(units, 0, len);
+    tail = lastIndexOfSpace(units, tail - 1);
+    if (tail === -1) return hash64Units(units, 0, len);
+  }
+  if (tail <= head) return hash64Units(units, 0, len);
+  return hash64Units(units, 0, head, ' … ', tail + 1, len);
+}
+
+function indexOfSpace(units: Uint16Array, from: number, len: number): number {
+  for (let i = from; i < len; i++) if (units[i] === 32) return i;
+  return -1;
+}
+
+function lastIndexOfSpace(units: Uint16Array, from: number): number {
+  for (let i = from; i >= 0; i--) if (units[i] === 32) return i;
+  return -1;
+}
+
 /** The frame of a skeleton: its first and last words, which a template keeps around a variable payload. */
 export function frame(skel: string): string {
   // Words are separated by single spaces; find the end of the head and the start of the tail
@@ -160,96 +284,38 @@ export function frame(skel: string): string {
   return `${skel.slice(0, head)} … ${skel.slice(tail + 1)}`;
 }
 
-const COT_PATTERNS = [
-  /step[- ]by[- ]step/i,
-  /chain[- ]of[- ]thought/i,
-  /\b(internal|inner|hidden|full|complete|detailed)\s+(reasoning|thought process|thinking|deliberation)/i,
-  /\b(show|explain|articulate|reveal|walk (me )?through|write out|describe|lay out|outline)\b.{0,60}\b(your|the|its|each)\b.{0,30}\b(reasoning|thought process|thinking|thoughts|rationale|deliberation)/i,
-  /\breasoning (trace|steps|process|chain)\b/i,
-  /\bthink (aloud|out loud|carefully|through)\b/i,
-  /\blet'?s think\b/i,
-  /<think(ing)?>/i,
-  /\bbefore (giving|answering|you answer).{0,40}\b(reason|think)/i,
-];
-
-const GRADING_PATTERNS = [
-  /\brubric\b/i,
-  /\b(grade|score|rate|evaluate|judge|assess)\b.{0,80}\b(response|answer|completion|output|submission|essay|assistant)s?\b/i,
-  /\bon a scale (of|from) \d+\s*(to|-|–)\s*\d+/i,
-  /\bwhich (response|answer|completion|output) is (better|more helpful|preferred)/i,
-  /\b(response|assistant|answer) [AB12]\b.{0,200}\b(response|assistant|answer) [AB12]\b/is,
-  /\breward (model|score)\b/i,
-];
-
-const DOMAIN_RULES: Array<[Domain, RegExp]> = [
-  [
-    'translation',
-    /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|korean|russian|arabic|hindi|portuguese|italian)\b/i,
-  ],
-  ['summarization', /\bsummar(y|ize|ise|isation|ization)\b|\btl;?dr\b|\bkey points\b/i],
-  [
-    'code',
-    /```|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|function|compile|bug|refactor|implement|algorithm|api endpoint|class|script|unit test)\b/i,
-  ],
-  [
-    'math',
-    /\b(solve|equation|integral|derivative|probability|calculate|compute|how many|how much|prove|theorem|sum of|percent)\b/i,
-  ],
-  [
-    'extraction',
-    /\b(extract|parse|pull out|list all|identify all|named entities|fill (in|out) the)\b|\bjson\b/i,
-  ],
-  [
-    'classification',
-    /\b(classify|categori[sz]e|sentiment|label (this|the|each)|which category|is this (spam|toxic))\b/i,
-  ],
-  ['reasoning', /\b(why|reason|logic|puzzle|riddle|deduce|infer|argument|implication)\b/i],
-  [
-    'writing',
-    /\b(write|draft|compose|essay|poem|story|email|letter|blog|slogan|tweet|rewrite|paraphrase)\b/i,
-  ],
-];
+interface DomainContext {
+  images: number;
+  grading: boolean;
+  tools: number;
+  multiTurn: boolean;
+}
 
 /** Coarse capability the prompt exercises, by a keyword lexicon (ordered: first match wins). */
-export function domainOf(
-  text: string,
-  p: { images: number; grading: boolean; tools: number; multiTurn: boolean },
-): Domain {
+export function domainOf(text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
   if (p.tools > 0) return 'tool_use';
-  const head = text.length > 1500 ? text.slice(0, 1500) : text;
+  const head = text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text;
   for (const [domain, re] of DOMAIN_RULES) if (re.test(head)) return domain;
+  return domainWithoutLexicon(head, p);
+}
+
+/** `domainOf`, given the first lexicon rule that matches (`probeText`; null: unknown, ask `domainOf`). */
+function domainFrom(rule: number | null, text: string, p: DomainContext): Domain {
+  if (rule === null) return domainOf(text, p);
+  if (p.images > 0) return 'vision';
+  if (p.grading) return 'grading';
+  if (p.tools > 0) return 'tool_use';
+  if (rule >= 0) return DOMAIN_RULES[rule]![0];
+  return domainWithoutLexicon(text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text, p);
+}
+
+function domainWithoutLexicon(head: string, p: DomainContext): Domain {
   if (p.multiTurn) return 'chat';
   if (/\?\s*$/.test(head)) return 'qa';
   return 'other';
 }
-
-/**
- * Words one of which every COT pattern needs (case-insensitive, like the patterns): a probe
- * without any of them skips the patterns.
- */
-const COT_NEEDED = /step|chain|reason|thought|think|rationale|deliberation/i;
-/** Words one of which every grading pattern needs. */
-const GRADING_NEEDED =
-  /rubric|grade|score|rate|evaluate|judge|assess|scale|which|response|assistant|answer|reward/i;
-
-/**
- * The patterns of one list as one alternation, so a text is scanned once instead of once per
- * pattern: a text matches the alternation exactly when it matches one of the patterns. Only
- * patterns with the flags `i` alone share it; others (`s`: `.` spans lines) stay separate.
- */
-function anyOf(patterns: RegExp[]): (text: string) => boolean {
-  const shared = patterns.filter((re) => re.flags === 'i');
-  const alone = patterns.filter((re) => re.flags !== 'i');
-  const union = new RegExp(shared.map((re) => `(?:${re.source})`).join('|'), 'i');
-  return (text) => union.test(text) || alone.some((re) => re.test(text));
-}
-
-const cotAny = anyOf(COT_PATTERNS);
-const gradingAny = anyOf(GRADING_PATTERNS);
-const anyMatch = (needed: RegExp, patterns: (text: string) => boolean, text: string) =>
-  needed.test(text) && patterns(text);
 
 export function extractPromptFeatures(
   endpoint: Endpoint,
@@ -258,10 +324,10 @@ export function extractPromptFeatures(
   opts: ExtractOptions,
 ): PromptFeatures {
   const t = promptText(endpoint, body);
-  const skel = skeleton(t.lastUser);
+  const skel = skeletonHashes(t.lastUser);
   const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
-  const cot = anyMatch(COT_NEEDED, cotAny, probe);
-  const grading = anyMatch(GRADING_NEEDED, gradingAny, probe);
+  const probes = probeText(probe, t.system ? t.system.length + 1 : 0);
+  const grading = probes.grading;
   const features: PromptFeatures = {
     chars: t.all.length,
     tokens: opts.countTokens === false ? 0 : countTokens(t.all),
@@ -271,12 +337,12 @@ export function extractPromptFeatures(
     toolMessages: t.toolMessages,
     images: t.images,
     systemHash: t.system ? hash64(t.system.trim()) : null,
-    skeletonHash: hash64(skel),
-    frameHash: hash64(frame(skel)),
+    skeletonHash: skel.skeletonHash,
+    frameHash: skel.frameHash,
     minhash: minhash(t.lastUser),
-    cot,
+    cot: probes.cot,
     grading,
-    domain: domainOf(t.lastUser, {
+    domain: domainFrom(probes.domainRule, t.lastUser, {
       images: t.images,
       grading,
       tools: params.tools,

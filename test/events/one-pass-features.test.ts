@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
+import { hash64, hash64Units } from '../../src/events/hash.js';
+import {
+  COT_PATTERNS,
+  DOMAIN_HEAD,
+  DOMAIN_RULES,
+  GRADING_PATTERNS,
+  type Probes,
+  probeText,
+} from '../../src/events/probes.js';
+
+/** The probes by their definition: each expression tested on the whole text. */
+function probesByExpressions(system: string, user: string): Probes {
+  const probe = system ? `${system}\n${user}` : user;
+  const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
+  return {
+    cot: COT_PATTERNS.some((re) => re.test(probe)),
+    grading: GRADING_PATTERNS.some((re) => re.test(probe)),
+    domainRule: DOMAIN_RULES.findIndex(([, re]) => re.test(head)),
+  };
+}
+
+function probesByScan(system: string, user: string): Probes {
+  return system ? probeText(`${system}\n${user}`, system.length + 1) : probeText(user, 0);
+}
+
+/** A small deterministic generator (LCG), so failures reproduce. */
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Fragments that hit every probe, slot and name rule, and the odd characters around them. */
+const FRAGMENTS = [
+  ...'step by step|Step-By-Step|footstep by step|chain of thought|CHAIN-of-thought|internal reasoning|hidden  thought process'.split(
+    '|',
+  ),
+  ...'Explain your reasoning|walk me through the thinking|lay out each rationale|reasoning trace|reasoning steps'.split(
+    '|',
+  ),
+  ..."think aloud|Think carefully|let's think|lets think|<think>|<THINKING>|<thinkers>|before answering, think|before you answer reason".split(
+    '|',
+  ),
+  ...'rubric|rubrics|grade the response|score this answers|rate|on a scale of 1 to 10|on a scale from 1 – 5|which answer is better'.split(
+    '|',
+  ),
+  ...'Response A|assistant 2|answer b|reward model|reward score|translate|translation|in French|in german|in Frenchy'.split(
+    '|',
+  ),
+  ...'summary|Summarise|tl;dr|TLDR|key points|```|python|C++|c++11|api endpoint|unit test|class|script'.split(
+    '|',
+  ),
+  ...'solve|how many|How much|sum of|percent|extract|pull out|list all|identify all|named entities|fill in the|JSON'.split(
+    '|',
+  ),
+  ...'classify|categorize|categorise|sentiment|label each|which category|is this spam|is this toxic|why|puzzle'.split(
+    '|',
+  ),
+  ...'write|draft|poem|tweet|paraphrase|the|your|its|each|of|a|is|in|on|how|which|let|show'.split('|'),
+  ..."Alice|Bob|Dr. Smith|O'Brien|Jean-Luc|https://x.io/a?b=1|http://y.org|a.b@c.de|\"quoted text\"|“curly”|'single q'|`tick`".split(
+    '|',
+  ),
+  ...'12|3.5e-3|-7%|1,000|_|__init__|x_y|é|É|İstanbul|ΣΟΦΙΑ|ΟΔΟΣ|straße|\u212aelvin|𝐀𝐁𝐂|𐐀𐐨|😀|שלום עולם|مرحبا'.split(
+    '|',
+  ),
+  ...'e\u0301|A\u0308b|\u200f|\u202e|\ufeff|\u00a0|\u2028|\u3000|\ud800|\udc00'.split('|'),
+  ' ',
+  ' ',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  '. ',
+  '? ',
+  ': ',
+  ', ',
+  '-',
+  "'",
+  '?',
+];
+
+function randomText(next: () => number, maxParts: number): string {
+  let s = '';
+  const parts = Math.floor(next() * maxParts);
+  for (let k = 0; k < parts; k++) s += FRAGMENTS[Math.floor(next() * FRAGMENTS.length)];
+  return s;
+}
+
+describe('probeText', () => {
+  const cases: Array<[string, string]> = [
+    ['', ''],
+    ['', 'What is the capital of France?'],
+    ['', 'Please THINK STEP BY STEP.'],
+    ['', 'footstep-by-step guide'],
+    ['', 'Show me, in detail, the reasoning you used'],
+    ['Think carefully before you answer.', 'Hi'],
+    ['Be a judge.', 'Rate it\nResponse A: x\nResponse B: y'],
+    ['', 'Which response is better?'],
+    ['', '<thinking>'],
+    ['', '```js\nconsole.log(1)\n```'],
+    ['', 'see https://example.com/translate?q=in french'],
+    ['', 'Translate 𝐀𝐁 into German: שלום עולם, مرحبا'],
+    ['', 'e\u0301 combining marks: why?'],
+    ['', 'c++'],
+    ['', 'c++x'],
+    ['', 'in\u00a0french'],
+    ['You write poems.', 'tl;dr'],
+    ['', `${'x '.repeat(749)}json`],
+    ['', `${'x '.repeat(748)}jsonx`],
+    ['', `${'x'.repeat(DOMAIN_HEAD - 4)}translation`],
+  ];
+  it('agrees with the expressions on hand-built texts', () => {
+    for (const [system, user] of cases) {
+      const scan = probesByScan(system, user);
+      const want = probesByExpressions(system, user);
+      expect(scan.cot, JSON.stringify([system, user])).toBe(want.cot);
+      expect(scan.grading, JSON.stringify([system, user])).toBe(want.grading);
+      if (scan.domainRule !== null)
+        expect(scan.domainRule, JSON.stringify([system, user])).toBe(want.domainRule);
+    }
+  });
+  it('finds every probe and domain rule on a positive example', () => {
+    expect(probesByScan('', 'explain your reasoning').cot).toBe(true);
+    expect(probesByScan('', 'grade each response').grading).toBe(true);
+    expect(probesByScan('', 'The rubric').grading).toBe(true);
+    const rules = DOMAIN_RULES.map(([d]) => d);
+    const domainOf = (text: string) => rules[probesByScan('', text).domainRule ?? -1];
+    expect(domainOf('put it in Spanish')).toBe('translation');
+    expect(domainOf('TL;DR please')).toBe('summarization');
+    expect(domainOf('```\ncode\n```')).toBe('code');
+    expect(domainOf('How many apples?')).toBe('math');
+    expect(domainOf('named entities')).toBe('extraction');
+    expect(domainOf('Is this spam')).toBe('classification');
+    expect(domainOf('a riddle')).toBe('reasoning');
+    expect(domainOf('draft a tweet')).toBe('writing');
+    expect(probesByScan('', 'Hello there').domainRule).toBe(-1);
+  });
+  it('defers to the expressions when a word runs across the head of the last turn', () => {
+    const user = `${'x'.repeat(DOMAIN_HEAD - 5)} json${'y'.repeat(10)}`;
+    expect(probesByScan('', user).domainRule).toBeNull();
+    expect(probesByExpressions('', user).domainRule).toBe(4);
+  });
+  it('agrees with the expressions on random texts', () => {
+    const next = rng(7);
+    let deferred = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const system = next() < 0.3 ? randomText(next, 8) : '';
+      const user = next() < 0.05 ? 'w'.repeat(DOMAIN_HEAD - 20) + randomText(next, 12) : randomText(next, 24);
+      const scan = probesByScan(system, user);
+      const want = probesByExpressions(system, user);
+      const label = JSON.stringify([system, user]);
+      expect(scan.cot, label).toBe(want.cot);
+      expect(scan.grading, label).toBe(want.grading);
+      if (scan.domainRule === null) deferred++;
+      else expect(scan.domainRule, label).toBe(want.domainRule);
+    }
+    expect(deferred).toBeLessThan(1000);
+  });
+});
+
+describe('skeletonHashes', () => {
+  const byString = (text: string) => {
+    const skel = skeleton(text);
+    return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
+  };
+  it('equals hashing the skeleton and its frame on hand-built texts', () => {
+    for (const text of [
+      '',
+      '   ',
+      '\n\t \u00a0',
+      'Alice',
+      '  Hello Bob and Carol  ',
+      'one two three four five six seven eight nine ten eleven twelve thirteen',
+      'A b c d e f g h i j k l m n o p',
+      '```ts\nconst X = 1;\n``` then Call Bob at bob@x.io or https://x.io/Bob',
+      'ΟΔΟΣ ΣΟΦΙΑ Σ.',
+      'İstanbul and Ankara',
+      'Words 𝐀𝐁𝐂 and 𐐀𐐨 Deseret and 😀 emoji',
+      'Hebrew שלום Arabic مرحبا \u200f mixed Names Here',
+      'Combining e\u0301 and A\u0308bc Names',
+      'lone \ud800 surrogate \udc00 Here',
+      `${'Long text with Names and 12 numbers. '.repeat(200)}`,
+    ])
+      expect(skeletonHashes(text), JSON.stringify(text)).toEqual(byString(text));
+  });
+  it('equals hashing the skeleton and its frame on random texts', () => {
+    const next = rng(11);
+    for (let i = 0; i < 20_000; i++) {
+      const text = randomText(next, 40);
+      expect(skeletonHashes(text), JSON.stringify(text)).toEqual(byString(text));
+    }
+  });
+});
+
+describe('hash64Units', () => {
+  it('equals hash64 of the joined text', () => {
+    const next = rng(5);
+    for (let i = 0; i < 2000; i++) {
+      const text = randomText(next, 10);
+      const all = Uint16Array.from({ length: text.length }, (_, k) => text.charCodeAt(k));
+      expect(hash64Units(all, 0, all.length)).toBe(hash64(text));
+      const a = Math.floor(next() * (text.length + 1));
+      const b = a + Math.floor(next() * (text.length - a + 1));
+      expect(hash64Units(all, 0, a, ' … ', b, all.length)).toBe(
+        hash64(`${text.slice(0, a)} … ${text.slice(b)}`),
+      );
+    }
+  });
+});
