@@ -128,8 +128,11 @@ function nameMayStart(text: string, i: number): boolean {
 /** Whitespace runs folded to one space: only runs of two or more, and lone non-space characters, change. */
 const FOLD = /\s\s+|[^\S ]/g;
 
-const mayMatch = (text: string, needles: readonly string[] | null) =>
-  needles === null || needles.some((n) => text.includes(n));
+function mayMatch(text: string, needles: readonly string[] | null): boolean {
+  if (needles === null) return true;
+  for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return true;
+  return false;
+}
 
 /**
  * The template skeleton of a prompt: lower-cased, slot-like spans (code, urls, emails,
@@ -147,94 +150,139 @@ let units = new Uint16Array(4 * SKELETON_CHARS + 64);
 /**
  * `hash64(skeleton(text))` and `hash64(frame(skeleton(text)))`, in one walk after the slot rules
  * (names, lower case, whitespace folding, trimming and both hashes) without building the skeleton.
- * The walk takes each lower-case unit from `s.toLowerCase()` at the same index: that holds when
- * lower-casing keeps the length (not so for `İ`) and needs no context (capital sigma's does).
- * Texts where it does not hold take `skeleton` itself.
+ * The walk lower-cases code point by code point (`lowerInto`), which equals lower-casing the
+ * whole text except where the lower case depends on the context: capital sigma's does, so a
+ * text with one takes `skeleton` itself.
  */
 export function skeletonHashes(text: string): { skeletonHash: string; frameHash: string } {
   let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
   for (const [re, slot, needles] of SLOT_RULES) if (mayMatch(s, needles)) s = s.replace(re, slot);
-  const lower = s.toLowerCase();
-  if (lower.length !== s.length || s.includes('Σ')) {
+  if (s.includes('Σ')) {
     const skel = replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
     return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
   }
-  // A name slot (8 units) replaces at least two units; other units map one to one.
+  // A name slot (8 units) replaces at least two units; a unit lower-cases to at most three.
   if (units.length < 4 * s.length + 64) units = new Uint16Array(4 * s.length + 64);
-  const len = foldNamesLower(s, lower, units);
+  const len = foldNamesLower(s, units);
   return { skeletonHash: hash64Units(units, 0, len), frameHash: frameHashOf(units, len) };
 }
 
 /**
- * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` (lower-case units
- * from `lower`, see `skeletonHashes`) and returns its length. Name matching is `replaceNames`'s.
+ * Lower case of BMP code units, remembered (0: not yet known; MANY_UNITS: more than one unit,
+ * `İ` alone). Lower case of one code point never depends on its neighbours but for capital sigma.
  */
-function foldNamesLower(s: string, lower: string, out: Uint16Array): number {
+const bmpLower = new Uint16Array(0x10000);
+const MANY_UNITS = 0xffff;
+const astralLower = new Map<number, string>();
+
+/**
+ * Appends the lower case of the code point of `s` at `i` (`width` units) to `out` from `len`,
+ * whitespace folded (`space` as in `foldNamesLower`); returns the new length, negated when a
+ * whitespace was seen (so the caller learns both in one number without an allocation).
+ */
+function lowerInto(
+  s: string,
+  i: number,
+  width: number,
+  out: Uint16Array,
+  len: number,
+  space: boolean,
+): number {
+  if (width === 2) {
+    const cp = s.codePointAt(i)!;
+    let l = astralLower.get(cp);
+    if (l === undefined) {
+      l = String.fromCodePoint(cp).toLowerCase();
+      if (astralLower.size < 65536) astralLower.set(cp, l);
+    }
+    // Astral code points are neither whitespace nor lower-case to it.
+    if (space) out[len++] = 32;
+    for (let k = 0; k < l.length; k++) out[len++] = l.charCodeAt(k);
+    return len;
+  }
+  const unit = s.charCodeAt(i);
+  let u = bmpLower[unit]!;
+  if (u === 0) {
+    const l = String.fromCharCode(unit).toLowerCase();
+    u = l.length === 1 ? l.charCodeAt(0) : MANY_UNITS;
+    if (unit !== 0) bmpLower[unit] = u;
+  }
+  if (u === MANY_UNITS) {
+    const l = String.fromCharCode(unit).toLowerCase();
+    if (space) out[len++] = 32;
+    for (let k = 0; k < l.length; k++) out[len++] = l.charCodeAt(k);
+    return len;
+  }
+  if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) return -len - 1;
+  if (space) out[len++] = 32;
+  out[len++] = u;
+  return len;
+}
+
+/**
+ * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` and returns its
+ * length, for an `s` without capital sigma. Name matching is `replaceNames`'s.
+ */
+function foldNamesLower(s: string, out: Uint16Array): number {
   let len = 0;
   // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
   let space = false;
-  let copied = 0;
   let i = 0;
   const n = s.length;
   while (i < n) {
     const unit = s.charCodeAt(i);
-    if (unit < 65 || (unit > 90 && unit < 128)) {
-      i++;
-      continue;
-    }
-    const cp = s.codePointAt(i)!;
-    const width = cp > 0xffff ? 2 : 1;
-    if ((classOf(cp) & UPPER) === 0 || !nameMayStart(s, i)) {
-      i += width;
-      continue;
-    }
-    let end = i + width;
-    while (end < n) {
-      const c = s.codePointAt(end)!;
-      if (c !== 39 && c !== 45 && (classOf(c) & LETTER) === 0) break;
-      end += c > 0xffff ? 2 : 1;
-    }
-    if (end === i + width) {
-      i += width;
-      continue;
-    }
-    // Units before the name, then the slot.
-    for (let k = copied; k < i; k++) {
-      const u = lower.charCodeAt(k);
-      if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) space = len > 0;
-      else {
-        if (space) {
-          out[len++] = 32;
-          space = false;
+    // Most characters are ASCII other than a capital: they cannot start a name.
+    if (!(unit < 65 || (unit > 90 && unit < 128))) {
+      const pair = unit >= 0xd800 && unit <= 0xdbff ? s.codePointAt(i)! : unit;
+      const width = pair > 0xffff ? 2 : 1;
+      const end = (classOf(pair) & UPPER) === 0 || !nameMayStart(s, i) ? i : nameEnd(s, i + width);
+      if (end > i + width) {
+        // NAME_SLOT is ' ‹name› ': a space on each side.
+        space = len > 0;
+        for (let k = 1; k < NAME_SLOT.length - 1; k++) {
+          if (space) {
+            out[len++] = 32;
+            space = false;
+          }
+          out[len++] = NAME_SLOT.charCodeAt(k);
         }
-        out[len++] = u;
+        space = true;
+        i = end;
+        continue;
       }
-    }
-    // NAME_SLOT is ' ‹name› ': a space on each side.
-    space = len > 0;
-    for (let k = 1; k < NAME_SLOT.length - 1; k++) {
-      if (space) {
-        out[len++] = 32;
+      // Not a name: the code point is kept, lower-cased, like any other.
+      const next = lowerInto(s, i, width, out, len, space);
+      if (next < 0) space = len > 0;
+      else {
+        len = next;
         space = false;
       }
-      out[len++] = NAME_SLOT.charCodeAt(k);
+      i += width;
+      continue;
     }
-    space = true;
-    copied = end;
-    i = end;
-  }
-  for (let k = copied; k < n; k++) {
-    const u = lower.charCodeAt(k);
-    if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) space = len > 0;
+    // An ASCII unit other than a capital: lower-casing keeps it.
+    if (unit === 32 || (unit >= 9 && unit <= 13)) space = len > 0;
     else {
       if (space) {
         out[len++] = 32;
         space = false;
       }
-      out[len++] = u;
+      out[len++] = unit;
     }
+    i++;
   }
   return len;
+}
+
+/** End of the letters, apostrophes and hyphens of a name from `from` (`replaceNames`'s rule). */
+function nameEnd(s: string, from: number): number {
+  let end = from;
+  while (end < s.length) {
+    const c = s.codePointAt(end)!;
+    if (c !== 39 && c !== 45 && (classOf(c) & LETTER) === 0) break;
+    end += c > 0xffff ? 2 : 1;
+  }
+  return end;
 }
 
 /** `hash64(frame(skeleton))` for a skeleton held as `units[0..len)`. */

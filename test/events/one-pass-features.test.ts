@@ -188,6 +188,20 @@ describe('skeletonHashes', () => {
     ])
       expect(skeletonHashes(text), JSON.stringify(text)).toEqual(byString(text));
   });
+  it('lower-cases every BMP code unit and astral capitals as the whole-text lower case does', () => {
+    for (let block = 0; block < 0x10000; block += 64) {
+      let text = 'Word ';
+      for (let u = block; u < block + 64; u++)
+        text += `a${String.fromCharCode(u)} ${String.fromCharCode(u)}b `;
+      expect(skeletonHashes(text), `block ${block.toString(16)}`).toEqual(byString(text));
+    }
+    for (const from of [0x10400, 0x104b0, 0x10c80, 0x118a0, 0x16e40, 0x1e900, 0x1d400]) {
+      let text = 'Astral ';
+      for (let cp = from; cp < from + 64; cp++)
+        text += `x${String.fromCodePoint(cp)} ${String.fromCodePoint(cp)}y `;
+      expect(skeletonHashes(text), `block ${from.toString(16)}`).toEqual(byString(text));
+    }
+  });
   it('equals hashing the skeleton and its frame on random texts', () => {
     const next = rng(11);
     for (let i = 0; i < 20_000; i++) {
