@@ -8,7 +8,17 @@
 import { countTokens } from 'gpt-tokenizer';
 import { hash64, hash64Units } from './hash.js';
 import { minhash, words } from './minhash.js';
-import { DOMAIN_HEAD, DOMAIN_RULES, probeText } from './probes.js';
+import {
+  DOMAIN_HEAD,
+  DOMAIN_RULES,
+  probeText,
+  SEEN_ALL,
+  SEEN_AT,
+  SEEN_BACKTICK,
+  SEEN_COLON,
+  SEEN_DIGIT,
+  SEEN_QUOTE,
+} from './probes.js';
 import { isObj, promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
@@ -29,14 +39,20 @@ export interface ExtractOptions {
 
 /**
  * Slot rules, applied in order. Each may name substrings one of which any match must contain:
- * when the text holds none of them, the pass is skipped (same result, no regex scan).
+ * when the text holds none of them, the pass is skipped (same result, no regex scan). Each also
+ * names the SEEN_* bit of a character every match holds (see `skeletonHashes`).
  */
-const SLOT_RULES: Array<[RegExp, string, readonly string[] | null]> = [
-  [/```[\s\S]*?```/g, ' ‹code› ', ['```']],
-  [/https?:\/\/\S+/g, ' ‹url› ', ['http']],
-  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› ', ['@']],
-  [/"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g, ' ‹quote› ', ['"', '“', "'", '`']],
-  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null],
+const SLOT_RULES: Array<[RegExp, string, readonly string[] | null, number]> = [
+  [/```[\s\S]*?```/g, ' ‹code› ', ['```'], SEEN_BACKTICK],
+  [/https?:\/\/\S+/g, ' ‹url› ', ['http'], SEEN_COLON],
+  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› ', ['@'], SEEN_AT],
+  [
+    /"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g,
+    ' ‹quote› ',
+    ['"', '“', "'", '`'],
+    SEEN_QUOTE,
+  ],
+  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null, SEEN_DIGIT],
 ];
 
 /**
@@ -152,11 +168,14 @@ let units = new Uint16Array(4 * SKELETON_CHARS + 64);
  * (names, lower case, whitespace folding, trimming and both hashes) without building the skeleton.
  * The walk lower-cases code point by code point (`lowerInto`), which equals lower-casing the
  * whole text except where the lower case depends on the context: capital sigma's does, so a
- * text with one takes `skeleton` itself.
+ * text with one takes `skeleton` itself. `seen`: the SEEN_* bits of the characters in `text`
+ * (`probeText` finds them), or SEEN_ALL when not known; a slot rule whose character is not
+ * seen is skipped.
  */
-export function skeletonHashes(text: string): { skeletonHash: string; frameHash: string } {
+export function skeletonHashes(text: string, seen = SEEN_ALL): { skeletonHash: string; frameHash: string } {
   let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
-  for (const [re, slot, needles] of SLOT_RULES) if (mayMatch(s, needles)) s = s.replace(re, slot);
+  for (const [re, slot, needles, mark] of SLOT_RULES)
+    if ((seen & mark) !== 0 && mayMatch(s, needles)) s = s.replace(re, slot);
   if (s.includes('Σ')) {
     const skel = replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
     return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
@@ -372,9 +391,9 @@ export function extractPromptFeatures(
   opts: ExtractOptions,
 ): PromptFeatures {
   const t = promptText(endpoint, body);
-  const skel = skeletonHashes(t.lastUser);
   const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
   const probes = probeText(probe, t.system ? t.system.length + 1 : 0);
+  const skel = skeletonHashes(t.lastUser, probes.seen);
   const grading = probes.grading;
   const features: PromptFeatures = {
     chars: t.all.length,

@@ -212,6 +212,26 @@ function endsWithLower(text: string, end: number, suffix: string): boolean {
   return true;
 }
 
+/**
+ * Characters seen in the last user turn (`Probes.seen`), which the skeleton's slot rules need:
+ * a rule whose character is not seen cannot match (the skeleton's text is a prefix of the turn).
+ */
+export const SEEN_BACKTICK = 1;
+export const SEEN_COLON = 2;
+export const SEEN_AT = 4;
+/** One of `"`, `'`, backtick, `“`. */
+export const SEEN_QUOTE = 8;
+/** An ASCII digit. */
+export const SEEN_DIGIT = 16;
+export const SEEN_ALL = 31;
+/** SEEN_* bits of ASCII characters that are not word characters. */
+const SEEN = new Uint8Array(128);
+SEEN[96] = SEEN_BACKTICK | SEEN_QUOTE;
+SEEN[58] = SEEN_COLON;
+SEEN[64] = SEEN_AT;
+SEEN[34] = SEEN_QUOTE;
+SEEN[39] = SEEN_QUOTE;
+
 /** The result of `probeText`. */
 export interface Probes {
   cot: boolean;
@@ -222,6 +242,8 @@ export interface Probes {
    * the expressions.
    */
   domainRule: number | null;
+  /** SEEN_* bits of the characters in the last user turn. */
+  seen: number;
 }
 
 const ALL_DOMAINS = DOMAIN_RULES.length;
@@ -239,17 +261,22 @@ export function probeText(probe: string, userAt: number): Probes {
   let grading = false;
   // First matching domain rule so far (ALL_DOMAINS: none); later rules need not be tried.
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
+  let seen = 0;
   const n = probe.length;
   let i = 0;
   while (i < n) {
     let c = probe.charCodeAt(i);
     if (c >= 128 || ASCII_WORD[c] === 0) {
+      if (i >= userAt) seen |= c < 128 ? SEEN[c]! : c === 0x201c ? SEEN_QUOTE : 0;
       i++;
       continue;
     }
     const start = i;
     let h = SEED;
+    // Word characters below 58 are the digits.
+    const digit = start >= userAt ? SEEN_DIGIT : 0;
     do {
+      if (c < 58) seen |= digit;
       h = step(h, LOWER[c]!);
       if (++i === n) break;
       c = probe.charCodeAt(i);
@@ -281,7 +308,7 @@ export function probeText(probe: string, userAt: number): Probes {
   // all words of the text then.
   const cut =
     user.length > DOMAIN_HEAD && isAsciiWord(user, DOMAIN_HEAD - 1) && isAsciiWord(user, DOMAIN_HEAD);
-  return { cot, grading, domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain };
+  return { cot, grading, domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain, seen };
 }
 
 function isAsciiWord(text: string, i: number): boolean {

@@ -8,6 +8,11 @@ import {
   GRADING_PATTERNS,
   type Probes,
   probeText,
+  SEEN_AT,
+  SEEN_BACKTICK,
+  SEEN_COLON,
+  SEEN_DIGIT,
+  SEEN_QUOTE,
 } from '../../src/events/probes.js';
 
 /** The probes by their definition: each expression tested on the whole text. */
@@ -145,6 +150,16 @@ describe('probeText', () => {
     expect(probesByScan('', user).domainRule).toBeNull();
     expect(probesByExpressions('', user).domainRule).toBe(4);
   });
+  it('marks the characters the slot rules need, in the last user turn only', () => {
+    const seenOf = (system: string, user: string) => probesByScan(system, user).seen;
+    expect(seenOf('"a" `b` c: d@e 12', 'plain words')).toBe(0);
+    expect(seenOf('', 'x1')).toBe(SEEN_DIGIT);
+    expect(seenOf('', "it's")).toBe(SEEN_QUOTE);
+    expect(seenOf('', '“a”')).toBe(SEEN_QUOTE);
+    expect(seenOf('', '```')).toBe(SEEN_QUOTE | SEEN_BACKTICK);
+    expect(seenOf('', 'https://x.io')).toBe(SEEN_COLON);
+    expect(seenOf('sys', 'a@b')).toBe(SEEN_AT);
+  });
   it('agrees with the expressions on random texts', () => {
     const next = rng(7);
     let deferred = 0;
@@ -207,6 +222,8 @@ describe('skeletonHashes', () => {
     for (let i = 0; i < 20_000; i++) {
       const text = randomText(next, 40);
       expect(skeletonHashes(text), JSON.stringify(text)).toEqual(byString(text));
+      const seen = probeText(text, 0).seen;
+      expect(skeletonHashes(text, seen), JSON.stringify(text)).toEqual(byString(text));
     }
   });
 });
