@@ -391,8 +391,7 @@ export function extractPromptFeatures(
   opts: ExtractOptions,
 ): PromptFeatures {
   const t = promptText(endpoint, body);
-  const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
-  const probes = probeText(probe, t.system ? t.system.length + 1 : 0);
+  const probes = probeText(t.system, t.lastUser);
   const skel = skeletonHashes(t.lastUser, probes.seen);
   const grading = probes.grading;
   const features: PromptFeatures = {

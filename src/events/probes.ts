@@ -249,58 +249,72 @@ export interface Probes {
 const ALL_DOMAINS = DOMAIN_RULES.length;
 
 /**
- * CoT and grading flags of `probe` (the text the expressions read: the system prompt, a newline
- * and the last user turn, or the last user turn alone), and the first domain rule matching the
- * first DOMAIN_HEAD characters of the last user turn, which starts at `userAt` in `probe`.
- * Equal to testing each expression (a test compares them on hand-built and random texts).
+ * CoT and grading flags of the probe text (the system prompt, a newline and the last user turn,
+ * or the last user turn alone when there is no system prompt: what the expressions read), the
+ * first domain rule matching the first DOMAIN_HEAD characters of the last user turn, and the
+ * characters the slot rules need. Equal to testing each expression (a test compares them on
+ * hand-built and random texts).
+ *
+ * The two parts are scanned apart and the probe text is joined only when an anchored try needs
+ * it: reading a joined (cons) string unit by unit is several times slower than reading its parts.
  */
-export function probeText(probe: string, userAt: number): Probes {
-  const user = userAt === 0 ? probe : probe.slice(userAt);
+export function probeText(system: string, user: string): Probes {
   const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
+  let probe: string | null = system ? null : user;
+  const userAt = system ? system.length + 1 : 0;
   let cot = false;
   let grading = false;
   // First matching domain rule so far (ALL_DOMAINS: none); later rules need not be tried.
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
-  const n = probe.length;
-  let i = 0;
-  while (i < n) {
-    let c = probe.charCodeAt(i);
-    if (c >= 128 || ASCII_WORD[c] === 0) {
-      if (i >= userAt) seen |= c < 128 ? SEEN[c]! : c === 0x201c ? SEEN_QUOTE : 0;
-      i++;
-      continue;
-    }
-    const start = i;
-    let h = SEED;
-    // Word characters below 58 are the digits.
-    const digit = start >= userAt ? SEEN_DIGIT : 0;
-    do {
-      if (c < 58) seen |= digit;
-      h = step(h, LOWER[c]!);
-      if (++i === n) break;
-      c = probe.charCodeAt(i);
-    } while (c < 128 && ASCII_WORD[c] === 1);
-    const len = i - start;
-    if (!cot && len >= 4) {
-      const last = LOWER[probe.charCodeAt(i - 1)]!;
-      if (last === 112 /* p */ && endsWithLower(probe, i, 'step')) cot = matchesAt(stepSticky, probe, i - 4);
-      else if (last === 110 /* n */ && len >= 5 && endsWithLower(probe, i, 'chain'))
-        cot = matchesAt(chainSticky, probe, i - 5);
-    }
-    if (len > longestWord) continue;
-    const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
-    if (found === null) continue;
-    for (let k = 0; k < found.length; k++) {
-      const t = found[k]!;
-      if (t.group === COT) {
-        if (!cot) cot = matchesAt(t.sticky, probe, start + t.shift);
-      } else if (t.group === GRADING) {
-        if (!grading) grading = matchesAt(t.sticky, probe, start + t.shift);
-      } else {
-        const rule = t.group - DOMAIN0;
-        if (rule < domain && start >= userAt && matchesAt(t.sticky, head, start - userAt + t.shift))
-          domain = rule;
+  for (let part = system ? 0 : 1; part < 2; part++) {
+    const inUser = part === 1;
+    const text = inUser ? user : system;
+    // Offset of `text` in the probe text.
+    const base = inUser ? userAt : 0;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (c >= 128 || ASCII_WORD[c] === 0) {
+        if (inUser) seen |= c < 128 ? SEEN[c]! : c === 0x201c ? SEEN_QUOTE : 0;
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = SEED;
+      // Word characters below 58 are the digits.
+      const digit = inUser ? SEEN_DIGIT : 0;
+      do {
+        if (c < 58) seen |= digit;
+        h = step(h, LOWER[c]!);
+        if (++i === n) break;
+        c = text.charCodeAt(i);
+      } while (c < 128 && ASCII_WORD[c] === 1);
+      const len = i - start;
+      if (!cot && len >= 4) {
+        const last = LOWER[text.charCodeAt(i - 1)]!;
+        const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
+        if (suffix !== 0 && endsWithLower(text, i, suffix === 4 ? 'step' : 'chain')) {
+          if (probe === null) probe = `${system}\n${user}`;
+          cot = matchesAt(suffix === 4 ? stepSticky : chainSticky, probe, base + i - suffix);
+        }
+      }
+      if (len > longestWord) continue;
+      const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
+      if (found === null) continue;
+      for (let k = 0; k < found.length; k++) {
+        const t = found[k]!;
+        if (t.group === COT || t.group === GRADING) {
+          if (t.group === COT ? cot : grading) continue;
+          if (probe === null) probe = `${system}\n${user}`;
+          const hit = matchesAt(t.sticky, probe, base + start + t.shift);
+          if (t.group === COT) cot = hit;
+          else grading = hit;
+        } else {
+          const rule = t.group - DOMAIN0;
+          if (rule < domain && inUser && matchesAt(t.sticky, head, start + t.shift)) domain = rule;
+        }
       }
     }
   }
