@@ -7,7 +7,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { hash64, hash64Units } from './hash.js';
-import { minhash, words } from './minhash.js';
+import { minhash, minhashOfSpans, words } from './minhash.js';
 import {
   DOMAIN_HEAD,
   DOMAIN_RULES,
@@ -18,6 +18,7 @@ import {
   SEEN_COLON,
   SEEN_DIGIT,
   SEEN_QUOTE,
+  userWords,
 } from './probes.js';
 import { isObj, promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
@@ -405,7 +406,10 @@ export function extractPromptFeatures(
     systemHash: t.system ? hash64(t.system.trim()) : null,
     skeletonHash: skel.skeletonHash,
     frameHash: skel.frameHash,
-    minhash: minhash(t.lastUser),
+    minhash:
+      probes.words >= 0
+        ? minhashOfSpans(t.lastUser.toLowerCase(), userWords, probes.words)
+        : minhash(t.lastUser),
     cot: probes.cot,
     grading,
     domain: domainFrom(probes.domainRule, t.lastUser, {

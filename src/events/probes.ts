@@ -12,6 +12,7 @@
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
+import { MAX_WORDS } from './minhash.js';
 import type { Domain } from './types.js';
 
 export const COT_PATTERNS = [
@@ -244,7 +245,15 @@ export interface Probes {
   domainRule: number | null;
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
+  /**
+   * When the last user turn is all ASCII: the number of its words (runs of `[A-Za-z0-9_]`, at
+   * most MAX_WORDS) whose spans are in `userWords`, the words MinHash shingles. Otherwise -1.
+   */
+  words: number;
 }
+
+/** Spans of the last user turn's first words (`Probes.words`): start and end of each, in turn. */
+export const userWords = new Int32Array(2 * MAX_WORDS);
 
 const ALL_DOMAINS = DOMAIN_RULES.length;
 
@@ -267,6 +276,8 @@ export function probeText(system: string, user: string): Probes {
   // First matching domain rule so far (ALL_DOMAINS: none); later rules need not be tried.
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
+  let words = 0;
+  let ascii = true;
   for (let part = system ? 0 : 1; part < 2; part++) {
     const inUser = part === 1;
     const text = inUser ? user : system;
@@ -277,7 +288,13 @@ export function probeText(system: string, user: string): Probes {
     while (i < n) {
       let c = text.charCodeAt(i);
       if (c >= 128 || ASCII_WORD[c] === 0) {
-        if (inUser) seen |= c < 128 ? SEEN[c]! : c === 0x201c ? SEEN_QUOTE : 0;
+        if (inUser) {
+          if (c < 128) seen |= SEEN[c]!;
+          else {
+            ascii = false;
+            if (c === 0x201c) seen |= SEEN_QUOTE;
+          }
+        }
         i++;
         continue;
       }
@@ -292,6 +309,11 @@ export function probeText(system: string, user: string): Probes {
         c = text.charCodeAt(i);
       } while (c < 128 && ASCII_WORD[c] === 1);
       const len = i - start;
+      if (inUser && words < MAX_WORDS) {
+        userWords[2 * words] = start;
+        userWords[2 * words + 1] = i;
+        words++;
+      }
       if (!cot && len >= 4) {
         const last = LOWER[text.charCodeAt(i - 1)]!;
         const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
@@ -322,7 +344,13 @@ export function probeText(system: string, user: string): Probes {
   // all words of the text then.
   const cut =
     user.length > DOMAIN_HEAD && isAsciiWord(user, DOMAIN_HEAD - 1) && isAsciiWord(user, DOMAIN_HEAD);
-  return { cot, grading, domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain, seen };
+  return {
+    cot,
+    grading,
+    domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
+    seen,
+    words: ascii ? words : -1,
+  };
 }
 
 function isAsciiWord(text: string, i: number): boolean {

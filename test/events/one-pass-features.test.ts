@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
 import { hash64, hash64Units } from '../../src/events/hash.js';
+import { minhash, minhashOfSpans } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -13,6 +14,7 @@ import {
   SEEN_COLON,
   SEEN_DIGIT,
   SEEN_QUOTE,
+  userWords,
 } from '../../src/events/probes.js';
 
 /** The probes by their definition: each expression tested on the whole text. */
@@ -225,6 +227,25 @@ describe('skeletonHashes', () => {
       const seen = probeText('', text).seen;
       expect(skeletonHashes(text, seen), JSON.stringify(text)).toEqual(byString(text));
     }
+  });
+});
+
+describe("MinHash from the probe scan's word spans", () => {
+  it('equals minhash on ASCII texts and is not offered on others', () => {
+    const next = rng(13);
+    let ascii = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = i === 0 ? '' : i === 1 ? 'w '.repeat(1000) : randomText(next, 30);
+      const { words } = probeText(next() < 0.5 ? 'a system prompt' : '', text);
+      if ([...text].some((ch) => ch.charCodeAt(0) >= 128)) expect(words, JSON.stringify(text)).toBe(-1);
+      else {
+        ascii++;
+        expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
+          minhash(text),
+        );
+      }
+    }
+    expect(ascii).toBeGreaterThan(500);
   });
 });
 
