@@ -146,6 +146,9 @@ for (let c = 0; c < 128; c++) {
 /** Lower case of an ASCII word character (`\w` only differs from it in letters). */
 const LOWER = new Uint8Array(128);
 for (let c = 0; c < 128; c++) LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
+/** LOWER of ASCII word characters, 0 for the others. */
+const WORD_LOWER = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD_LOWER[c] = ASCII_WORD[c] === 1 ? LOWER[c]! : 0;
 
 const SEED = 0x811c9dc5;
 const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
@@ -287,7 +290,8 @@ export function probeText(system: string, user: string): Probes {
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
-      if (c >= 128 || ASCII_WORD[c] === 0) {
+      let lower = c < 128 ? WORD_LOWER[c]! : 0;
+      if (lower === 0) {
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {
@@ -303,11 +307,12 @@ export function probeText(system: string, user: string): Probes {
       // Word characters below 58 are the digits.
       const digit = inUser ? SEEN_DIGIT : 0;
       do {
-        if (c < 58) seen |= digit;
-        h = step(h, LOWER[c]!);
+        if (lower < 58) seen |= digit;
+        h = step(h, lower);
         if (++i === n) break;
         c = text.charCodeAt(i);
-      } while (c < 128 && ASCII_WORD[c] === 1);
+        lower = c < 128 ? WORD_LOWER[c]! : 0;
+      } while (lower !== 0);
       const len = i - start;
       if (inUser && words < MAX_WORDS) {
         userWords[2 * words] = start;
