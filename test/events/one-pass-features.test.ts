@@ -18,7 +18,7 @@ import {
 } from '../../src/events/probes.js';
 
 /** The probes by their definition: each expression tested on the whole text. */
-function probesByExpressions(system: string, user: string): Probes {
+function probesByExpressions(system: string, user: string): Pick<Probes, 'cot' | 'grading' | 'domainRule'> {
   const probe = system ? `${system}\n${user}` : user;
   const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
   return {
