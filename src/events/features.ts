@@ -6,8 +6,20 @@
  * the raw text leaves this module only when `storeText` is on.
  */
 import { countTokens } from 'gpt-tokenizer';
-import { hash64 } from './hash.js';
-import { minhash, words } from './minhash.js';
+import { hash64, hash64Units } from './hash.js';
+import { minhash, minhashOfSpans, words } from './minhash.js';
+import {
+  DOMAIN_HEAD,
+  DOMAIN_RULES,
+  probeText,
+  SEEN_ALL,
+  SEEN_AT,
+  SEEN_BACKTICK,
+  SEEN_COLON,
+  SEEN_DIGIT,
+  SEEN_QUOTE,
+  userWords,
+} from './probes.js';
 import { isObj, promptText } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
@@ -28,14 +40,20 @@ export interface ExtractOptions {
 
 /**
  * Slot rules, applied in order. Each may name substrings one of which any match must contain:
- * when the text holds none of them, the pass is skipped (same result, no regex scan).
+ * when the text holds none of them, the pass is skipped (same result, no regex scan). Each also
+ * names the SEEN_* bit of a character every match holds (see `skeletonHashes`).
  */
-const SLOT_RULES: Array<[RegExp, string, readonly string[] | null]> = [
-  [/```[\s\S]*?```/g, ' ‹code› ', ['```']],
-  [/https?:\/\/\S+/g, ' ‹url› ', ['http']],
-  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› ', ['@']],
-  [/"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g, ' ‹quote› ', ['"', '“', "'", '`']],
-  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null],
+const SLOT_RULES: Array<[RegExp, string, readonly string[] | null, number]> = [
+  [/```[\s\S]*?```/g, ' ‹code› ', ['```'], SEEN_BACKTICK],
+  [/https?:\/\/\S+/g, ' ‹url› ', ['http'], SEEN_COLON],
+  [/[\w.+-]+@[\w-]+\.[\w.]+/g, ' ‹email› ', ['@'], SEEN_AT],
+  [
+    /"[^"\n]{1,200}"|“[^”\n]{1,200}”|'[^'\n]{2,200}'|`[^`\n]{1,200}`/g,
+    ' ‹quote› ',
+    ['"', '“', "'", '`'],
+    SEEN_QUOTE,
+  ],
+  [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null, SEEN_DIGIT],
 ];
 
 /**
@@ -127,8 +145,11 @@ function nameMayStart(text: string, i: number): boolean {
 /** Whitespace runs folded to one space: only runs of two or more, and lone non-space characters, change. */
 const FOLD = /\s\s+|[^\S ]/g;
 
-const mayMatch = (text: string, needles: readonly string[] | null) =>
-  needles === null || needles.some((n) => text.includes(n));
+function mayMatch(text: string, needles: readonly string[] | null): boolean {
+  if (needles === null) return true;
+  for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return true;
+  return false;
+}
 
 /**
  * The template skeleton of a prompt: lower-cased, slot-like spans (code, urls, emails,
@@ -138,6 +159,177 @@ export function skeleton(text: string): string {
   let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
   for (const [re, slot, needles] of SLOT_RULES) if (mayMatch(s, needles)) s = s.replace(re, slot);
   return replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
+}
+
+/** The skeleton being built by `skeletonHashes`, as UTF-16 code units (grown when a text needs it). */
+let units = new Uint16Array(4 * SKELETON_CHARS + 64);
+
+/**
+ * `hash64(skeleton(text))` and `hash64(frame(skeleton(text)))`, in one walk after the slot rules
+ * (names, lower case, whitespace folding, trimming and both hashes) without building the skeleton.
+ * The walk lower-cases code point by code point (`lowerInto`), which equals lower-casing the
+ * whole text except where the lower case depends on the context: capital sigma's does, so a
+ * text with one takes `skeleton` itself. `seen`: the SEEN_* bits of the characters in `text`
+ * (`probeText` finds them), or SEEN_ALL when not known; a slot rule whose character is not
+ * seen is skipped.
+ */
+export function skeletonHashes(text: string, seen = SEEN_ALL): { skeletonHash: string; frameHash: string } {
+  let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
+  for (const [re, slot, needles, mark] of SLOT_RULES)
+    if ((seen & mark) !== 0 && mayMatch(s, needles)) s = s.replace(re, slot);
+  if (s.includes('Σ')) {
+    const skel = replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
+    return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
+  }
+  // A name slot (8 units) replaces at least two units; a unit lower-cases to at most three.
+  if (units.length < 4 * s.length + 64) units = new Uint16Array(4 * s.length + 64);
+  const len = foldNamesLower(s, units);
+  return { skeletonHash: hash64Units(units, 0, len), frameHash: frameHashOf(units, len) };
+}
+
+/**
+ * Lower case of BMP code units, remembered (0: not yet known; MANY_UNITS: more than one unit,
+ * `İ` alone). Lower case of one code point never depends on its neighbours but for capital sigma.
+ */
+const bmpLower = new Uint16Array(0x10000);
+const MANY_UNITS = 0xffff;
+const astralLower = new Map<number, string>();
+
+/**
+ * Appends the lower case of the code point of `s` at `i` (`width` units) to `out` from `len`,
+ * whitespace folded (`space` as in `foldNamesLower`); returns the new length, negated when a
+ * whitespace was seen (so the caller learns both in one number without an allocation).
+ */
+function lowerInto(
+  s: string,
+  i: number,
+  width: number,
+  out: Uint16Array,
+  len: number,
+  space: boolean,
+): number {
+  if (width === 2) {
+    const cp = s.codePointAt(i)!;
+    let l = astralLower.get(cp);
+    if (l === undefined) {
+      l = String.fromCodePoint(cp).toLowerCase();
+      if (astralLower.size < 65536) astralLower.set(cp, l);
+    }
+    // Astral code points are neither whitespace nor lower-case to it.
+    if (space) out[len++] = 32;
+    for (let k = 0; k < l.length; k++) out[len++] = l.charCodeAt(k);
+    return len;
+  }
+  const unit = s.charCodeAt(i);
+  let u = bmpLower[unit]!;
+  if (u === 0) {
+    const l = String.fromCharCode(unit).toLowerCase();
+    u = l.length === 1 ? l.charCodeAt(0) : MANY_UNITS;
+    if (unit !== 0) bmpLower[unit] = u;
+  }
+  if (u === MANY_UNITS) {
+    const l = String.fromCharCode(unit).toLowerCase();
+    if (space) out[len++] = 32;
+    for (let k = 0; k < l.length; k++) out[len++] = l.charCodeAt(k);
+    return len;
+  }
+  if (u === 32 || (u >= 9 && u <= 13) || (u >= 128 && (classOf(u) & SPACE) !== 0)) return -len - 1;
+  if (space) out[len++] = 32;
+  out[len++] = u;
+  return len;
+}
+
+/**
+ * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` and returns its
+ * length, for an `s` without capital sigma. Name matching is `replaceNames`'s.
+ */
+function foldNamesLower(s: string, out: Uint16Array): number {
+  let len = 0;
+  // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
+  let space = false;
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const unit = s.charCodeAt(i);
+    // Most characters are ASCII other than a capital: they cannot start a name.
+    if (!(unit < 65 || (unit > 90 && unit < 128))) {
+      const pair = unit >= 0xd800 && unit <= 0xdbff ? s.codePointAt(i)! : unit;
+      const width = pair > 0xffff ? 2 : 1;
+      const end = (classOf(pair) & UPPER) === 0 || !nameMayStart(s, i) ? i : nameEnd(s, i + width);
+      if (end > i + width) {
+        // NAME_SLOT is ' ‹name› ': a space on each side.
+        space = len > 0;
+        for (let k = 1; k < NAME_SLOT.length - 1; k++) {
+          if (space) {
+            out[len++] = 32;
+            space = false;
+          }
+          out[len++] = NAME_SLOT.charCodeAt(k);
+        }
+        space = true;
+        i = end;
+        continue;
+      }
+      // Not a name: the code point is kept, lower-cased, like any other.
+      const next = lowerInto(s, i, width, out, len, space);
+      if (next < 0) space = len > 0;
+      else {
+        len = next;
+        space = false;
+      }
+      i += width;
+      continue;
+    }
+    // An ASCII unit other than a capital: lower-casing keeps it.
+    if (unit === 32 || (unit >= 9 && unit <= 13)) space = len > 0;
+    else {
+      if (space) {
+        out[len++] = 32;
+        space = false;
+      }
+      out[len++] = unit;
+    }
+    i++;
+  }
+  return len;
+}
+
+/** End of the letters, apostrophes and hyphens of a name from `from` (`replaceNames`'s rule). */
+function nameEnd(s: string, from: number): number {
+  let end = from;
+  while (end < s.length) {
+    const c = s.codePointAt(end)!;
+    if (c !== 39 && c !== 45 && (classOf(c) & LETTER) === 0) break;
+    end += c > 0xffff ? 2 : 1;
+  }
+  return end;
+}
+
+/** `hash64(frame(skeleton))` for a skeleton held as `units[0..len)`. */
+function frameHashOf(units: Uint16Array, len: number): string {
+  let head = -1;
+  for (let k = 0; k < FRAME_HEAD; k++) {
+    head = indexOfSpace(units, head + 1, len);
+    if (head === -1) return hash64Units(units, 0, len);
+  }
+  let tail = len;
+  for (let k = 0; k < FRAME_TAIL; k++) {
+    if (tail <= 0) return hash64Units(units, 0, len);
+    tail = lastIndexOfSpace(units, tail - 1);
+    if (tail === -1) return hash64Units(units, 0, len);
+  }
+  if (tail <= head) return hash64Units(units, 0, len);
+  return hash64Units(units, 0, head, ' … ', tail + 1, len);
+}
+
+function indexOfSpace(units: Uint16Array, from: number, len: number): number {
+  for (let i = from; i < len; i++) if (units[i] === 32) return i;
+  return -1;
+}
+
+function lastIndexOfSpace(units: Uint16Array, from: number): number {
+  for (let i = from; i >= 0; i--) if (units[i] === 32) return i;
+  return -1;
 }
 
 /** The frame of a skeleton: its first and last words, which a template keeps around a variable payload. */
@@ -160,96 +352,38 @@ export function frame(skel: string): string {
   return `${skel.slice(0, head)} … ${skel.slice(tail + 1)}`;
 }
 
-const COT_PATTERNS = [
-  /step[- ]by[- ]step/i,
-  /chain[- ]of[- ]thought/i,
-  /\b(internal|inner|hidden|full|complete|detailed)\s+(reasoning|thought process|thinking|deliberation)/i,
-  /\b(show|explain|articulate|reveal|walk (me )?through|write out|describe|lay out|outline)\b.{0,60}\b(your|the|its|each)\b.{0,30}\b(reasoning|thought process|thinking|thoughts|rationale|deliberation)/i,
-  /\breasoning (trace|steps|process|chain)\b/i,
-  /\bthink (aloud|out loud|carefully|through)\b/i,
-  /\blet'?s think\b/i,
-  /<think(ing)?>/i,
-  /\bbefore (giving|answering|you answer).{0,40}\b(reason|think)/i,
-];
-
-const GRADING_PATTERNS = [
-  /\brubric\b/i,
-  /\b(grade|score|rate|evaluate|judge|assess)\b.{0,80}\b(response|answer|completion|output|submission|essay|assistant)s?\b/i,
-  /\bon a scale (of|from) \d+\s*(to|-|–)\s*\d+/i,
-  /\bwhich (response|answer|completion|output) is (better|more helpful|preferred)/i,
-  /\b(response|assistant|answer) [AB12]\b.{0,200}\b(response|assistant|answer) [AB12]\b/is,
-  /\breward (model|score)\b/i,
-];
-
-const DOMAIN_RULES: Array<[Domain, RegExp]> = [
-  [
-    'translation',
-    /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|korean|russian|arabic|hindi|portuguese|italian)\b/i,
-  ],
-  ['summarization', /\bsummar(y|ize|ise|isation|ization)\b|\btl;?dr\b|\bkey points\b/i],
-  [
-    'code',
-    /```|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|function|compile|bug|refactor|implement|algorithm|api endpoint|class|script|unit test)\b/i,
-  ],
-  [
-    'math',
-    /\b(solve|equation|integral|derivative|probability|calculate|compute|how many|how much|prove|theorem|sum of|percent)\b/i,
-  ],
-  [
-    'extraction',
-    /\b(extract|parse|pull out|list all|identify all|named entities|fill (in|out) the)\b|\bjson\b/i,
-  ],
-  [
-    'classification',
-    /\b(classify|categori[sz]e|sentiment|label (this|the|each)|which category|is this (spam|toxic))\b/i,
-  ],
-  ['reasoning', /\b(why|reason|logic|puzzle|riddle|deduce|infer|argument|implication)\b/i],
-  [
-    'writing',
-    /\b(write|draft|compose|essay|poem|story|email|letter|blog|slogan|tweet|rewrite|paraphrase)\b/i,
-  ],
-];
+interface DomainContext {
+  images: number;
+  grading: boolean;
+  tools: number;
+  multiTurn: boolean;
+}
 
 /** Coarse capability the prompt exercises, by a keyword lexicon (ordered: first match wins). */
-export function domainOf(
-  text: string,
-  p: { images: number; grading: boolean; tools: number; multiTurn: boolean },
-): Domain {
+export function domainOf(text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
   if (p.tools > 0) return 'tool_use';
-  const head = text.length > 1500 ? text.slice(0, 1500) : text;
+  const head = text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text;
   for (const [domain, re] of DOMAIN_RULES) if (re.test(head)) return domain;
+  return domainWithoutLexicon(head, p);
+}
+
+/** `domainOf`, given the first lexicon rule that matches (`probeText`; null: unknown, ask `domainOf`). */
+function domainFrom(rule: number | null, text: string, p: DomainContext): Domain {
+  if (rule === null) return domainOf(text, p);
+  if (p.images > 0) return 'vision';
+  if (p.grading) return 'grading';
+  if (p.tools > 0) return 'tool_use';
+  if (rule >= 0) return DOMAIN_RULES[rule]![0];
+  return domainWithoutLexicon(text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text, p);
+}
+
+function domainWithoutLexicon(head: string, p: DomainContext): Domain {
   if (p.multiTurn) return 'chat';
   if (/\?\s*$/.test(head)) return 'qa';
   return 'other';
 }
-
-/**
- * Words one of which every COT pattern needs (case-insensitive, like the patterns): a probe
- * without any of them skips the patterns.
- */
-const COT_NEEDED = /step|chain|reason|thought|think|rationale|deliberation/i;
-/** Words one of which every grading pattern needs. */
-const GRADING_NEEDED =
-  /rubric|grade|score|rate|evaluate|judge|assess|scale|which|response|assistant|answer|reward/i;
-
-/**
- * The patterns of one list as one alternation, so a text is scanned once instead of once per
- * pattern: a text matches the alternation exactly when it matches one of the patterns. Only
- * patterns with the flags `i` alone share it; others (`s`: `.` spans lines) stay separate.
- */
-function anyOf(patterns: RegExp[]): (text: string) => boolean {
-  const shared = patterns.filter((re) => re.flags === 'i');
-  const alone = patterns.filter((re) => re.flags !== 'i');
-  const union = new RegExp(shared.map((re) => `(?:${re.source})`).join('|'), 'i');
-  return (text) => union.test(text) || alone.some((re) => re.test(text));
-}
-
-const cotAny = anyOf(COT_PATTERNS);
-const gradingAny = anyOf(GRADING_PATTERNS);
-const anyMatch = (needed: RegExp, patterns: (text: string) => boolean, text: string) =>
-  needed.test(text) && patterns(text);
 
 export function extractPromptFeatures(
   endpoint: Endpoint,
@@ -258,10 +392,9 @@ export function extractPromptFeatures(
   opts: ExtractOptions,
 ): PromptFeatures {
   const t = promptText(endpoint, body);
-  const skel = skeleton(t.lastUser);
-  const probe = t.system ? `${t.system}\n${t.lastUser}` : t.lastUser;
-  const cot = anyMatch(COT_NEEDED, cotAny, probe);
-  const grading = anyMatch(GRADING_NEEDED, gradingAny, probe);
+  const probes = probeText(t.system, t.lastUser);
+  const skel = skeletonHashes(t.lastUser, probes.seen);
+  const grading = probes.grading;
   const features: PromptFeatures = {
     chars: t.all.length,
     tokens: opts.countTokens === false ? 0 : countTokens(t.all),
@@ -271,12 +404,15 @@ export function extractPromptFeatures(
     toolMessages: t.toolMessages,
     images: t.images,
     systemHash: t.system ? hash64(t.system.trim()) : null,
-    skeletonHash: hash64(skel),
-    frameHash: hash64(frame(skel)),
-    minhash: minhash(t.lastUser),
-    cot,
+    skeletonHash: skel.skeletonHash,
+    frameHash: skel.frameHash,
+    minhash:
+      probes.words >= 0
+        ? minhashOfSpans(t.lastUser.toLowerCase(), userWords, probes.words)
+        : minhash(t.lastUser),
+    cot: probes.cot,
     grading,
-    domain: domainOf(t.lastUser, {
+    domain: domainFrom(probes.domainRule, t.lastUser, {
       images: t.images,
       grading,
       tools: params.tools,

@@ -55,6 +55,45 @@ export function hash64(text: string): string {
   return HEX8(ha) + HEX8(hb);
 }
 
+/**
+ * `hash64` of a text given as UTF-16 code units: `units[from..to)`, then `middle`, then
+ * `units[from2..to2)` (empty ranges allowed). The same digest as `hash64` of the joined text,
+ * without building it.
+ */
+export function hash64Units(
+  units: Uint16Array,
+  from: number,
+  to: number,
+  middle = '',
+  from2 = 0,
+  to2 = 0,
+): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = from; i < to; i++) {
+    const c = units[i]!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  for (let i = 0; i < middle.length; i++) {
+    const c = middle.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  for (let i = from2; i < to2; i++) {
+    const c = units[i]!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const n = to - from + middle.length + Math.max(0, to2 - from2);
+  const ha = fmix32((a ^ Math.imul(n, 0x9e3779b1)) >>> 0);
+  const hb = fmix32((b ^ ha ^ n) >>> 0);
+  return HEX8(ha) + HEX8(hb);
+}
+
 /** A stable 64-bit hex digest (first 16 hex chars of SHA-256), for ids derived from raw log lines. */
 export function digest64(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);

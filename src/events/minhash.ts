@@ -11,7 +11,7 @@ export const MINHASH_SIZE = 32;
 /** Shingle width in words. */
 const SHINGLE = 3;
 /** Only the first words of a prompt are shingled; near-duplicates agree early. */
-const MAX_WORDS = 400;
+export const MAX_WORDS = 400;
 const EMPTY = 0xffffffff;
 /** `fmix32` as a module-local binding: the hot loops call it without an imported-binding lookup. */
 const mix = fmix32;
@@ -32,11 +32,7 @@ export function minhash(text: string): number[] {
   const lower = text.toLowerCase();
   const count = lower.length === text.length && !text.includes('Σ') ? wordSpans(lower) : -1;
   if (count >= 0) {
-    scratch.fill(EMPTY);
-    fillSpans(lower, count);
-    const sig = new Array<number>(MINHASH_SIZE);
-    for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
-    return densify(sig);
+    return minhashOfSpans(lower, bounds, count);
   }
   const sig = new Array<number>(MINHASH_SIZE).fill(EMPTY);
   const toks = words(text);
@@ -50,6 +46,20 @@ export function minhash(text: string): number[] {
   return densify(sig);
 }
 
+/**
+ * `minhash(text)` given `lower = text.toLowerCase()` and its words as `count` spans
+ * (`spans[2k]`, `spans[2k + 1]`: start and end of word k): the first `count` of them, at most
+ * MAX_WORDS, must be the words `words(text)` finds, which holds for an ASCII text's runs of
+ * `[A-Za-z0-9_]` (the probe scan records them).
+ */
+export function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
+  scratch.fill(EMPTY);
+  fillSpans(lower, Math.min(count, MAX_WORDS), spans);
+  const sig = new Array<number>(MINHASH_SIZE);
+  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
+  return densify(sig);
+}
+
 function add(sig: number[], h: number): void {
   const bucket = h % MINHASH_SIZE;
   const value = fmix32(h ^ 0x5bd1e995);
@@ -60,20 +70,20 @@ function add(sig: number[], h: number): void {
 const scratch = new Uint32Array(MINHASH_SIZE);
 
 /**
- * Shingles of the `count` words in `bounds` (spans of `lower`) into `scratch`: for each, the
+ * Shingles of the `count` words in `spans` (of `lower`) into `scratch`: for each, the
  * chained `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word), then
  * `add`'s bucket and value.
  */
-function fillSpans(lower: string, count: number): void {
+function fillSpans(lower: string, count: number, spans: Int32Array): void {
   if (count === 0) return;
   const n = Math.max(1, count - SHINGLE + 1);
   for (let i = 0; i < n; i++) {
     let h = 0x9e3779b9;
     const last = Math.min(i + SHINGLE, count);
     for (let j = i; j < last; j++) {
-      const end = bounds[2 * j + 1]!;
+      const end = spans[2 * j + 1]!;
       let x = h >>> 0;
-      for (let k = bounds[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
+      for (let k = spans[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
       h = mix(x);
     }
     // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.

@@ -1,0 +1,364 @@
+/**
+ * @module events/probes
+ * The keyword probes of a prompt: chain-of-thought elicitation, grading requests and the domain
+ * lexicon. The regular expressions below are the definition; `probeText` gives the same answers
+ * with one pass over the text instead of a scan per expression.
+ *
+ * How: every expression here can only start a match at a few kinds of places, all tied to an
+ * ASCII word (a maximal run of `[A-Za-z0-9_]`, the words of `\b` without the `u` flag): the start
+ * of a word from a short list (`\b(show|explain|…)`), one character before it (`<think`), or
+ * four or five characters before the end of a word ending in `step` or `chain`. One pass finds
+ * the words, and the expression runs anchored (sticky) only at those places. An expression
+ * matches the text exactly when it matches anchored at one of the places where a match can
+ * start, so the answers are the same; a hash collision only adds a needless anchored try.
+ */
+import { MAX_WORDS } from './minhash.js';
+import type { Domain } from './types.js';
+
+export const COT_PATTERNS = [
+  /step[- ]by[- ]step/i,
+  /chain[- ]of[- ]thought/i,
+  /\b(internal|inner|hidden|full|complete|detailed)\s+(reasoning|thought process|thinking|deliberation)/i,
+  /\b(show|explain|articulate|reveal|walk (me )?through|write out|describe|lay out|outline)\b.{0,60}\b(your|the|its|each)\b.{0,30}\b(reasoning|thought process|thinking|thoughts|rationale|deliberation)/i,
+  /\breasoning (trace|steps|process|chain)\b/i,
+  /\bthink (aloud|out loud|carefully|through)\b/i,
+  /\blet'?s think\b/i,
+  /<think(ing)?>/i,
+  /\bbefore (giving|answering|you answer).{0,40}\b(reason|think)/i,
+];
+
+export const GRADING_PATTERNS = [
+  /\brubric\b/i,
+  /\b(grade|score|rate|evaluate|judge|assess)\b.{0,80}\b(response|answer|completion|output|submission|essay|assistant)s?\b/i,
+  /\bon a scale (of|from) \d+\s*(to|-|–)\s*\d+/i,
+  /\bwhich (response|answer|completion|output) is (better|more helpful|preferred)/i,
+  /\b(response|assistant|answer) [AB12]\b.{0,200}\b(response|assistant|answer) [AB12]\b/is,
+  /\breward (model|score)\b/i,
+];
+
+/** Domain lexicon, ordered: the first rule that matches names the domain. */
+export const DOMAIN_RULES: Array<[Domain, RegExp]> = [
+  [
+    'translation',
+    /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|korean|russian|arabic|hindi|portuguese|italian)\b/i,
+  ],
+  ['summarization', /\bsummar(y|ize|ise|isation|ization)\b|\btl;?dr\b|\bkey points\b/i],
+  [
+    'code',
+    /```|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|function|compile|bug|refactor|implement|algorithm|api endpoint|class|script|unit test)\b/i,
+  ],
+  [
+    'math',
+    /\b(solve|equation|integral|derivative|probability|calculate|compute|how many|how much|prove|theorem|sum of|percent)\b/i,
+  ],
+  [
+    'extraction',
+    /\b(extract|parse|pull out|list all|identify all|named entities|fill (in|out) the)\b|\bjson\b/i,
+  ],
+  [
+    'classification',
+    /\b(classify|categori[sz]e|sentiment|label (this|the|each)|which category|is this (spam|toxic))\b/i,
+  ],
+  ['reasoning', /\b(why|reason|logic|puzzle|riddle|deduce|infer|argument|implication)\b/i],
+  [
+    'writing',
+    /\b(write|draft|compose|essay|poem|story|email|letter|blog|slogan|tweet|rewrite|paraphrase)\b/i,
+  ],
+];
+
+/** The domain lexicon is read in the first characters of the last user turn only. */
+export const DOMAIN_HEAD = 1500;
+
+/**
+ * Where each expression can start a match (see the module comment), by list and index:
+ * `words` are ASCII words (lower case) at whose start (plus `shift`) a match can begin;
+ * `suffixes` are endings of a word at which one can begin.
+ */
+interface Places {
+  words?: readonly string[];
+  shift?: number;
+  suffixes?: readonly string[];
+}
+const COT_PLACES: Places[] = [
+  { suffixes: ['step'] },
+  { suffixes: ['chain'] },
+  { words: ['internal', 'inner', 'hidden', 'full', 'complete', 'detailed'] },
+  {
+    words: ['show', 'explain', 'articulate', 'reveal', 'walk', 'write', 'describe', 'lay', 'outline'],
+  },
+  { words: ['reasoning'] },
+  { words: ['think'] },
+  { words: ['let', 'lets'] },
+  { words: ['think', 'thinking'], shift: -1 },
+  { words: ['before'] },
+];
+const GRADING_PLACES: Places[] = [
+  { words: ['rubric'] },
+  { words: ['grade', 'score', 'rate', 'evaluate', 'judge', 'assess'] },
+  { words: ['on'] },
+  { words: ['which'] },
+  { words: ['response', 'assistant', 'answer'] },
+  { words: ['reward'] },
+];
+/** The code rule's "```" is not word-bound: it is looked for with `includes`. */
+const DOMAIN_PLACES: Places[] = [
+  { words: ['translate', 'translation', 'in'] },
+  { words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'] },
+  {
+    words: [
+      ...'python javascript typescript java c rust golang sql regex function compile bug refactor'.split(' '),
+      ...'implement algorithm api class script unit'.split(' '),
+    ],
+  },
+  {
+    words:
+      'solve equation integral derivative probability calculate compute how prove theorem sum percent'.split(
+        ' ',
+      ),
+  },
+  { words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'] },
+  { words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'] },
+  { words: 'why reason logic puzzle riddle deduce infer argument implication'.split(' ') },
+  {
+    words: 'write draft compose essay poem story email letter blog slogan tweet rewrite paraphrase'.split(
+      ' ',
+    ),
+  },
+];
+
+/** Groups of expressions: CoT, grading, then one per domain rule. */
+const COT = 0;
+const GRADING = 1;
+const DOMAIN0 = 2;
+
+/** One place to try an expression anchored: the sticky copy, its group, and the start's offset. */
+interface Try {
+  sticky: RegExp;
+  group: number;
+  shift: number;
+}
+
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ASCII_WORD[c] = /\w/.test(ch) ? 1 : 0;
+}
+/** Lower case of an ASCII word character (`\w` only differs from it in letters). */
+const LOWER = new Uint8Array(128);
+for (let c = 0; c < 128; c++) LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
+/** LOWER of ASCII word characters, 0 for the others. */
+const WORD_LOWER = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD_LOWER[c] = ASCII_WORD[c] === 1 ? LOWER[c]! : 0;
+
+const SEED = 0x811c9dc5;
+const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+function wordKey(word: string): number {
+  let h = SEED;
+  for (let i = 0; i < word.length; i++) h = step(h, word.charCodeAt(i));
+  return (h ^ Math.imul(word.length, 0x9e3779b1)) >>> 0;
+}
+
+/** Tries by word: an open-addressed table keyed by the word's hash (a collision only costs a try). */
+const TABLE_BITS = 10;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys = new Uint32Array(1 << TABLE_BITS);
+const tableSlot = new Int16Array(1 << TABLE_BITS).fill(-1);
+const tries: Try[][] = [];
+/** Longest word in the table: longer words skip the look-up. */
+let longestWord = 0;
+
+function addPlaces(group: number, re: RegExp, places: Places): void {
+  const sticky = new RegExp(re.source, `${re.flags}y`);
+  for (const word of places.words ?? []) {
+    longestWord = Math.max(longestWord, word.length);
+    const key = wordKey(word);
+    let i = key & TABLE_MASK;
+    while (tableSlot[i] !== -1 && tableKeys[i] !== key) i = (i + 1) & TABLE_MASK;
+    if (tableSlot[i] === -1) {
+      tableKeys[i] = key;
+      tableSlot[i] = tries.length;
+      tries.push([]);
+    }
+    tries[tableSlot[i]!]!.push({ sticky, group, shift: places.shift ?? 0 });
+  }
+}
+for (const [i, re] of COT_PATTERNS.entries()) addPlaces(COT, re, COT_PLACES[i]!);
+for (const [i, re] of GRADING_PATTERNS.entries()) addPlaces(GRADING, re, GRADING_PLACES[i]!);
+for (const [i, [, re]] of DOMAIN_RULES.entries()) addPlaces(DOMAIN0 + i, re, DOMAIN_PLACES[i]!);
+const STEP = COT_PATTERNS[0]!;
+const CHAIN = COT_PATTERNS[1]!;
+const stepSticky = new RegExp(STEP.source, `${STEP.flags}y`);
+const chainSticky = new RegExp(CHAIN.source, `${CHAIN.flags}y`);
+
+function look(key: number): Try[] | null {
+  let i = key & TABLE_MASK;
+  for (;;) {
+    const slot = tableSlot[i]!;
+    if (slot === -1) return null;
+    if (tableKeys[i] === key) return tries[slot]!;
+    i = (i + 1) & TABLE_MASK;
+  }
+}
+
+function matchesAt(sticky: RegExp, text: string, at: number): boolean {
+  if (at < 0 || at >= text.length) return false;
+  sticky.lastIndex = at;
+  return sticky.test(text);
+}
+
+/** True when `text[i]` ends with the lower-case ASCII `suffix` (`end` exclusive). */
+function endsWithLower(text: string, end: number, suffix: string): boolean {
+  const start = end - suffix.length;
+  for (let k = 0; k < suffix.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if ((c < 128 ? LOWER[c]! : c) !== suffix.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * Characters seen in the last user turn (`Probes.seen`), which the skeleton's slot rules need:
+ * a rule whose character is not seen cannot match (the skeleton's text is a prefix of the turn).
+ */
+export const SEEN_BACKTICK = 1;
+export const SEEN_COLON = 2;
+export const SEEN_AT = 4;
+/** One of `"`, `'`, backtick, `“`. */
+export const SEEN_QUOTE = 8;
+/** An ASCII digit. */
+export const SEEN_DIGIT = 16;
+export const SEEN_ALL = 31;
+/** SEEN_* bits of ASCII characters that are not word characters. */
+const SEEN = new Uint8Array(128);
+SEEN[96] = SEEN_BACKTICK | SEEN_QUOTE;
+SEEN[58] = SEEN_COLON;
+SEEN[64] = SEEN_AT;
+SEEN[34] = SEEN_QUOTE;
+SEEN[39] = SEEN_QUOTE;
+
+/** The result of `probeText`. */
+export interface Probes {
+  cot: boolean;
+  grading: boolean;
+  /**
+   * Index in DOMAIN_RULES of the first rule that matches the head of the last user turn, -1 when
+   * none does, or null when the scan cannot tell (a word runs across the head's end): then ask
+   * the expressions.
+   */
+  domainRule: number | null;
+  /** SEEN_* bits of the characters in the last user turn. */
+  seen: number;
+  /**
+   * When the last user turn is all ASCII: the number of its words (runs of `[A-Za-z0-9_]`, at
+   * most MAX_WORDS) whose spans are in `userWords`, the words MinHash shingles. Otherwise -1.
+   */
+  words: number;
+}
+
+/** Spans of the last user turn's first words (`Probes.words`): start and end of each, in turn. */
+export const userWords = new Int32Array(2 * MAX_WORDS);
+
+const ALL_DOMAINS = DOMAIN_RULES.length;
+
+/**
+ * CoT and grading flags of the probe text (the system prompt, a newline and the last user turn,
+ * or the last user turn alone when there is no system prompt: what the expressions read), the
+ * first domain rule matching the first DOMAIN_HEAD characters of the last user turn, and the
+ * characters the slot rules need. Equal to testing each expression (a test compares them on
+ * hand-built and random texts).
+ *
+ * The two parts are scanned apart and the probe text is joined only when an anchored try needs
+ * it: reading a joined (cons) string unit by unit is several times slower than reading its parts.
+ */
+export function probeText(system: string, user: string): Probes {
+  const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
+  let probe: string | null = system ? null : user;
+  const userAt = system ? system.length + 1 : 0;
+  let cot = false;
+  let grading = false;
+  // First matching domain rule so far (ALL_DOMAINS: none); later rules need not be tried.
+  let domain = head.includes('```') ? 2 : ALL_DOMAINS;
+  let seen = 0;
+  let words = 0;
+  let ascii = true;
+  for (let part = system ? 0 : 1; part < 2; part++) {
+    const inUser = part === 1;
+    const text = inUser ? user : system;
+    // Offset of `text` in the probe text.
+    const base = inUser ? userAt : 0;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      let lower = c < 128 ? WORD_LOWER[c]! : 0;
+      if (lower === 0) {
+        if (inUser) {
+          if (c < 128) seen |= SEEN[c]!;
+          else {
+            ascii = false;
+            if (c === 0x201c) seen |= SEEN_QUOTE;
+          }
+        }
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = SEED;
+      // Word characters below 58 are the digits.
+      const digit = inUser ? SEEN_DIGIT : 0;
+      do {
+        if (lower < 58) seen |= digit;
+        h = step(h, lower);
+        if (++i === n) break;
+        c = text.charCodeAt(i);
+        lower = c < 128 ? WORD_LOWER[c]! : 0;
+      } while (lower !== 0);
+      const len = i - start;
+      if (inUser && words < MAX_WORDS) {
+        userWords[2 * words] = start;
+        userWords[2 * words + 1] = i;
+        words++;
+      }
+      if (!cot && len >= 4) {
+        const last = LOWER[text.charCodeAt(i - 1)]!;
+        const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
+        if (suffix !== 0 && endsWithLower(text, i, suffix === 4 ? 'step' : 'chain')) {
+          if (probe === null) probe = `${system}\n${user}`;
+          cot = matchesAt(suffix === 4 ? stepSticky : chainSticky, probe, base + i - suffix);
+        }
+      }
+      if (len > longestWord) continue;
+      const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
+      if (found === null) continue;
+      for (let k = 0; k < found.length; k++) {
+        const t = found[k]!;
+        if (t.group === COT || t.group === GRADING) {
+          if (t.group === COT ? cot : grading) continue;
+          if (probe === null) probe = `${system}\n${user}`;
+          const hit = matchesAt(t.sticky, probe, base + start + t.shift);
+          if (t.group === COT) cot = hit;
+          else grading = hit;
+        } else {
+          const rule = t.group - DOMAIN0;
+          if (rule < domain && inUser && matchesAt(t.sticky, head, start + t.shift)) domain = rule;
+        }
+      }
+    }
+  }
+  // A word running across the head's end is cut there in `head`: the words of the head are not
+  // all words of the text then.
+  const cut =
+    user.length > DOMAIN_HEAD && isAsciiWord(user, DOMAIN_HEAD - 1) && isAsciiWord(user, DOMAIN_HEAD);
+  return {
+    cot,
+    grading,
+    domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
+    seen,
+    words: ascii ? words : -1,
+  };
+}
+
+function isAsciiWord(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 && ASCII_WORD[c] === 1;
+}
