@@ -1,8 +1,9 @@
 /**
  * @module events/hash
- * Small, fast, dependency-free hashes used by feature extraction and the detection sketches.
- * Deterministic across processes and machines (no per-process seeds), so a replayed log gives
- * the same features as live traffic.
+ * Small, fast, dependency-free hashes used by feature extraction and the detection sketches,
+ * and `mulberry32`, the seeded generator built on the same kind of mixing. Deterministic across
+ * processes and machines (no per-process seeds), so a replayed log gives the same features as
+ * live traffic.
  */
 import { createHash } from 'node:crypto';
 
@@ -25,6 +26,21 @@ export function fmix32(x: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/**
+ * mulberry32: a tiny seeded generator of floats in [0, 1) (a counter run through a 32-bit
+ * mixer). The mock upstream's answers and Louvain's node order use it, so both repeat exactly.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Two lower-case hex digits of each byte value. */

@@ -5,19 +5,11 @@
  */
 import { resolveConfig } from '../../src/detect/config.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
+import { mulberry32 } from '../../src/events/hash.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import type { RequestEvent } from '../../src/events/types.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -3,21 +3,11 @@
  * Seeded pseudo-random numbers for the mock's deterministic answers: mulberry32, seeded from a
  * hash of the request body, so the same request always gets the same answer.
  */
-import { fmix32, hash32 } from '../../events/hash.js';
+import { fmix32, hash32, mulberry32 } from '../../events/hash.js';
 
 export type Rng = () => number;
 
-/** mulberry32: a small, fast 32-bit generator returning floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** A seed from some text and an extra number (global seed, choice index…). */
 export const seedOf = (text: string, extra = 0): number =>

@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { dashboardPlugin, sessionAuth } from '../../../src/dashboard/index.js';
+import { mulberry32 } from '../../../src/events/hash.js';
 
 export const ADMIN_TOKEN = 'dg-admin-browser-test-token';
 const ACCOUNTS = 100_000;
@@ -24,17 +25,7 @@ interface Row {
   reasons: Array<{ signal: string; score: number; detail: string }>;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const HYDRA = Array.from({ length: 12 }, (_, i) => `k_hydra_${String(i + 1).padStart(2, '0')}`);
 const PAIR = ['k_sweep_a', 'k_sweep_b', 'k_sweep_c', 'k_sweep_d', 'k_sweep_e'];
