@@ -121,6 +121,74 @@ export interface SalientSource {
   salient(p: AccountProfile): readonly (readonly string[])[];
 }
 
+/**
+ * Distinct orgs per salient id of each kind, kept from pass to pass: each pass applies only the
+ * keys whose salient lists changed since the last one (the lists `ProfileFacts` hands out stay the
+ * same object while a key sends nothing), instead of recounting every key. Gives what
+ * `buildPopulation` counts from scratch: an id seen in fewer than `postingCap` orgs counts its
+ * distinct orgs; past the cap the batch count depends on the key order (it stops remembering orgs
+ * and counts keys), so those few ids are recounted in key order.
+ */
+export class OrgCounts {
+  /** Per kind: id → org → keys of that org with the id salient. */
+  private readonly byOrg = SALIENT_KINDS.map(() => new Map<string, Map<string, number>>());
+  /** Per kind: id → distinct orgs (or the batch count past the cap). */
+  readonly counts = SALIENT_KINDS.map(() => new Map<string, number>());
+  /** Lists applied per key index, and ids at or past the cap per kind. */
+  private applied: (readonly (readonly string[])[] | undefined)[] = [];
+  private readonly capped = SALIENT_KINDS.map(() => new Set<string>());
+
+  constructor(private readonly cap: number) {}
+
+  /** Brings the counts to `profiles` (indexed in arrival order; a key's org never changes). */
+  update(profiles: readonly AccountProfile[], source: SalientSource): void {
+    for (let i = 0; i < profiles.length; i++) {
+      const p = profiles[i]!;
+      const lists = source.salient(p);
+      const old = this.applied[i];
+      if (old === lists) continue;
+      for (let k = 0; k < SALIENT_KINDS.length; k++) {
+        if (old) for (const id of old[k]!) this.move(k, id, p.org, -1);
+        for (const id of lists[k]!) this.move(k, id, p.org, 1);
+      }
+      this.applied[i] = lists;
+    }
+    for (let k = 0; k < SALIENT_KINDS.length; k++)
+      for (const id of this.capped[k]!) this.counts[k]!.set(id, this.batchCount(profiles, source, k, id));
+  }
+
+  private move(k: number, id: string, org: string, by: 1 | -1): void {
+    const ids = this.byOrg[k]!;
+    let orgs = ids.get(id);
+    if (!orgs) {
+      orgs = new Map();
+      ids.set(id, orgs);
+    }
+    const next = (orgs.get(org) ?? 0) + by;
+    if (next > 0) orgs.set(org, next);
+    else orgs.delete(org);
+    const counts = this.counts[k]!;
+    if (orgs.size === 0) {
+      ids.delete(id);
+      counts.delete(id);
+      this.capped[k]!.delete(id);
+      return;
+    }
+    counts.set(id, orgs.size);
+    if (orgs.size >= this.cap) this.capped[k]!.add(id);
+    else this.capped[k]!.delete(id);
+  }
+
+  /** `buildPopulation`'s count of one id, in key order (`addOrg` for that id alone). */
+  private batchCount(profiles: readonly AccountProfile[], source: SalientSource, k: number, id: string) {
+    const m: Counter = new Map();
+    for (const p of profiles)
+      for (const x of source.salient(p)[k]!) if (x === id) addOrg(m, id, p.org, this.cap);
+    const v = m.get(id);
+    return v === undefined ? 0 : typeof v === 'number' ? v : v.size;
+  }
+}
+
 export function buildPopulation(
   profiles: Iterable<AccountProfile>,
   now: number,
@@ -128,6 +196,8 @@ export function buildPopulation(
   modelFirstSeen: ReadonlyMap<string, number>,
   cfg: DetectConfig,
   facts?: SalientSource,
+  /** Org counts kept between passes (the engine's; needs `facts` and an array of profiles). */
+  kept?: OrgCounts,
 ): Population {
   const l = cfg.linkage;
   const frames: Counter = new Map();
@@ -140,16 +210,21 @@ export function buildPopulation(
   const orgs = new Set<string>();
   const rates: number[] = [];
   let accounts = 0;
+  const incremental = kept !== undefined && facts !== undefined && Array.isArray(profiles);
+  if (incremental) kept.update(profiles, facts);
   for (const p of profiles) {
     accounts++;
     orgs.add(p.org);
     if (p.n >= 5) rates.push(outRatePerDay(p, now, cfg));
+    if (incremental) continue;
     const lists = facts ? facts.salient(p) : salientAll(p, l.minShare);
     for (let k = 0; k < counters.length; k++)
       for (const id of lists[k]!) addOrg(counters[k]!, id, p.org, l.postingCap);
   }
   rates.sort((a, b) => a - b);
   const enough = rates.length >= cfg.signals.minPopulation;
+  // The kept counts are copied: a population is a snapshot that later passes must not change.
+  const counted = incremental ? kept.counts.map((m) => new Map(m)) : counters.map((m) => finish(m));
   return {
     now,
     startTs,
@@ -157,12 +232,12 @@ export function buildPopulation(
     orgs: orgs.size,
     outRateP50: enough ? quantile(rates, 0.5) : null,
     outRateP90: enough ? quantile(rates, 0.9) : null,
-    frameOrgs: finish(frames),
-    skelOrgs: finish(skels),
-    systemOrgs: finish(systems),
-    subnetOrgs: finish(subnets),
-    fpOrgs: finish(fps),
-    metaOrgs: finish(metas),
+    frameOrgs: counted[0]!,
+    skelOrgs: counted[1]!,
+    systemOrgs: counted[2]!,
+    subnetOrgs: counted[3]!,
+    fpOrgs: counted[4]!,
+    metaOrgs: counted[5]!,
     modelFirstSeen,
     commonLimit: Math.max(l.commonOrgs, Math.ceil(l.commonShare * orgs.size)),
   };
