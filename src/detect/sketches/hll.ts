@@ -22,17 +22,37 @@ export function hllAdd(h: Hll, hash: number): void {
   const idx = x >>> (32 - h.p);
   const w = (x << h.p) >>> 0;
   const rank = w === 0 ? 32 - h.p + 1 : Math.clz32(w) + 1;
-  if (rank > h.r[idx]!) h.r[idx] = rank;
+  if (rank > h.r[idx]!) {
+    h.r[idx] = rank;
+    counted.delete(h.r);
+  }
 }
 
 const POW = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
 
+/**
+ * Estimates by register array, dropped whenever a register rises (`hllAdd`, `hllMergeInto`): the
+ * estimate depends on the registers alone, and once a sketch is warm most adds change none, so
+ * re-scoring a key reads its counts without a pass over the registers. Registers are written only
+ * in this module.
+ */
+const counted = new WeakMap<Uint8Array, number>();
+
 export function hllCount(h: Hll): number {
-  const m = h.r.length;
+  let est = counted.get(h.r);
+  if (est === undefined) {
+    est = countRegisters(h.r);
+    counted.set(h.r, est);
+  }
+  return est;
+}
+
+function countRegisters(r: Uint8Array): number {
+  const m = r.length;
   let sum = 0;
   let zeros = 0;
   for (let i = 0; i < m; i++) {
-    const v = h.r[i]!;
+    const v = r[i]!;
     sum += POW[v]!;
     if (v === 0) zeros++;
   }
@@ -51,7 +71,33 @@ export function hllMerge(a: Hll, b: Hll): Hll {
 
 /** Register-wise max of `src` into `dst` (which the caller owns). */
 export function hllMergeInto(dst: Hll, src: Hll): void {
-  for (let i = 0; i < dst.r.length; i++) if (src.r[i]! > dst.r[i]!) dst.r[i] = src.r[i]!;
+  counted.delete(dst.r);
+  const d = dst.r;
+  const s = src.r;
+  if (s.length === d.length && d.length % 4 === 0 && d.byteOffset % 4 === 0 && s.byteOffset % 4 === 0) {
+    maxWords(
+      new Uint32Array(d.buffer, d.byteOffset, d.length / 4),
+      new Uint32Array(s.buffer, s.byteOffset, s.length / 4),
+    );
+    return;
+  }
+  for (let i = 0; i < d.length; i++) if (s[i]! > d[i]!) d[i] = s[i]!;
+}
+
+/**
+ * Byte-wise max of `src` into `dst`, four registers per 32-bit word. A register holds a rank of at
+ * most 33 (< 128), so `(s | 0x80808080) − d` never borrows across bytes and its high bit in each
+ * byte says s ≥ d there; that bit, spread over its byte, selects s or d.
+ */
+function maxWords(dst: Uint32Array, src: Uint32Array): void {
+  for (let i = 0; i < dst.length; i++) {
+    const s = src[i]!;
+    if (s === 0) continue;
+    const d = dst[i]!;
+    const ge = (((s | 0x80808080) - d) & 0x80808080) >>> 7;
+    const pick = Math.imul(ge, 0xff);
+    dst[i] = ((s & pick) | (d & ~pick)) >>> 0;
+  }
 }
 
 /** 32-bit hash of a 16-hex-char digest (events/hash digest64): its first 8 hex digits. */
