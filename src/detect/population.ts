@@ -133,28 +133,51 @@ export class OrgCounts {
   /** Per kind: id → org → keys of that org with the id salient. */
   private readonly byOrg = SALIENT_KINDS.map(() => new Map<string, Map<string, number>>());
   /** Per kind: id → distinct orgs (or the batch count past the cap). */
-  readonly counts = SALIENT_KINDS.map(() => new Map<string, number>());
+  private readonly counts = SALIENT_KINDS.map(() => new Map<string, number>());
+  /** Per kind: the copy the last population got, and whether the counts moved since. */
+  private readonly snapshots = SALIENT_KINDS.map(() => new Map<string, number>());
+  private readonly moved = SALIENT_KINDS.map(() => false);
   /** Lists applied per key index, and ids at or past the cap per kind. */
-  private applied: (readonly (readonly string[])[] | undefined)[] = [];
+  private readonly applied: (readonly (readonly string[])[] | undefined)[] = [];
   private readonly capped = SALIENT_KINDS.map(() => new Set<string>());
 
   constructor(private readonly cap: number) {}
 
-  /** Brings the counts to `profiles` (indexed in arrival order; a key's org never changes). */
-  update(profiles: readonly AccountProfile[], source: SalientSource): void {
+  /**
+   * Brings the counts to `profiles` (indexed in arrival order; a key's org never changes) and
+   * returns them per kind, as maps never changed afterwards (a population is a snapshot; a kind
+   * whose counts did not move keeps the previous pass's map).
+   */
+  update(profiles: readonly AccountProfile[], source: SalientSource): Map<string, number>[] {
     for (let i = 0; i < profiles.length; i++) {
       const p = profiles[i]!;
       const lists = source.salient(p);
       const old = this.applied[i];
       if (old === lists) continue;
       for (let k = 0; k < SALIENT_KINDS.length; k++) {
-        if (old) for (const id of old[k]!) this.move(k, id, p.org, -1);
-        for (const id of lists[k]!) this.move(k, id, p.org, 1);
+        const before = old?.[k] ?? [];
+        const after = lists[k]!;
+        if (sameIds(before, after)) continue;
+        for (const id of before) if (!after.includes(id)) this.move(k, id, p.org, -1);
+        for (const id of after) if (!before.includes(id)) this.move(k, id, p.org, 1);
       }
       this.applied[i] = lists;
     }
-    for (let k = 0; k < SALIENT_KINDS.length; k++)
-      for (const id of this.capped[k]!) this.counts[k]!.set(id, this.batchCount(profiles, source, k, id));
+    for (let k = 0; k < SALIENT_KINDS.length; k++) {
+      const counts = this.counts[k]!;
+      for (const id of this.capped[k]!) {
+        const exact = this.batchCount(profiles, source, k, id);
+        if (counts.get(id) !== exact) {
+          counts.set(id, exact);
+          this.moved[k] = true;
+        }
+      }
+      if (this.moved[k]) {
+        this.snapshots[k] = new Map(counts);
+        this.moved[k] = false;
+      }
+    }
+    return [...this.snapshots];
   }
 
   private move(k: number, id: string, org: string, by: 1 | -1): void {
@@ -168,6 +191,7 @@ export class OrgCounts {
     if (next > 0) orgs.set(org, next);
     else orgs.delete(org);
     const counts = this.counts[k]!;
+    this.moved[k] = true;
     if (orgs.size === 0) {
       ids.delete(id);
       counts.delete(id);
@@ -187,6 +211,13 @@ export class OrgCounts {
     const v = m.get(id);
     return v === undefined ? 0 : typeof v === 'number' ? v : v.size;
   }
+}
+
+/** Same ids in the same order (salient lists are short). */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function buildPopulation(
@@ -211,7 +242,7 @@ export function buildPopulation(
   const rates: number[] = [];
   let accounts = 0;
   const incremental = kept !== undefined && facts !== undefined && Array.isArray(profiles);
-  if (incremental) kept.update(profiles, facts);
+  const keptCounts = incremental ? kept.update(profiles, facts) : null;
   for (const p of profiles) {
     accounts++;
     orgs.add(p.org);
@@ -223,8 +254,7 @@ export function buildPopulation(
   }
   rates.sort((a, b) => a - b);
   const enough = rates.length >= cfg.signals.minPopulation;
-  // The kept counts are copied: a population is a snapshot that later passes must not change.
-  const counted = incremental ? kept.counts.map((m) => new Map(m)) : counters.map((m) => finish(m));
+  const counted = keptCounts ?? counters.map((m) => finish(m));
   return {
     now,
     startTs,

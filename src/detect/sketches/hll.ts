@@ -22,32 +22,13 @@ export function hllAdd(h: Hll, hash: number): void {
   const idx = x >>> (32 - h.p);
   const w = (x << h.p) >>> 0;
   const rank = w === 0 ? 32 - h.p + 1 : Math.clz32(w) + 1;
-  if (rank > h.r[idx]!) {
-    h.r[idx] = rank;
-    counted.delete(h.r);
-  }
+  if (rank > h.r[idx]!) h.r[idx] = rank;
 }
 
 const POW = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
 
-/**
- * Estimates by register array, dropped whenever a register rises (`hllAdd`, `hllMergeInto`): the
- * estimate depends on the registers alone, and once a sketch is warm most adds change none, so
- * re-scoring a key reads its counts without a pass over the registers. Registers are written only
- * in this module.
- */
-const counted = new WeakMap<Uint8Array, number>();
-
 export function hllCount(h: Hll): number {
-  let est = counted.get(h.r);
-  if (est === undefined) {
-    est = countRegisters(h.r);
-    counted.set(h.r, est);
-  }
-  return est;
-}
-
-function countRegisters(r: Uint8Array): number {
+  const r = h.r;
   const m = r.length;
   let sum = 0;
   let zeros = 0;
@@ -71,7 +52,6 @@ export function hllMerge(a: Hll, b: Hll): Hll {
 
 /** Register-wise max of `src` into `dst` (which the caller owns). */
 export function hllMergeInto(dst: Hll, src: Hll): void {
-  counted.delete(dst.r);
   const d = dst.r;
   const s = src.r;
   if (s.length === d.length && d.length % 4 === 0 && d.byteOffset % 4 === 0 && s.byteOffset % 4 === 0) {
