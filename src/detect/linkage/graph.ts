@@ -181,8 +181,9 @@ export function buildLinkGraph(
   };
   const edges: Edge[] = [];
   // Pair keys a·n+b in ascending order are the edges in (a, b) order: a numeric sort of the keys
-  // instead of a comparator sort of the edge objects.
-  const keys = new Float64Array(rowOf.size);
+  // instead of a comparator sort of the edge objects (32-bit keys while they fit: read back as
+  // small integers, they are cheaper map keys than doubles).
+  const keys = n * n <= 0x7fffffff ? new Int32Array(rowOf.size) : new Float64Array(rowOf.size);
   let at = 0;
   for (const key of rowOf.keys()) keys[at++] = key;
   keys.sort();
