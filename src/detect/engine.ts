@@ -153,6 +153,7 @@ export class Engine {
     }
     for (const b of this.lsh.buckets.values()) bytes += 60 + b.length * 8;
     bytes += this.lsh.pairs.size * 70;
+    bytes += this.orgCounts.approxBytes();
     for (const c of this.campaigns.values()) bytes += 400 + c.keys.length * 40 + c.reasons.length * 200;
     for (const m of [
       this.pop.frameOrgs,

@@ -203,6 +203,13 @@ export class OrgCounts {
     else this.capped[k]!.delete(id);
   }
 
+  /** Rough retained bytes (for the engine's `stats().approxBytes`). */
+  approxBytes(): number {
+    let bytes = this.applied.length * 8;
+    for (const ids of this.byOrg) for (const orgs of ids.values()) bytes += 80 + orgs.size * 50;
+    return bytes;
+  }
+
   /** `buildPopulation`'s count of one id, in key order (`addOrg` for that id alone). */
   private batchCount(profiles: readonly AccountProfile[], source: SalientSource, k: number, id: string) {
     const m: Counter = new Map();
