@@ -1,8 +1,9 @@
 /**
  * @module detect/population
  * Population context for the signals: how common a hash is across orgs (so rare evidence weighs
- * more), the distribution of per-account volume, and when each model was first seen. Rebuilt
- * from the bounded per-key profiles on the campaign cadence, never from raw events.
+ * more), the distribution of per-account volume, and when each model was first seen. Built
+ * from the bounded per-key profiles on the campaign cadence, never from raw events; the engine
+ * keeps the org counts between passes (`OrgCounts`) and applies only the keys that changed.
  */
 import type { DetectConfig } from './config.js';
 import type { AccountProfile } from './profile.js';

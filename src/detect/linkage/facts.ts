@@ -1,9 +1,10 @@
 /**
  * @module detect/linkage/facts
  * What a campaign pass reads from each profile that depends on that profile alone: its salient
- * hash ids per kind, its frozen request shape and its behaviour vector. The engine keeps one
- * `ProfileFacts` and reuses a profile's facts until its next event: every event increments the
- * profile's request count `n`, and the engine changes profiles only through events, so a key
+ * hash ids per kind, its frozen request shape, its behaviour vector and its activity reading
+ * (the last one also on the window's head: kept while it holds, see timing.ts). The engine keeps
+ * one `ProfileFacts` and reuses a profile's facts until its next event: every event increments
+ * the profile's request count `n`, and the engine changes profiles only through events, so a key
  * that sent nothing since the last pass is not read again. Same values as computing them fresh.
  */
 import { type SalientSource, salientAll } from '../population.js';
