@@ -14,7 +14,7 @@ import { ProfileFacts } from './linkage/facts.js';
 import { buildLinkGraph } from './linkage/graph.js';
 import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
 import { SplitMemo } from './linkage/split.js';
-import { buildPopulation, emptyPopulation, type Population } from './population.js';
+import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
 import { scoreProfile, verdictOf } from './scoring.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
@@ -58,6 +58,8 @@ export class Engine {
   private cache: CampaignCache = { growth: 0.1, entries: new Map(), splits: new SplitMemo() };
   /** Per-profile facts of the campaign pass, reused until the profile's next event. */
   private readonly facts: ProfileFacts;
+  /** The population's org counts, updated each pass for the keys whose facts changed (not checkpointed). */
+  private readonly orgCounts: OrgCounts;
   /** How the LSH index reads signatures and orgs of keys by index (one object, not one per insert). */
   private readonly lookup: LshLookup = {
     sig: (key, slot) => this.order[key]?.p.sigs.items[slot],
@@ -67,6 +69,7 @@ export class Engine {
   constructor(config: DeepPartial<DetectConfig> = {}) {
     this.config = resolveConfig(config);
     this.facts = new ProfileFacts(this.config.linkage.minShare);
+    this.orgCounts = new OrgCounts(this.config.linkage.postingCap);
   }
 
   ingest(event: RequestEvent): void {
@@ -150,6 +153,7 @@ export class Engine {
     }
     for (const b of this.lsh.buckets.values()) bytes += 60 + b.length * 8;
     bytes += this.lsh.pairs.size * 70;
+    bytes += this.orgCounts.approxBytes();
     for (const c of this.campaigns.values()) bytes += 400 + c.keys.length * 40 + c.reasons.length * 200;
     for (const m of [
       this.pop.frameOrgs,
@@ -313,7 +317,15 @@ export class Engine {
     const cfg = this.config;
     const states = this.order;
     const profiles = states.map((s) => s.p);
-    this.pop = buildPopulation(profiles, this.now, this.startTs ?? 0, this.modelFirstSeen, cfg, this.facts);
+    this.pop = buildPopulation(
+      profiles,
+      this.now,
+      this.startTs ?? 0,
+      this.modelFirstSeen,
+      cfg,
+      this.facts,
+      this.orgCounts,
+    );
     if (full) for (const s of states) this.scoreOwn(s);
     const suspect = (i: number) => (states[i]?.own.score ?? 0) >= cfg.cadence.suspectScore;
     const graph = buildLinkGraph(profiles, this.pop, cfg, this.lsh.pairs, this.lsh, suspect, this.facts);

@@ -1,8 +1,9 @@
 /**
  * @module detect/population
  * Population context for the signals: how common a hash is across orgs (so rare evidence weighs
- * more), the distribution of per-account volume, and when each model was first seen. Rebuilt
- * from the bounded per-key profiles on the campaign cadence, never from raw events.
+ * more), the distribution of per-account volume, and when each model was first seen. Built
+ * from the bounded per-key profiles on the campaign cadence, never from raw events; the engine
+ * keeps the org counts between passes (`OrgCounts`) and applies only the keys that changed.
  */
 import type { DetectConfig } from './config.js';
 import type { AccountProfile } from './profile.js';
@@ -121,6 +122,112 @@ export interface SalientSource {
   salient(p: AccountProfile): readonly (readonly string[])[];
 }
 
+/**
+ * Distinct orgs per salient id of each kind, kept from pass to pass: each pass applies only the
+ * keys whose salient lists changed since the last one (the lists `ProfileFacts` hands out stay the
+ * same object while a key sends nothing), instead of recounting every key. Gives what
+ * `buildPopulation` counts from scratch: an id seen in fewer than `postingCap` orgs counts its
+ * distinct orgs; past the cap the batch count depends on the key order (it stops remembering orgs
+ * and counts keys), so those few ids are recounted in key order.
+ */
+export class OrgCounts {
+  /** Per kind: id → org → keys of that org with the id salient. */
+  private readonly byOrg = SALIENT_KINDS.map(() => new Map<string, Map<string, number>>());
+  /** Per kind: id → distinct orgs (or the batch count past the cap). */
+  private readonly counts = SALIENT_KINDS.map(() => new Map<string, number>());
+  /** Per kind: the copy the last population got, and whether the counts moved since. */
+  private readonly snapshots = SALIENT_KINDS.map(() => new Map<string, number>());
+  private readonly moved = SALIENT_KINDS.map(() => false);
+  /** Lists applied per key index, and ids at or past the cap per kind. */
+  private readonly applied: (readonly (readonly string[])[] | undefined)[] = [];
+  private readonly capped = SALIENT_KINDS.map(() => new Set<string>());
+
+  constructor(private readonly cap: number) {}
+
+  /**
+   * Brings the counts to `profiles` (indexed in arrival order; a key's org never changes) and
+   * returns them per kind, as maps never changed afterwards (a population is a snapshot; a kind
+   * whose counts did not move keeps the previous pass's map).
+   */
+  update(profiles: readonly AccountProfile[], source: SalientSource): Map<string, number>[] {
+    for (let i = 0; i < profiles.length; i++) {
+      const p = profiles[i]!;
+      const lists = source.salient(p);
+      const old = this.applied[i];
+      if (old === lists) continue;
+      for (let k = 0; k < SALIENT_KINDS.length; k++) {
+        const before = old?.[k] ?? [];
+        const after = lists[k]!;
+        if (sameIds(before, after)) continue;
+        for (const id of before) if (!after.includes(id)) this.move(k, id, p.org, -1);
+        for (const id of after) if (!before.includes(id)) this.move(k, id, p.org, 1);
+      }
+      this.applied[i] = lists;
+    }
+    for (let k = 0; k < SALIENT_KINDS.length; k++) {
+      const counts = this.counts[k]!;
+      for (const id of this.capped[k]!) {
+        const exact = this.batchCount(profiles, source, k, id);
+        if (counts.get(id) !== exact) {
+          counts.set(id, exact);
+          this.moved[k] = true;
+        }
+      }
+      if (this.moved[k]) {
+        this.snapshots[k] = new Map(counts);
+        this.moved[k] = false;
+      }
+    }
+    return [...this.snapshots];
+  }
+
+  private move(k: number, id: string, org: string, by: 1 | -1): void {
+    const ids = this.byOrg[k]!;
+    let orgs = ids.get(id);
+    if (!orgs) {
+      orgs = new Map();
+      ids.set(id, orgs);
+    }
+    const next = (orgs.get(org) ?? 0) + by;
+    if (next > 0) orgs.set(org, next);
+    else orgs.delete(org);
+    const counts = this.counts[k]!;
+    this.moved[k] = true;
+    if (orgs.size === 0) {
+      ids.delete(id);
+      counts.delete(id);
+      this.capped[k]!.delete(id);
+      return;
+    }
+    counts.set(id, orgs.size);
+    if (orgs.size >= this.cap) this.capped[k]!.add(id);
+    else this.capped[k]!.delete(id);
+  }
+
+  /** Rough retained bytes (for the engine's `stats().approxBytes`). */
+  approxBytes(): number {
+    let bytes = this.applied.length * 8;
+    for (const ids of this.byOrg) for (const orgs of ids.values()) bytes += 80 + orgs.size * 50;
+    return bytes;
+  }
+
+  /** `buildPopulation`'s count of one id, in key order (`addOrg` for that id alone). */
+  private batchCount(profiles: readonly AccountProfile[], source: SalientSource, k: number, id: string) {
+    const m: Counter = new Map();
+    for (const p of profiles)
+      for (const x of source.salient(p)[k]!) if (x === id) addOrg(m, id, p.org, this.cap);
+    const v = m.get(id);
+    return v === undefined ? 0 : typeof v === 'number' ? v : v.size;
+  }
+}
+
+/** Same ids in the same order (salient lists are short). */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function buildPopulation(
   profiles: Iterable<AccountProfile>,
   now: number,
@@ -128,6 +235,8 @@ export function buildPopulation(
   modelFirstSeen: ReadonlyMap<string, number>,
   cfg: DetectConfig,
   facts?: SalientSource,
+  /** Org counts kept between passes (the engine's; needs `facts` and an array of profiles). */
+  kept?: OrgCounts,
 ): Population {
   const l = cfg.linkage;
   const frames: Counter = new Map();
@@ -140,16 +249,20 @@ export function buildPopulation(
   const orgs = new Set<string>();
   const rates: number[] = [];
   let accounts = 0;
+  const incremental = kept !== undefined && facts !== undefined && Array.isArray(profiles);
+  const keptCounts = incremental ? kept.update(profiles, facts) : null;
   for (const p of profiles) {
     accounts++;
     orgs.add(p.org);
     if (p.n >= 5) rates.push(outRatePerDay(p, now, cfg));
+    if (incremental) continue;
     const lists = facts ? facts.salient(p) : salientAll(p, l.minShare);
     for (let k = 0; k < counters.length; k++)
       for (const id of lists[k]!) addOrg(counters[k]!, id, p.org, l.postingCap);
   }
   rates.sort((a, b) => a - b);
   const enough = rates.length >= cfg.signals.minPopulation;
+  const counted = keptCounts ?? counters.map((m) => finish(m));
   return {
     now,
     startTs,
@@ -157,12 +270,12 @@ export function buildPopulation(
     orgs: orgs.size,
     outRateP50: enough ? quantile(rates, 0.5) : null,
     outRateP90: enough ? quantile(rates, 0.9) : null,
-    frameOrgs: finish(frames),
-    skelOrgs: finish(skels),
-    systemOrgs: finish(systems),
-    subnetOrgs: finish(subnets),
-    fpOrgs: finish(fps),
-    metaOrgs: finish(metas),
+    frameOrgs: counted[0]!,
+    skelOrgs: counted[1]!,
+    systemOrgs: counted[2]!,
+    subnetOrgs: counted[3]!,
+    fpOrgs: counted[4]!,
+    metaOrgs: counted[5]!,
     modelFirstSeen,
     commonLimit: Math.max(l.commonOrgs, Math.ceil(l.commonShare * orgs.size)),
   };

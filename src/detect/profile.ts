@@ -12,7 +12,15 @@ import type { DetectConfig } from './config.js';
 import { type Decayed, decayedAdd, decayedMerge, decayedNew } from './sketches/decayed.js';
 import { type Hll, hexHash, hllAdd, hllMerge, hllMergeInto, hllNew } from './sketches/hll.js';
 import { type Reservoir, reservoirAdd, reservoirNew } from './sketches/reservoir.js';
-import { type TopK, topkAdd, topkMerge, topkNew } from './sketches/topk.js';
+import {
+  type TopEntry,
+  type TopK,
+  topkAdd,
+  topkFoldInto,
+  topkIndex,
+  topkMerge,
+  topkNew,
+} from './sketches/topk.js';
 
 export const DOMAINS: readonly Domain[] = [
   'code',
@@ -248,13 +256,17 @@ function popcount(x: number): number {
   return c;
 }
 
+/** `promptHashOf(sig, salt) !== 0` for any salt, without hashing. */
+export const hasPromptHash = (sig: readonly number[]) => sig.length > 0 && sig[0] !== 0xffffffff;
+
 function recordPrompt(p: AccountProfile, e: RequestEvent, single: boolean): void {
+  if (!single || e.prompt.images > 0 || e.prompt.chars > MAX_RING_CHARS || !hasPromptHash(e.prompt.minhash))
+    return;
   // Keyed by end user too: two end users of one app asking "hi" is not repeated sampling.
   // Salted with the exact prompt length: documents that differ only in a number share a MinHash
   // signature but rarely their length, while a true repeat matches both.
   const salt = (e.params.endUser ? hash32(e.params.endUser) : 0) ^ Math.imul(e.prompt.chars + 1, 0x9e3779b1);
   const ph = promptHashOf(e.prompt.minhash, salt);
-  if (ph === 0 || !single || e.prompt.images > 0 || e.prompt.chars > MAX_RING_CHARS) return;
   const bit = modelBit(p, e.model ?? '?');
   const mask = p.ring.get(ph);
   if (mask === undefined) {
@@ -404,7 +416,7 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   if (e.meta) for (const [k, v] of Object.entries(e.meta)) topkAdd(p.meta, `${k}=${v}`, ts);
   recordPrompt(p, e, single);
   let write: SigWrite | null = null;
-  if (single && pr.images === 0 && promptHashOf(pr.minhash) !== 0) {
+  if (single && pr.images === 0 && hasPromptHash(pr.minhash)) {
     const kept = reservoirAdd(p.sigs, pr.minhash, hash32(p.key));
     if (kept) write = { slot: kept.slot, old: kept.evicted };
   }
@@ -444,7 +456,10 @@ export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig)
   // arithmetic in the same order as `mergeProfiles`, so the result is the same.
   const acc = mergeProfiles(first, profiles[1]!, cfg, false);
   if (acc.sigs.items === first.sigs.items) acc.sigs.items = [...acc.sigs.items];
-  for (let i = 2; i < profiles.length; i++) foldInto(acc, profiles[i]!, cfg);
+  if (profiles.length > 2) {
+    const indexes = TOPK_FIELDS.map((f) => topkIndex(acc[f]));
+    for (let i = 2; i < profiles.length; i++) foldInto(acc, profiles[i]!, cfg, indexes);
+  }
   const hll = {} as AccountProfile['hll'];
   for (const k of Object.keys(first.hll) as (keyof AccountProfile['hll'])[]) {
     hll[k] = hllNew(first.hll[k].p);
@@ -457,7 +472,12 @@ export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig)
  * `mergeProfiles(acc, b, cfg, false)` written into `acc`, which the caller owns (a profile made by
  * `mergeProfiles`: its arrays, sketches and counters are its own; its HLLs are not touched).
  */
-function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): void {
+function foldInto(
+  acc: AccountProfile,
+  b: AccountProfile,
+  cfg: DetectConfig,
+  indexes: Map<string, TopEntry>[],
+): void {
   const w = cfg.windows;
   const items = acc.sigs.items;
   const cap = acc.sigs.size * 2;
@@ -495,14 +515,10 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
   addArray(acc.domains, b.domains);
   addArray(acc.hours, b.hours);
   acc.gaps = welfordMerge(acc.gaps, b.gaps);
-  acc.frames = topkMerge(acc.frames, b.frames);
-  acc.skels = topkMerge(acc.skels, b.skels);
-  acc.models = topkMerge(acc.models, b.models);
-  acc.systems = topkMerge(acc.systems, b.systems);
-  acc.subnets = topkMerge(acc.subnets, b.subnets);
-  acc.fps = topkMerge(acc.fps, b.fps);
-  acc.maxToks = topkMerge(acc.maxToks, b.maxToks);
-  acc.meta = topkMerge(acc.meta, b.meta);
+  for (let f = 0; f < TOPK_FIELDS.length; f++) {
+    const field = TOPK_FIELDS[f]!;
+    topkFoldInto(acc[field], b[field], indexes[f]!);
+  }
   acc.ringInserts += b.ringInserts;
   acc.fanPrompts += b.fanPrompts;
   acc.repeats += b.repeats;
@@ -510,9 +526,31 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
   acc.slow = decayedMerge(acc.slow, b.slow, w.slowHalfLifeMs);
   acc.fastOut = decayedMerge(acc.fastOut, b.fastOut, w.fastHalfLifeMs);
   acc.slowOut = decayedMerge(acc.slowOut, b.slowOut, w.slowHalfLifeMs);
-  const { act, actHead } = mergeActivity(acc, b);
-  acc.act = act;
-  acc.actHead = actHead;
+  foldActivity(acc, b);
+}
+
+/** The top-k sketches of a profile, in the order `mergeProfiles` merges them. */
+const TOPK_FIELDS = ['frames', 'skels', 'models', 'systems', 'subnets', 'fps', 'maxToks', 'meta'] as const;
+
+/**
+ * `mergeActivity(acc, b)` written into `acc.act` (which the caller owns): each ring slot holds one
+ * absolute bucket of the merged window, and keeps acc's count if that bucket is in acc's window,
+ * plus b's if in b's, capped like `mergeActivity`. Walks the window newest first with a wrapping
+ * slot index instead of two remainders per bucket.
+ */
+function foldActivity(acc: AccountProfile, b: AccountProfile): void {
+  const len = acc.act.length;
+  const head = Math.max(acc.actHead, b.actHead);
+  const act = acc.act;
+  let i = ((head % len) + len) % len;
+  for (let back = 0; back < len; back++) {
+    const abs = head - back;
+    const mine = acc.actHead >= 0 && abs <= acc.actHead && acc.actHead - abs < len ? act[i]! : 0;
+    const theirs = b.actHead >= 0 && abs <= b.actHead && b.actHead - abs < len ? b.act[i]! : 0;
+    act[i] = Math.min(0xffff, mine + theirs);
+    i = i === 0 ? len - 1 : i - 1;
+  }
+  acc.actHead = head;
 }
 
 /** `a[i] += b[i]` over a's length (what `sumArrays` computes, in place). */

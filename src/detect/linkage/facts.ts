@@ -1,15 +1,17 @@
 /**
  * @module detect/linkage/facts
  * What a campaign pass reads from each profile that depends on that profile alone: its salient
- * hash ids per kind, its frozen request shape and its behaviour vector. The engine keeps one
- * `ProfileFacts` and reuses a profile's facts until its next event: every event increments the
- * profile's request count `n`, and the engine changes profiles only through events, so a key
+ * hash ids per kind, its frozen request shape, its behaviour vector and its activity reading
+ * (the last one also on the window's head: kept while it holds, see timing.ts). The engine keeps
+ * one `ProfileFacts` and reuses a profile's facts until its next event: every event increments
+ * the profile's request count `n`, and the engine changes profiles only through events, so a key
  * that sent nothing since the last pass is not read again. Same values as computing them fresh.
  */
 import { type SalientSource, salientAll } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { behaviourVector } from './behaviour.js';
 import { requestShape } from './shape.js';
+import { type Activity, activityHolds, readActivity } from './timing.js';
 
 interface Entry {
   /** The profile's request count when the facts were read. */
@@ -17,6 +19,7 @@ interface Entry {
   salient: string[][];
   shape: string | null;
   vector: Float64Array | null;
+  activity: Activity | null;
 }
 
 export class ProfileFacts implements SalientSource {
@@ -28,7 +31,13 @@ export class ProfileFacts implements SalientSource {
   private entry(p: AccountProfile): Entry {
     let e = this.memo.get(p);
     if (e === undefined || e.n !== p.n) {
-      e = { n: p.n, salient: salientAll(p, this.minShare), shape: requestShape(p), vector: null };
+      e = {
+        n: p.n,
+        salient: salientAll(p, this.minShare),
+        shape: requestShape(p),
+        vector: null,
+        activity: null,
+      };
       this.memo.set(p, e);
     }
     return e;
@@ -48,5 +57,13 @@ export class ProfileFacts implements SalientSource {
     const e = this.entry(p);
     e.vector ??= behaviourVector(p);
     return e.vector;
+  }
+
+  /** The activity reading at `head` (timing.ts): the last one while it still holds, else a new one. */
+  activity(p: AccountProfile, head: number): Activity {
+    const e = this.entry(p);
+    if (e.activity === null || !activityHolds(e.activity, head, p.act.length))
+      e.activity = readActivity(p, head);
+    return e.activity;
   }
 }

@@ -18,7 +18,7 @@ import { behaviourVector, cosine } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
-import { activityVector, signupBurst, syncFromVectors } from './timing.js';
+import { type Activity, readActivity, signupBurst, syncOf } from './timing.js';
 
 export type Evidence = Partial<Record<LinkKind, number>>;
 
@@ -170,32 +170,38 @@ export function buildLinkGraph(
   // Timing and behaviour are only computed where they can decide the link (they cost scans).
   const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);
   const head = profiles.reduce((m, p) => Math.max(m, p.actHead), -1);
-  const acts = new Map<number, { v: Float64Array; active: number }>();
+  const acts = new Map<number, Activity>();
   const act = (i: number) => {
     let v = acts.get(i);
     if (!v) {
-      v = activityVector(profiles[i]!, head);
+      v = facts ? facts.activity(profiles[i]!, head) : readActivity(profiles[i]!, head);
       acts.set(i, v);
     }
     return v;
   };
   const edges: Edge[] = [];
-  for (const [key, r] of rowOf) {
+  // Pair keys a·n+b in ascending order are the edges in (a, b) order: a numeric sort of the keys
+  // instead of a comparator sort of the edge objects (32-bit keys while they fit: read back as
+  // small integers, they are cheaper map keys than doubles).
+  const keys = n * n <= 0x7fffffff ? new Int32Array(rowOf.size) : new Float64Array(rowOf.size);
+  let at = 0;
+  for (const key of rowOf.keys()) keys[at++] = key;
+  keys.sort();
+  for (const key of keys) {
+    const r = rowOf.get(key)!;
     const base = r * K;
     let strength = strengthOf(rows, base, weights);
     const a = Math.floor(key / n);
     const b = key % n;
     if (strength >= MIN_BASE && strength < strong && 1 - (1 - strength) * (1 - headroom) >= strong) {
-      const pa = profiles[a]!;
-      const pb = profiles[b]!;
       rows[base + KIND_INDEX.signup_burst] = signupBurst(
-        pa,
-        pb,
+        profiles[a]!,
+        profiles[b]!,
         pop.startTs,
         w.newModelWarmupMs,
         cfg.linkage.signupBurstMs,
       );
-      rows[base + KIND_INDEX.synchronized] = syncFromVectors(act(a), act(b));
+      rows[base + KIND_INDEX.synchronized] = syncOf(act(a), act(b));
       rows[base + KIND_INDEX.similar_behaviour] = ramp(cosine(vec(a), vec(b)), 0.9, 0.98);
       strength = strengthOf(rows, base, weights);
     }
@@ -204,6 +210,5 @@ export function buildLinkGraph(
     for (let k = 0; k < K; k++) if (rows[base + k]! > 0) evidence[KINDS[k]!] = rows[base + k]!;
     edges.push({ a, b, evidence, strength });
   }
-  edges.sort((x, y) => x.a - y.a || x.b - y.b);
   return { edges, postings, nearPairs };
 }

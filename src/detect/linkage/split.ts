@@ -9,6 +9,7 @@
 import { UndirectedGraph } from 'graphology';
 import louvainImport from 'graphology-communities-louvain';
 import type { Edge } from './graph.js';
+import { PAIR } from './lsh-index.js';
 
 // The package is CommonJS (`module.exports = louvain`); under NodeNext its typings describe the
 // default import as the module namespace, while at run time it is the function itself.
@@ -37,12 +38,17 @@ export function splitComponent(
   if (members.length < minSize) return [[...members]];
   const graph = new UndirectedGraph();
   for (const m of members) graph.addNode(String(m));
+  // The same nodes and edges in the same order as checking the graph for each edge (Louvain reads
+  // them in insertion order; edge keys play no part), with numeric sets instead of string lookups.
+  const nodes = new Set(members);
+  const linked = new Set<number>();
+  let edgeKey = 0;
   for (const e of edges) {
-    if (e.strength < minStrength) continue;
-    const a = String(e.a);
-    const b = String(e.b);
-    if (graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b))
-      graph.addEdge(a, b, { weight: e.strength });
+    if (e.strength < minStrength || !nodes.has(e.a) || !nodes.has(e.b)) continue;
+    const pair = e.a < e.b ? e.a * PAIR + e.b : e.b * PAIR + e.a;
+    if (linked.has(pair)) continue;
+    linked.add(pair);
+    graph.addUndirectedEdgeWithKey(edgeKey++, String(e.a), String(e.b), { weight: e.strength });
   }
   const communities = louvain(graph, { getEdgeWeight: 'weight', rng: seeded(members.length), resolution: 1 });
   const groups = new Map<number, number[]>();

@@ -42,6 +42,67 @@ export function syncFromVectors(
   return ramp(dot, 0.6, 0.9) * active;
 }
 
+/**
+ * A key's activity read once for a campaign pass: its L2-normalized buckets from the window's first
+ * bucket `from` up to its newest bucket, as `activityVector` reads them. The reading stays exact for
+ * a later head while the key sends nothing and the window has not passed its oldest non-zero bucket:
+ * the buckets that left the window were zeros, so the norm, the active count and every value are
+ * the same (see `activityHolds`).
+ */
+export interface Activity {
+  /** Absolute bucket index of `v[0]`. */
+  from: number;
+  v: Float64Array;
+  active: number;
+  /** Oldest bucket with a non-zero count (+∞ when none). */
+  oldest: number;
+}
+
+/** `activityVector(p, head)` as an `Activity` (same sums in the same order, so the same numbers). */
+export function readActivity(p: AccountProfile, head: number): Activity {
+  const len = p.act.length;
+  const from = head - len + 1;
+  const size = p.actHead >= 0 && p.actHead >= from ? p.actHead - from + 1 : 0;
+  const v = new Float64Array(size);
+  let norm = 0;
+  let active = 0;
+  let oldest = Number.POSITIVE_INFINITY;
+  // Newest first, as activityVector sums (buckets past the key's head are skipped there too).
+  for (let abs = from + size - 1; abs >= from; abs--) {
+    const x = p.act[((abs % len) + len) % len]!;
+    v[abs - from] = x;
+    norm += x * x;
+    if (x > 0) {
+      active++;
+      oldest = abs;
+    }
+  }
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = 0; i < size; i++) v[i]! *= inv;
+  }
+  return { from, v, active, oldest };
+}
+
+/** Whether a reading of a key that sent nothing since is still exact at `head`. */
+export function activityHolds(a: Activity, head: number, len: number): boolean {
+  return head - len + 1 <= a.oldest;
+}
+
+/**
+ * `syncFromVectors` of two readings: the dot product runs over the buckets both cover, oldest
+ * first like the aligned vectors' (the other buckets add exact zeros there).
+ */
+export function syncOf(a: Activity, b: Activity): number {
+  const active = ramp(Math.min(a.active, b.active), 6, 24);
+  if (active === 0) return 0;
+  const start = Math.max(a.from, b.from);
+  const end = Math.min(a.from + a.v.length, b.from + b.v.length);
+  let dot = 0;
+  for (let abs = start; abs < end; abs++) dot += a.v[abs - a.from]! * b.v[abs - b.from]!;
+  return ramp(dot, 0.6, 0.9) * active;
+}
+
 /** Sign-up burst evidence: both keys appeared after the warm-up, within `burstMs` of each other. */
 export function signupBurst(
   a: AccountProfile,

@@ -14,10 +14,10 @@ import { num, pct, ramp } from './util.js';
 
 export function modelFanout(p: AccountProfile, _ctx: SignalContext): SignalResult {
   const share = p.fanPrompts / Math.max(1, p.ringInserts);
-  const models = topkSorted(p.models).filter((m) => m.c >= 0.05 * p.n);
   return {
     score: ramp(share, 0.15, 0.5) * ramp(p.ringInserts, 20, 60),
     get detail() {
+      const models = topkSorted(p.models).filter((m) => m.c >= 0.05 * p.n);
       return `${pct(share)} of ${num(p.ringInserts)} distinct prompts sent to ≥ 2 models (${models.map((m) => m.id).join(', ')})`;
     },
   };

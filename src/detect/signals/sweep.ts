@@ -34,11 +34,11 @@ export function sweep(p: AccountProfile, _ctx: SignalContext): SignalResult {
   const eff = Math.exp(h);
   const evenness = present.length > 1 ? h / Math.log(present.length) : 0;
   const single = p.singleTurn / Math.max(1, p.n);
-  const skels = hllCount(p.hll.skel);
   const score = ramp(eff, 2.5, 6) * ramp(single, 0.6, 0.9) * ramp(total, 30, 200);
   return {
     score,
     get detail() {
+      const skels = hllCount(p.hll.skel);
       return `${eff.toFixed(1)} effective domains (${present.join(', ') || 'none'}; evenness ${evenness.toFixed(2)}) over ${num(total)} requests, ~${num(Math.round(skels))} distinct skeletons`;
     },
   };

@@ -28,11 +28,12 @@ export function hllAdd(h: Hll, hash: number): void {
 const POW = Float64Array.from({ length: 64 }, (_, i) => 2 ** -i);
 
 export function hllCount(h: Hll): number {
-  const m = h.r.length;
+  const r = h.r;
+  const m = r.length;
   let sum = 0;
   let zeros = 0;
   for (let i = 0; i < m; i++) {
-    const v = h.r[i]!;
+    const v = r[i]!;
     sum += POW[v]!;
     if (v === 0) zeros++;
   }
@@ -51,7 +52,32 @@ export function hllMerge(a: Hll, b: Hll): Hll {
 
 /** Register-wise max of `src` into `dst` (which the caller owns). */
 export function hllMergeInto(dst: Hll, src: Hll): void {
-  for (let i = 0; i < dst.r.length; i++) if (src.r[i]! > dst.r[i]!) dst.r[i] = src.r[i]!;
+  const d = dst.r;
+  const s = src.r;
+  if (s.length === d.length && d.length % 4 === 0 && d.byteOffset % 4 === 0 && s.byteOffset % 4 === 0) {
+    maxWords(
+      new Uint32Array(d.buffer, d.byteOffset, d.length / 4),
+      new Uint32Array(s.buffer, s.byteOffset, s.length / 4),
+    );
+    return;
+  }
+  for (let i = 0; i < d.length; i++) if (s[i]! > d[i]!) d[i] = s[i]!;
+}
+
+/**
+ * Byte-wise max of `src` into `dst`, four registers per 32-bit word. A register holds a rank of at
+ * most 33 (< 128), so `(s | 0x80808080) − d` never borrows across bytes and its high bit in each
+ * byte says s ≥ d there; that bit, spread over its byte, selects s or d.
+ */
+function maxWords(dst: Uint32Array, src: Uint32Array): void {
+  for (let i = 0; i < dst.length; i++) {
+    const s = src[i]!;
+    if (s === 0) continue;
+    const d = dst[i]!;
+    const ge = (((s | 0x80808080) - d) & 0x80808080) >>> 7;
+    const pick = Math.imul(ge, 0xff);
+    dst[i] = ((s & pick) | (d & ~pick)) >>> 0;
+  }
 }
 
 /** 32-bit hash of a 16-hex-char digest (events/hash digest64): its first 8 hex digits. */

@@ -83,3 +83,35 @@ export function topkMerge(a: TopK, b: TopK): TopK {
   if (all.length > k) all.length = k;
   return { k, w: a.w, e: all };
 }
+
+/**
+ * `topkMerge(acc, b)` written into `acc`, which the caller owns (entries included), with `index`
+ * (acc's entries by id, kept in step) instead of a linear search: the same entries, since the
+ * merge's result is the union sorted by `byCount`, a total order, and cut at k.
+ */
+export function topkFoldInto(acc: TopK, b: TopK, index: Map<string, TopEntry>): void {
+  for (const e of b.e) {
+    const prev = index.get(e.id);
+    if (prev) {
+      prev.c += e.c;
+      prev.err += e.err;
+      prev.t = Math.min(prev.t, e.t);
+      for (let i = 0; i < prev.x.length; i++) prev.x[i]! += e.x[i] ?? 0;
+    } else {
+      const entry = { id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] };
+      acc.e.push(entry);
+      index.set(e.id, entry);
+    }
+  }
+  acc.k = Math.max(acc.k, b.k);
+  acc.e.sort(byCount);
+  if (acc.e.length > acc.k) {
+    for (let i = acc.k; i < acc.e.length; i++) index.delete(acc.e[i]!.id);
+    acc.e.length = acc.k;
+  }
+}
+
+/** `topkFoldInto`'s index of a sketch's entries by id. */
+export function topkIndex(s: TopK): Map<string, TopEntry> {
+  return new Map(s.e.map((e) => [e.id, e]));
+}
