@@ -8,6 +8,7 @@
  */
 import { UndirectedGraph } from 'graphology';
 import louvainImport from 'graphology-communities-louvain';
+import { mulberry32 } from '../../events/hash.js';
 import type { Edge } from './graph.js';
 import { PAIR } from './lsh-index.js';
 
@@ -16,18 +17,6 @@ import { PAIR } from './lsh-index.js';
 type Louvain = typeof louvainImport.default;
 const louvain: Louvain =
   (louvainImport as unknown as { default?: Louvain }).default ?? (louvainImport as unknown as Louvain);
-
-/** mulberry32: a tiny deterministic PRNG for Louvain's node order. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function splitComponent(
   members: readonly number[],
@@ -50,7 +39,11 @@ export function splitComponent(
     linked.add(pair);
     graph.addUndirectedEdgeWithKey(edgeKey++, String(e.a), String(e.b), { weight: e.strength });
   }
-  const communities = louvain(graph, { getEdgeWeight: 'weight', rng: seeded(members.length), resolution: 1 });
+  const communities = louvain(graph, {
+    getEdgeWeight: 'weight',
+    rng: mulberry32(members.length),
+    resolution: 1,
+  });
   const groups = new Map<number, number[]>();
   for (const m of members) {
     const c = communities[String(m)] ?? -1;
