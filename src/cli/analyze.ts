@@ -18,7 +18,7 @@ import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ConfigFlags } from '../config/load.js';
-import { Engine } from '../detect/engine.js';
+import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
 import { forEachPacked } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
@@ -263,10 +263,40 @@ export interface AnalyzeCliOptions {
   quiet?: boolean;
   port?: string;
   adminToken?: string;
+  /** YAML config file: its `detection` section configures the engine (and `--serve` reads the rest). */
+  config?: string;
+}
+
+/**
+ * The engine settings of a config file's `detection` section, checked the way the engine checks
+ * them. Throws an Error naming the file and each bad field.
+ */
+export async function detectionConfigOf(file: string): Promise<DeepPartial<DetectConfig>> {
+  const [{ loadConfig }, { resolveConfig }, { z }] = await Promise.all([
+    import('../config/load.js'),
+    import('../detect/config.js'),
+    import('zod'),
+  ]);
+  const detection = loadConfig({ file, env: {} }).detection as DeepPartial<DetectConfig>;
+  try {
+    resolveConfig(detection);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    const issues = err.issues.map((i) => `detection.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${file}: ${issues}`);
+  }
+  return detection;
 }
 
 /** Runs the command: returns the process exit code. */
 export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<number> {
+  let detection: DeepPartial<DetectConfig> = {};
+  try {
+    if (opts.config) detection = await detectionConfigOf(opts.config);
+  } catch (err) {
+    process.stderr.write(`distillguard analyze: invalid config: ${(err as Error).message}\n`);
+    return 2;
+  }
   const size = log === '-' ? 0 : statSync(log).size;
   const bar = process.stderr.isTTY && !opts.quiet ? await progressBar(size) : null;
   const result = await analyzeStream(openLog(log), {
@@ -274,6 +304,7 @@ export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<
     workers:
       opts.workers !== undefined ? Number(opts.workers) : size > 0 && size < SMALL_FILE ? 0 : undefined,
     storeText: opts.storeText ?? false,
+    engine: () => new Engine(detection),
     onProgress: (lines, bytes) => bar?.update(size > 0 ? bytes : lines, { lines }),
   });
   bar?.stop();
@@ -307,7 +338,7 @@ async function serveFindings(f: Findings, opts: AnalyzeCliOptions): Promise<void
     import('../app.js'),
   ]);
   const data = mkdtempSync(join(tmpdir(), 'distillguard-analyze-'));
-  const flags: ConfigFlags = { data, port: Number(opts.port ?? 0) };
+  const flags: ConfigFlags = { data, port: Number(opts.port ?? 0), config: opts.config };
   if (opts.adminToken) flags.adminToken = opts.adminToken;
   const { config } = ensureAdminToken(loadConfig({ env: {}, flags }));
   const app = await startApp(config, { hooks: [() => ({ findings: { latest: () => f } })] });
@@ -356,6 +387,12 @@ export function register(program: Command): void {
     .addOption(new Option('--admin-token <token>', 'admin token for --serve').env('DISTILLGUARD_ADMIN_TOKEN'))
     .addOption(
       new Option('--workers <n>', 'parse worker threads (0 = main thread)').env('DISTILLGUARD_WORKERS'),
+    )
+    .addOption(
+      new Option(
+        '--config <file>',
+        "YAML config file: its detection section sets the engine's thresholds and weights",
+      ).env('DISTILLGUARD_CONFIG'),
     )
     .option('--store-text', 'keep prompt texts in the events (off by default)')
     .option('--quiet', 'no summary table and no progress bar')

@@ -128,6 +128,36 @@ describe('analyze', () => {
     }
   });
 
+  it("takes the engine's settings from a config file's detection section, and refuses bad ones", async () => {
+    const run = async (config?: string) => {
+      const out = join(dir, 'with-config.json');
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const code = await runAnalyze(log, { out, quiet: true, workers: '0', ...(config ? { config } : {}) });
+      const written = err.mock.calls.map((c) => String(c[0])).join('');
+      err.mockRestore();
+      return {
+        code,
+        written,
+        findings: code === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Findings) : null,
+      };
+    };
+    const everyone = join(dir, 'everyone.yaml');
+    writeFileSync(everyone, 'detection:\n  thresholds:\n    suspicious: 0\n    distillation: 1\n');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'detection:\n  thresholds:\n    suspicious: 2\n');
+
+    const plain = await run();
+    expect(plain.findings!.accounts.some((a) => a.verdict === 'benign')).toBe(true);
+    const all = await run(everyone);
+    expect(all.code).toBe(0);
+    expect(all.findings!.accounts.length).toBe(plain.findings!.accounts.length);
+    expect(all.findings!.accounts.every((a) => a.verdict !== 'benign')).toBe(true);
+    expect(all.findings!.engine?.config).toMatchObject({ thresholds: { suspicious: 0, distillation: 1 } });
+    const refused = await run(bad);
+    expect(refused.code).toBe(2);
+    expect(refused.written).toMatch(/invalid config: .*bad\.yaml: detection\.thresholds\.suspicious/);
+  });
+
   it('reads stdin through the real command line', () => {
     const out = join(dir, 'stdin.json');
     const r = spawnSync(
