@@ -297,7 +297,15 @@ export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<
     process.stderr.write(`distillguard analyze: invalid config: ${(err as Error).message}\n`);
     return 2;
   }
-  const size = log === '-' ? 0 : statSync(log).size;
+  let size = 0;
+  try {
+    if (log !== '-') size = statSync(log).size;
+  } catch (err) {
+    process.stderr.write(
+      `distillguard analyze: cannot read ${log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+    );
+    return 2;
+  }
   const bar = process.stderr.isTTY && !opts.quiet ? await progressBar(size) : null;
   const result = await analyzeStream(openLog(log), {
     // Small files parse faster on the main thread than it takes to start workers.

@@ -153,9 +153,21 @@ describe('analyze', () => {
     expect(all.findings!.accounts.length).toBe(plain.findings!.accounts.length);
     expect(all.findings!.accounts.every((a) => a.verdict !== 'benign')).toBe(true);
     expect(all.findings!.engine?.config).toMatchObject({ thresholds: { suspicious: 0, distillation: 1 } });
+    const missing = await run(join(dir, 'missing.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.written).toContain('invalid config');
     const refused = await run(bad);
     expect(refused.code).toBe(2);
     expect(refused.written).toMatch(/invalid config: .*bad\.yaml: detection\.thresholds\.suspicious/);
+  });
+
+  it('says which log it cannot read, and exits 2', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await runAnalyze(join(dir, 'no-such.jsonl'), { quiet: true, workers: '0' });
+    const written = err.mock.calls.map((c) => String(c[0])).join('');
+    err.mockRestore();
+    expect(code).toBe(2);
+    expect(written).toMatch(/cannot read .*no-such\.jsonl: ENOENT/);
   });
 
   it('reads stdin through the real command line', () => {
