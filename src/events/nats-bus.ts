@@ -26,6 +26,7 @@ import {
   StorageType,
 } from 'nats';
 import { Gauge, type Registry } from 'prom-client';
+import { withDefaults } from '../config/defaults.js';
 import { type EventBus, type Handler, Topic, type Unsubscribe } from './bus.js';
 import {
   type BatchMeta,
@@ -121,17 +122,7 @@ export class NatsEventBus implements EventBus {
     private readonly jsm: JetStreamManager,
     opts: NatsBusOptions,
   ) {
-    this.o = {
-      stream: opts.stream ?? NATS_BUS_DEFAULTS.stream,
-      subjectPrefix: opts.subjectPrefix ?? NATS_BUS_DEFAULTS.subjectPrefix,
-      slots: opts.slots ?? NATS_BUS_DEFAULTS.slots,
-      maxBuffered: opts.maxBuffered ?? NATS_BUS_DEFAULTS.maxBuffered,
-      publishTimeoutMs: opts.publishTimeoutMs ?? NATS_BUS_DEFAULTS.publishTimeoutMs,
-      batchSize: opts.batchSize ?? NATS_BUS_DEFAULTS.batchSize,
-      duplicateWindowMs: opts.duplicateWindowMs ?? NATS_BUS_DEFAULTS.duplicateWindowMs,
-      maxAgeMs: opts.maxAgeMs ?? NATS_BUS_DEFAULTS.maxAgeMs,
-      retryEveryMs: opts.retryEveryMs ?? NATS_BUS_DEFAULTS.retryEveryMs,
-    };
+    this.o = withDefaults(NATS_BUS_DEFAULTS, opts);
     this.spool = opts.spool ?? null;
     this.ownsSpool = opts.ownsSpool ?? false;
     this.onError =

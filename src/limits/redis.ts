@@ -18,6 +18,7 @@
 
 import { createHash } from 'node:crypto';
 import { type Cluster, Redis, type RedisOptions } from 'ioredis';
+import { withDefaults } from '../config/defaults.js';
 import { LIMITS_ERR_DUPLICATE_RESERVATION, LimitsError } from './errors.js';
 import { FINISH_LUA, PEEK_LUA, RENEW_LUA, RESERVE_LUA } from './redis-scripts.js';
 import type {
@@ -162,15 +163,10 @@ export class RedisLimitsStore implements LimitsStore {
       typeof options.redis === 'string' ? new Redis(options.redis, REDIS_CLIENT_OPTIONS) : options.redis;
     // connection errors surface on the calls (and in ResilientLimitsStore), not as unhandled events
     if (this.ownsClient) this.redis.on('error', () => undefined);
-    this.opts = {
-      prefix: options.prefix ?? REDIS_LIMITS_DEFAULTS.prefix,
-      leaseMs: options.leaseMs ?? REDIS_LIMITS_DEFAULTS.leaseMs,
-      renewEveryMs: options.renewEveryMs ?? REDIS_LIMITS_DEFAULTS.renewEveryMs,
-      maxHoldMs: options.maxHoldMs ?? REDIS_LIMITS_DEFAULTS.maxHoldMs,
-      reservationTtlMs: options.reservationTtlMs ?? REDIS_LIMITS_DEFAULTS.reservationTtlMs,
-      concurrencyRetryMs: options.concurrencyRetryMs ?? REDIS_LIMITS_DEFAULTS.concurrencyRetryMs,
-      clock: options.clock ?? Date.now,
-    };
+    this.opts = withDefaults<Required<Omit<RedisLimitsOptions, 'redis'>>>(
+      { ...REDIS_LIMITS_DEFAULTS, clock: Date.now },
+      options,
+    );
     this.timer =
       this.opts.renewEveryMs > 0 ? setInterval(() => void this.renewLeases(), this.opts.renewEveryMs) : null;
     this.timer?.unref();
