@@ -106,23 +106,14 @@ async function main(): Promise<void> {
   const json = { 'content-type': 'application/json' };
   if (TARGETS.includes('mock'))
     targets.push({ name: 'mock', url: `${base}/chat/completions`, headers: json, child: mock.child });
-  if (TARGETS.includes('passthrough')) {
-    const p = await startProcess('bench/passthrough.ts', { UPSTREAM: base });
-    targets.push({
-      name: 'passthrough',
-      url: `${p.words[0]}/v1/chat/completions`,
-      headers: json,
-      child: p.child,
-    });
-  }
-  if (TARGETS.includes('fastify')) {
-    const p = await startProcess('bench/fastify-relay.ts', { UPSTREAM: base });
-    targets.push({
-      name: 'fastify',
-      url: `${p.words[0]}/v1/chat/completions`,
-      headers: json,
-      child: p.child,
-    });
+  // The two reference relays: same start, same request.
+  for (const [name, script] of [
+    ['passthrough', 'bench/passthrough.ts'],
+    ['fastify', 'bench/fastify-relay.ts'],
+  ] as const) {
+    if (!TARGETS.includes(name)) continue;
+    const p = await startProcess(script, { UPSTREAM: base });
+    targets.push({ name, url: `${p.words[0]}/v1/chat/completions`, headers: json, child: p.child });
   }
   if (TARGETS.includes('gateway')) {
     const g = await startProcess('bench/gateway-server.ts', {
