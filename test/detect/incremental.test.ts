@@ -5,15 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { type DetectConfig, resolveConfig } from '../../src/detect/config.js';
 import { ProfileFacts } from '../../src/detect/linkage/facts.js';
-import {
-  activityHolds,
-  activityVector,
-  readActivity,
-  syncFromVectors,
-  syncOf,
-} from '../../src/detect/linkage/timing.js';
+import { activityHolds, readActivity, syncOf } from '../../src/detect/linkage/timing.js';
 import { buildPopulation, OrgCounts, type Population } from '../../src/detect/population.js';
 import { type AccountProfile, mergeAll, newProfile, updateProfile } from '../../src/detect/profile.js';
+import { ramp } from '../../src/detect/signals/util.js';
 import { hllMergeInto, hllNew } from '../../src/detect/sketches/hll.js';
 import {
   type TopK,
@@ -62,6 +57,42 @@ function replay(cfg: DetectConfig, check: (profiles: AccountProfile[], step: num
     if (r() < 0.02) check(profiles, i);
   }
   check(profiles, -1);
+}
+
+/* The from-scratch reference the readings replace: each key's whole ring, aligned on `head`. */
+/** Activity ring aligned on absolute bucket `head` (newest last), L2-normalized, with its active bucket count. */
+function activityVector(p: AccountProfile, head: number): { v: Float64Array; active: number } {
+  const len = p.act.length;
+  const v = new Float64Array(len);
+  let norm = 0;
+  let active = 0;
+  if (p.actHead >= 0) {
+    for (let back = 0; back < len; back++) {
+      const abs = head - back;
+      if (abs > p.actHead || p.actHead - abs >= len) continue;
+      const x = p.act[((abs % len) + len) % len]!;
+      v[len - 1 - back] = x;
+      norm += x * x;
+      if (x > 0) active++;
+    }
+  }
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = 0; i < len; i++) v[i]! *= inv;
+  }
+  return { v, active };
+}
+
+/** Synchronized-activity evidence from two aligned activity vectors. */
+function syncFromVectors(
+  a: { v: Float64Array; active: number },
+  b: { v: Float64Array; active: number },
+): number {
+  const active = ramp(Math.min(a.active, b.active), 6, 24);
+  if (active === 0) return 0; // too few active buckets: no evidence, whatever the alignment
+  let dot = 0;
+  for (let i = 0; i < a.v.length; i++) dot += a.v[i]! * b.v[i]!;
+  return ramp(dot, 0.6, 0.9) * active;
 }
 
 /** The population apart from its org-count maps (compared on their own, sorted). */

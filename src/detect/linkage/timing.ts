@@ -7,41 +7,6 @@
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 
-/** Activity ring aligned on absolute bucket `head` (newest last), L2-normalized, with its active bucket count. */
-export function activityVector(p: AccountProfile, head: number): { v: Float64Array; active: number } {
-  const len = p.act.length;
-  const v = new Float64Array(len);
-  let norm = 0;
-  let active = 0;
-  if (p.actHead >= 0) {
-    for (let back = 0; back < len; back++) {
-      const abs = head - back;
-      if (abs > p.actHead || p.actHead - abs >= len) continue;
-      const x = p.act[((abs % len) + len) % len]!;
-      v[len - 1 - back] = x;
-      norm += x * x;
-      if (x > 0) active++;
-    }
-  }
-  if (norm > 0) {
-    const inv = 1 / Math.sqrt(norm);
-    for (let i = 0; i < len; i++) v[i]! *= inv;
-  }
-  return { v, active };
-}
-
-/** Synchronized-activity evidence from two aligned activity vectors. */
-export function syncFromVectors(
-  a: { v: Float64Array; active: number },
-  b: { v: Float64Array; active: number },
-): number {
-  const active = ramp(Math.min(a.active, b.active), 6, 24);
-  if (active === 0) return 0; // too few active buckets: no evidence, whatever the alignment
-  let dot = 0;
-  for (let i = 0; i < a.v.length; i++) dot += a.v[i]! * b.v[i]!;
-  return ramp(dot, 0.6, 0.9) * active;
-}
-
 /**
  * A key's activity read once for a campaign pass: its L2-normalized buckets from the window's first
  * bucket `from` up to its newest bucket, as `activityVector` reads them. The reading stays exact for
@@ -58,7 +23,7 @@ export interface Activity {
   oldest: number;
 }
 
-/** `activityVector(p, head)` as an `Activity` (same sums in the same order, so the same numbers). */
+/** A key's activity ring aligned on absolute bucket `head`, L2-normalized, read as an `Activity`. */
 export function readActivity(p: AccountProfile, head: number): Activity {
   const len = p.act.length;
   const from = head - len + 1;
@@ -67,7 +32,7 @@ export function readActivity(p: AccountProfile, head: number): Activity {
   let norm = 0;
   let active = 0;
   let oldest = Number.POSITIVE_INFINITY;
-  // Newest first, as activityVector sums (buckets past the key's head are skipped there too).
+  // Newest first (buckets past the key's head stay out).
   for (let abs = from + size - 1; abs >= from; abs--) {
     const x = p.act[((abs % len) + len) % len]!;
     v[abs - from] = x;
@@ -90,8 +55,9 @@ export function activityHolds(a: Activity, head: number, len: number): boolean {
 }
 
 /**
- * `syncFromVectors` of two readings: the dot product runs over the buckets both cover, oldest
- * first like the aligned vectors' (the other buckets add exact zeros there).
+ * Synchronized-activity evidence of two readings: the cosine of their aligned vectors (the dot
+ * product over the buckets both cover, oldest first; the others would add zeros), ramped, times
+ * how many buckets the quieter key was active in.
  */
 export function syncOf(a: Activity, b: Activity): number {
   const active = ramp(Math.min(a.active, b.active), 6, 24);
