@@ -169,6 +169,9 @@ export const DetectConfigSchema = z.object({
       inheritScoreFloor: z.number().min(0).max(1).default(0.3),
       /** …see `inheritScoreFloor`. */
       inheritEdge: z.number().min(0).max(1).default(0.7),
+      /** …or through a strong behavioural link when its own traffic shows the campaign's intent:
+       * its own score on an intent signal the campaign scores ≥ 0.5 on reaches this. */
+      inheritIntent: z.number().min(0).max(1).default(0.7),
       weights: weights(DEFAULT_LINK_WEIGHTS).prefault({}),
     })
     .prefault({}),

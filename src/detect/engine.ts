@@ -16,14 +16,14 @@ import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage
 import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
-import { scoreProfile, verdictOf } from './scoring.js';
+import { scoreProfile, sharedIntent, verdictOf } from './scoring.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
 import type { CampaignState, KeyState, VerdictChange } from './state.js';
 
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.2.0';
+export const ENGINE_VERSION = '1.3.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
@@ -277,7 +277,7 @@ export class Engine {
       st.suspect = true;
       this.newSuspects++;
     }
-    st.own = { score: r.score, verdict: r.verdict, reasons: r.reasons };
+    st.own = { score: r.score, verdict: r.verdict, reasons: r.reasons, intent: r.intent };
     st.lastEvalN = st.p.n;
     st.lastEvalTs = this.now;
   }
@@ -406,14 +406,21 @@ export class Engine {
         const s = states[m]!;
         s.campaign = id;
         touched.add(s);
-        if (!inherits(s.own.score, r.bestBehavioural.get(m) ?? 0, cfg)) continue;
+        const shared = sharedIntent(s.own.intent, r.score);
+        if (!inherits(s.own.score, r.bestBehavioural.get(m) ?? 0, shared.score, cfg)) continue;
+        const corroboration =
+          s.own.score < cfg.linkage.inheritScoreFloor &&
+          shared.signal !== null &&
+          shared.score >= cfg.linkage.inheritIntent
+            ? `; its own traffic shows the campaign's ${shared.signal} (${shared.score.toFixed(2)})`
+            : '';
         s.inherit = {
           campaign: id,
           score: c.score,
           reason: {
             signal: 'campaign',
             score: c.score,
-            detail: `member of campaign ${id} (${keys.length} keys, score ${c.score.toFixed(2)}): ${linkSummary}`,
+            detail: `member of campaign ${id} (${keys.length} keys, score ${c.score.toFixed(2)}): ${linkSummary}${corroboration}`,
           },
         };
       }
@@ -444,15 +451,22 @@ export class Engine {
   }
 }
 
-/** One-shot analysis: ingest every event, evaluate, snapshot. */
 /**
  * The inheritance rule (docs/detection.md): a member whose own score reaches the floor inherits;
- * a lower-scoring one only through a very strong link (≥ `inheritEdge`, several kinds of evidence
- * at once) that carries behavioural evidence. `bestLink` is the member's strongest such link.
+ * a lower-scoring one only through a strong link that carries behavioural evidence (`bestLink`,
+ * the member's strongest such link; 0 when it has none), and only when that link is very strong
+ * (≥ `inheritEdge`, several kinds of evidence at once) or the member's own traffic shows the
+ * campaign's intent (`intent`: its own score on an intent signal the campaign scores high on,
+ * ≥ `inheritIntent`; `sharedIntent` in scoring.ts).
  */
-export function inherits(own: number, bestLink: number, cfg: DetectConfig): boolean {
-  return own >= cfg.linkage.inheritScoreFloor || bestLink >= cfg.linkage.inheritEdge;
+export function inherits(own: number, bestLink: number, intent: number, cfg: DetectConfig): boolean {
+  const l = cfg.linkage;
+  return (
+    own >= l.inheritScoreFloor || bestLink >= l.inheritEdge || (bestLink > 0 && intent >= l.inheritIntent)
+  );
 }
+
+/** One-shot analysis: ingest every event, evaluate, snapshot. */
 
 export function analyzeEvents(events: Iterable<RequestEvent>, config?: DeepPartial<DetectConfig>): Findings {
   const engine = new Engine(config);

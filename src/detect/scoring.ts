@@ -37,6 +37,8 @@ export interface ScoreResult {
   reasons: Reason[];
   /** Every signal's raw score, by name (for tuning and the report). */
   signals: Record<string, number>;
+  /** The intent signals that can corroborate a campaign (INTENT less WEAK) scoring ≥ 0.1. */
+  intent: Record<string, number>;
 }
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -119,6 +121,7 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
   let z = -cfg.scoring.bias;
   const parts: Part[] = [];
   const signals: Record<string, number> = {};
+  const intent: Record<string, number> = {};
   const results = SIGNALS.map((s) => {
     const r = s.fn(p, ctx);
     return { name: s.name, r, score: Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0 };
@@ -132,6 +135,7 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
     const contribution = (weights[name] ?? 0) * score * support * factor;
     z += contribution;
     signals[name] = round(score);
+    if (score >= 0.1 && INTENT.has(name) && !WEAK.has(name)) intent[name] = round(score);
     if (score >= 0.1 && contribution > 0)
       parts.push({ signal: name, score: round(score), result: r, contribution });
   }
@@ -144,5 +148,31 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
       .slice(0, cfg.scoring.maxReasons)
       .map(({ signal, score: s, result }) => ({ signal, score: s, detail: result.detail })),
     signals,
+    intent,
   };
+}
+
+/** A campaign's intent signal that counts as shared when a member scores on it too. */
+const CAMPAIGN_INTENT = 0.5;
+
+/**
+ * How far a member's own traffic shows its campaign's intent: the member's best score on an
+ * intent signal (not a weak one) on which the campaign's combined traffic scores ≥ 0.5, and that
+ * signal (null when none). A key that asks for long answers to short prompts in a campaign of
+ * harvesters scores here; a developer linked to it by shared public prompts, whose own answers
+ * are not long, does not.
+ */
+export function sharedIntent(
+  member: Readonly<Record<string, number>> | undefined,
+  campaign: Pick<ScoreResult, 'intent'>,
+): { signal: string | null; score: number } {
+  let best: { signal: string | null; score: number } = { signal: null, score: 0 };
+  if (!member) return best;
+  for (const name in campaign.intent) {
+    if (campaign.intent[name]! < CAMPAIGN_INTENT) continue;
+    const own = member[name] ?? 0;
+    if (own > best.score || (own === best.score && own > 0 && best.signal !== null && name < best.signal))
+      best = { signal: name, score: own };
+  }
+  return best;
 }

@@ -10,6 +10,10 @@ export interface OwnScore {
   score: number;
   verdict: Verdict;
   reasons: Reason[];
+  /** The key's own scores on the intent signals that can corroborate a campaign (scoring.ts
+   * `INTENT` less `WEAK`), those ≥ 0.1 only; read by the inheritance rule. Absent in
+   * checkpoints of engines before 1.3.0 until the key is next scored. */
+  intent?: Record<string, number>;
 }
 
 export interface Inheritance {

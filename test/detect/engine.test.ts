@@ -7,6 +7,8 @@ import {
   inherits,
   type VerdictChange,
 } from '../../src/detect/engine.js';
+import { emptyPopulation } from '../../src/detect/population.js';
+import { INTENT, scoreProfile, sharedIntent, WEAK } from '../../src/detect/scoring.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
   batchJob,
@@ -18,6 +20,7 @@ import {
   harvester,
   harvestPrompt,
   hydra,
+  profilesOf,
   rng,
   T0,
 } from './fixtures.js';
@@ -256,11 +259,42 @@ describe('campaign inheritance', () => {
 describe('inherits', () => {
   const cfg = resolveConfig();
   it('lets a member whose own score reaches the floor inherit, whatever its links', () => {
-    expect(inherits(0.3, 0, cfg)).toBe(true);
+    expect(inherits(0.3, 0, 0, cfg)).toBe(true);
   });
   it('needs a very strong behavioural link below the floor', () => {
-    expect(inherits(0.05, 0, cfg)).toBe(false);
-    expect(inherits(0.05, 0.63, cfg)).toBe(false);
-    expect(inherits(0.05, 0.75, cfg)).toBe(true);
+    expect(inherits(0.05, 0, 0, cfg)).toBe(false);
+    expect(inherits(0.05, 0.63, 0, cfg)).toBe(false);
+    expect(inherits(0.05, 0.75, 0, cfg)).toBe(true);
+  });
+  it('or a strong behavioural link and its own share of the campaign intent', () => {
+    expect(inherits(0.05, 0.63, 0.69, cfg)).toBe(false);
+    expect(inherits(0.05, 0.63, 0.7, cfg)).toBe(true);
+    // Own intent without a behavioural link (infrastructure only) is not enough.
+    expect(inherits(0.05, 0, 1, cfg)).toBe(false);
+  });
+});
+
+describe('sharedIntent', () => {
+  const campaign = { intent: { harvest_ratio: 1, sampling: 0.8, cot_elicitation: 0.4 } };
+  it("takes the member's best score on an intent signal the campaign scores high on", () => {
+    expect(sharedIntent({ harvest_ratio: 0.85, sampling: 0.9 }, campaign)).toEqual({
+      signal: 'sampling',
+      score: 0.9,
+    });
+    expect(sharedIntent({ harvest_ratio: 0.85 }, campaign)).toEqual({ signal: 'harvest_ratio', score: 0.85 });
+  });
+  it('ignores signals the campaign itself scores low on, and members never scored', () => {
+    expect(sharedIntent({ cot_elicitation: 1 }, campaign)).toEqual({ signal: null, score: 0 });
+    expect(sharedIntent(undefined, campaign)).toEqual({ signal: null, score: 0 });
+  });
+  it('is fed by scoreProfile, which keeps the non-weak intent signals a harvester scores on', () => {
+    const cfg = resolveConfig();
+    const events = harvester('h', 3, 300);
+    const [p] = profilesOf(events, cfg);
+    const r = scoreProfile(p!, { pop: emptyPopulation(), cfg, now: events.at(-1)!.ts });
+    expect(r.intent.harvest_ratio).toBeGreaterThan(0.5);
+    expect(Object.keys(r.intent).length).toBeGreaterThan(0);
+    for (const name of Object.keys(r.intent)) expect(INTENT.has(name) && !WEAK.has(name)).toBe(true);
+    expect(r.intent.sweep).toBeUndefined();
   });
 });

@@ -155,10 +155,15 @@ describe('a slow-and-low campaign behind residential proxies', () => {
     expect(c.verdict).not.toBe('benign');
     expect([...c.keys].sort()).toEqual(Array.from({ length: 8 }, (_, k) => `sl${k}`));
     expect(c.reasons.map((x) => x.detail).join('\n')).toMatch(/frozen request shape/);
-    // Shape and behaviour alone (≈ 0.62) are below the inheritance bar (inheritEdge 0.7): each key
-    // keeps its own, low verdict while the campaign is there for an analyst to act on.
-    expect(f.accounts.filter((a) => a.verdict !== 'benign')).toHaveLength(0);
-    expect(f.accounts.filter((a) => a.campaign === c.id)).toHaveLength(8);
+    // Shape and behaviour alone (≈ 0.62) are below the very-strong bar (inheritEdge 0.7), and each
+    // key's own score is low; the keys inherit because their own traffic shows what the campaign
+    // harvests (long answers to short prompts), and the reason says so.
+    const members = f.accounts.filter((a) => a.campaign === c.id);
+    expect(members).toHaveLength(8);
+    for (const a of members) {
+      expect(a.verdict).toBe(c.verdict);
+      expect(a.reasons[0]!.detail).toMatch(/its own traffic shows the campaign's harvest_ratio/);
+    }
   });
   it('needs the shape to do it: without its weight the same keys form no campaign', () => {
     const engine = new Engine({ linkage: { weights: { request_shape: 0 } } });
