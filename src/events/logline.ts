@@ -9,12 +9,11 @@
 import { countTokens } from 'gpt-tokenizer';
 import { z } from 'zod';
 import {
+  clientOf,
   extractOutputFeatures,
   extractParams,
   extractPromptFeatures,
-  fingerprintOf,
   IMAGE_TOKENS,
-  sdkHeaders,
 } from './features.js';
 import { digest64 } from './hash.js';
 import { inferEndpoint } from './text.js';
@@ -125,8 +124,8 @@ export function logLineToEvent(l: LogLine, rawLine: string, opts: ParseOptions =
   const estimated = reportedPrompt === null || (reportedCompletion === null && endpoint !== 'embeddings');
   if (reportedCompletion === null && output.text) output.tokens = countTokens(output.text);
   if (!storeText) delete output.text;
-  const sdk = sdkHeaders(l.headers ?? {});
   const userAgent = l.user_agent ?? l.headers?.['user-agent'] ?? null;
+  const { sdk, fingerprint } = clientOf(userAgent, l.headers);
   const status = l.status ?? 200;
   const event: RequestEvent = {
     v: EVENT_VERSION,
@@ -138,7 +137,7 @@ export function logLineToEvent(l: LogLine, rawLine: string, opts: ParseOptions =
     ip: l.ip ?? null,
     userAgent,
     sdk,
-    fingerprint: fingerprintOf(userAgent, sdk),
+    fingerprint,
     endpoint,
     model: typeof l.request.model === 'string' ? l.request.model : null,
     params,

@@ -49,12 +49,26 @@ export function minhash(text: string): number[] {
 /**
  * `minhash(text)` given `lower = text.toLowerCase()` and its words as `count` spans
  * (`spans[2k]`, `spans[2k + 1]`: start and end of word k): the first `count` of them, at most
- * MAX_WORDS, must be the words `words(text)` finds, which holds for an ASCII text's runs of
- * `[A-Za-z0-9_]` (the probe scan records them).
+ * MAX_WORDS, must be the words `words(text)` finds.
  */
 export function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
   scratch.fill(EMPTY);
   fillSpans(lower, Math.min(count, MAX_WORDS), spans);
+  const sig = new Array<number>(MINHASH_SIZE);
+  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
+  return densify(sig);
+}
+
+/**
+ * `minhash(text)` given its words as `count` spans of ASCII word characters (`[A-Za-z0-9_]`) of
+ * `text` itself, not lower-cased: the first `count` of them, at most MAX_WORDS, must be the words
+ * `words(text)` finds. The probe scan records such spans for a text whose other characters are
+ * not word characters (then the words of `\p{L}\p{N}_` are the ASCII runs), which spares
+ * lower-casing the whole text: the words are lower-cased here, a unit at a time.
+ */
+export function minhashOfAsciiWords(text: string, spans: Int32Array, count: number): number[] {
+  scratch.fill(EMPTY);
+  fillAsciiSpans(text, Math.min(count, MAX_WORDS), spans);
   const sig = new Array<number>(MINHASH_SIZE);
   for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
   return densify(sig);
@@ -93,12 +107,36 @@ function fillSpans(lower: string, count: number, spans: Int32Array): void {
   }
 }
 
+/** Lower case of ASCII units (only word characters are looked up). */
+const ASCII_LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+
+/** `fillSpans` over spans of ASCII word characters of a text that is not lower-cased. */
+function fillAsciiSpans(text: string, count: number, spans: Int32Array): void {
+  if (count === 0) return;
+  const n = Math.max(1, count - SHINGLE + 1);
+  for (let i = 0; i < n; i++) {
+    let h = 0x9e3779b9;
+    const last = Math.min(i + SHINGLE, count);
+    for (let j = i; j < last; j++) {
+      const end = spans[2 * j + 1]!;
+      let x = h >>> 0;
+      for (let k = spans[2 * j]!; k < end; k++)
+        x = Math.imul(x ^ ASCII_LOWER[text.charCodeAt(k)]!, 0x01000193);
+      h = mix(x);
+    }
+    const bucket = h & (MINHASH_SIZE - 1);
+    const value = mix(h ^ 0x5bd1e995);
+    if (value < scratch[bucket]!) scratch[bucket] = value;
+  }
+}
+
 /** Word-character class of code points: a table for the BMP (0 unknown, 1 word, 2 not), a map above. */
 const bmpWord = new Uint8Array(0x10000);
 const astralWord = new Map<number, boolean>();
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
 
-function isWordCodePoint(cp: number): boolean {
+/** True for a code point of `[\p{L}\p{N}_]`, the word characters of `words`. */
+export function isWordCodePoint(cp: number): boolean {
   if (cp < 0x10000) {
     const known = bmpWord[cp]!;
     if (known !== 0) return known === 1;

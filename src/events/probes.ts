@@ -12,7 +12,7 @@
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
-import { MAX_WORDS } from './minhash.js';
+import { isWordCodePoint, MAX_WORDS } from './minhash.js';
 import type { Domain } from './types.js';
 
 export const COT_PATTERNS = [
@@ -249,8 +249,9 @@ export interface Probes {
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
   /**
-   * When the last user turn is all ASCII: the number of its words (runs of `[A-Za-z0-9_]`, at
-   * most MAX_WORDS) whose spans are in `userWords`, the words MinHash shingles. Otherwise -1.
+   * When the last user turn has no word character (`[\p{L}\p{N}_]`) outside ASCII and no
+   * surrogate: the number of its words (runs of `[A-Za-z0-9_]`, at most MAX_WORDS) whose spans
+   * are in `userWords`, which are then the words MinHash shingles. Otherwise -1.
    */
   words: number;
 }
@@ -280,7 +281,8 @@ export function probeText(system: string, user: string): Probes {
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
   let words = 0;
-  let ascii = true;
+  // No word character outside ASCII so far (see `Probes.words`).
+  let asciiWords = true;
   for (let part = system ? 0 : 1; part < 2; part++) {
     const inUser = part === 1;
     const text = inUser ? user : system;
@@ -295,8 +297,8 @@ export function probeText(system: string, user: string): Probes {
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {
-            ascii = false;
             if (c === 0x201c) seen |= SEEN_QUOTE;
+            else if (asciiWords && ((c >= 0xd800 && c <= 0xdfff) || isWordCodePoint(c))) asciiWords = false;
           }
         }
         i++;
@@ -354,7 +356,7 @@ export function probeText(system: string, user: string): Probes {
     grading,
     domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
     seen,
-    words: ascii ? words : -1,
+    words: asciiWords ? words : -1,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
 import { hash64, hash64Units } from '../../src/events/hash.js';
-import { minhash, minhashOfSpans } from '../../src/events/minhash.js';
+import { minhash, minhashOfAsciiWords, minhashOfSpans } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -231,21 +231,33 @@ describe('skeletonHashes', () => {
 });
 
 describe("MinHash from the probe scan's word spans", () => {
-  it('equals minhash on ASCII texts and is not offered on others', () => {
+  /** True when `text` has a word character of `words` (`[\p{L}\p{N}_]`) outside ASCII, or a surrogate. */
+  const hasOtherWords = (text: string) =>
+    /[\ud800-\udfff]/.test(text) || /[^\p{ASCII}]/u.test(text.replace(/[^\p{L}\p{N}_]/gu, ''));
+  it('equals minhash when the text has no word character outside ASCII, and is not offered otherwise', () => {
     const next = rng(13);
     let ascii = 0;
-    for (let i = 0; i < 5000; i++) {
-      const text = i === 0 ? '' : i === 1 ? 'w '.repeat(1000) : randomText(next, 30);
+    let otherChars = 0;
+    for (let i = 0; i < 8000; i++) {
+      let text = i === 0 ? '' : i === 1 ? 'w '.repeat(1000) : randomText(next, 30);
+      // Non-word characters outside ASCII (dashes, ellipsis, curly quotes, marks, spaces).
+      if (next() < 0.3)
+        text = text.replace(/ /g, () => ['—', '…', '’', ' ', '\u0301', ' '][Math.floor(next() * 6)]!);
       const { words } = probeText(next() < 0.5 ? 'a system prompt' : '', text);
-      if ([...text].some((ch) => ch.charCodeAt(0) >= 128)) expect(words, JSON.stringify(text)).toBe(-1);
-      else {
-        ascii++;
-        expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
-          minhash(text),
-        );
+      if (hasOtherWords(text)) {
+        expect(words, JSON.stringify(text)).toBe(-1);
+        continue;
       }
+      if (/[^\p{ASCII}]/u.test(text)) otherChars++;
+      else ascii++;
+      expect(words, JSON.stringify(text)).toBeGreaterThanOrEqual(0);
+      expect(minhashOfAsciiWords(text, userWords, words), JSON.stringify(text)).toEqual(minhash(text));
+      expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
+        minhash(text),
+      );
     }
     expect(ascii).toBeGreaterThan(500);
+    expect(otherChars).toBeGreaterThan(500);
   });
 });
 
