@@ -462,7 +462,7 @@ function computeTextFeatures(system: string, user: string, systemHash: string | 
  * they are not kept (nor hashed for the look-up). Bounded: when full, the memo starts over,
  * so memory stays flat on any log.
  */
-const MAX_CACHED_USER = 512;
+const MAX_CACHED_USER = 256;
 const MAX_CACHED_SYSTEM = 4096;
 const MAX_SYSTEMS = 512;
 const MAX_PAIRS = 8192;

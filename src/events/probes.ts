@@ -72,12 +72,15 @@ export const DOMAIN_HEAD = 1500;
 /**
  * Where each expression can start a match (see the module comment), by list and index:
  * `words` are ASCII words (lower case) at whose start (plus `shift`) a match can begin;
- * `suffixes` are endings of a word at which one can begin.
+ * `suffixes` are endings of a word at which one can begin. `follow` names, for some of the
+ * words, the one character every match has right after the word (the space of `\bin (french|…)`,
+ * the `>` of `<think>`): a word followed by anything else is not tried.
  */
 interface Places {
   words?: readonly string[];
   shift?: number;
   suffixes?: readonly string[];
+  follow?: Readonly<Record<string, string>>;
 }
 const COT_PLACES: Places[] = [
   { suffixes: ['step'] },
@@ -85,39 +88,52 @@ const COT_PLACES: Places[] = [
   { words: ['internal', 'inner', 'hidden', 'full', 'complete', 'detailed'] },
   {
     words: ['show', 'explain', 'articulate', 'reveal', 'walk', 'write', 'describe', 'lay', 'outline'],
+    follow: { walk: ' ', write: ' ', lay: ' ' },
   },
-  { words: ['reasoning'] },
-  { words: ['think'] },
-  { words: ['let', 'lets'] },
-  { words: ['think', 'thinking'], shift: -1 },
-  { words: ['before'] },
+  { words: ['reasoning'], follow: { reasoning: ' ' } },
+  { words: ['think'], follow: { think: ' ' } },
+  { words: ['let', 'lets'], follow: { let: "'", lets: ' ' } },
+  { words: ['think', 'thinking'], shift: -1, follow: { think: '>', thinking: '>' } },
+  { words: ['before'], follow: { before: ' ' } },
 ];
 const GRADING_PLACES: Places[] = [
   { words: ['rubric'] },
   { words: ['grade', 'score', 'rate', 'evaluate', 'judge', 'assess'] },
-  { words: ['on'] },
-  { words: ['which'] },
-  { words: ['response', 'assistant', 'answer'] },
-  { words: ['reward'] },
+  { words: ['on'], follow: { on: ' ' } },
+  { words: ['which'], follow: { which: ' ' } },
+  { words: ['response', 'assistant', 'answer'], follow: { response: ' ', assistant: ' ', answer: ' ' } },
+  { words: ['reward'], follow: { reward: ' ' } },
 ];
 /** The code rule's "```" is not word-bound: it is looked for with `includes`. */
 const DOMAIN_PLACES: Places[] = [
-  { words: ['translate', 'translation', 'in'] },
-  { words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'] },
+  { words: ['translate', 'translation', 'in'], follow: { in: ' ' } },
+  {
+    words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'],
+    // `tl` directly followed by `dr` is the word `tldr`.
+    follow: { tl: ';', key: ' ' },
+  },
   {
     words: [
       ...'python javascript typescript java c rust golang sql regex function compile bug refactor'.split(' '),
       ...'implement algorithm api class script unit'.split(' '),
     ],
+    follow: { c: '+', api: ' ', unit: ' ' },
   },
   {
     words:
       'solve equation integral derivative probability calculate compute how prove theorem sum percent'.split(
         ' ',
       ),
+    follow: { how: ' ', sum: ' ' },
   },
-  { words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'] },
-  { words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'] },
+  {
+    words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'],
+    follow: { pull: ' ', list: ' ', identify: ' ', named: ' ', fill: ' ' },
+  },
+  {
+    words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'],
+    follow: { label: ' ', which: ' ', is: ' ' },
+  },
   { words: 'why reason logic puzzle riddle deduce infer argument implication'.split(' ') },
   {
     words: 'write draft compose essay poem story email letter blog slogan tweet rewrite paraphrase'.split(
@@ -136,6 +152,8 @@ interface Try {
   sticky: RegExp;
   group: number;
   shift: number;
+  /** The code of the character that must follow the word (`Places.follow`), or -1. */
+  follow: number;
 }
 
 const ASCII_WORD = new Uint8Array(128);
@@ -164,6 +182,8 @@ const TABLE_MASK = (1 << TABLE_BITS) - 1;
 const tableKeys = new Uint32Array(1 << TABLE_BITS);
 const tableSlot = new Int16Array(1 << TABLE_BITS).fill(-1);
 const tries: Try[][] = [];
+/** The listed word of each slot of `tries`. */
+const slotWords: string[] = [];
 /** Longest word in the table: longer words skip the look-up. */
 let longestWord = 0;
 
@@ -178,8 +198,18 @@ function addPlaces(group: number, re: RegExp, places: Places): void {
       tableKeys[i] = key;
       tableSlot[i] = tries.length;
       tries.push([]);
+      slotWords.push(word);
+    } else if (slotWords[tableSlot[i]!] !== word) {
+      // Two listed words sharing a key would share tries, and one's `follow` would skip the other.
+      throw new Error(`probe words ${word} and ${slotWords[tableSlot[i]!]} share a hash`);
     }
-    tries[tableSlot[i]!]!.push({ sticky, group, shift: places.shift ?? 0 });
+    const follow = places.follow?.[word];
+    tries[tableSlot[i]!]!.push({
+      sticky,
+      group,
+      shift: places.shift ?? 0,
+      follow: follow === undefined ? -1 : follow.charCodeAt(0),
+    });
   }
 }
 for (const [i, re] of COT_PATTERNS.entries()) addPlaces(COT, re, COT_PLACES[i]!);
@@ -332,8 +362,12 @@ export function probeText(system: string, user: string): Probes {
       if (len > longestWord) continue;
       const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
       if (found === null) continue;
+      // The character after the word (NaN at the end of the part: no follow matches it, as
+      // the expressions see a newline or the end there).
+      const after = text.charCodeAt(i);
       for (let k = 0; k < found.length; k++) {
         const t = found[k]!;
+        if (t.follow !== -1 && t.follow !== after) continue;
         if (t.group === COT || t.group === GRADING) {
           if (t.group === COT ? cot : grading) continue;
           if (probe === null) probe = `${system}\n${user}`;

@@ -41,7 +41,7 @@ describe('memo of text features and clients', () => {
       }),
       // A probe match across the system prompt and the user turn.
       line('reasoning, please', 'Show your internal'),
-      line('x'.repeat(600), 'long user turn, not remembered'),
+      line('x'.repeat(300), 'long user turn, not remembered'),
     ];
     for (const l of lines) {
       clearFeatureCaches();
