@@ -20,7 +20,7 @@ import {
   SEEN_QUOTE,
   userWords,
 } from './probes.js';
-import { isObj, promptText } from './text.js';
+import { isObj, promptParts } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
 /** Skeletons are built from at most this many characters of the prompt. */
@@ -184,7 +184,8 @@ export function skeletonHashes(text: string, seen = SEEN_ALL): { skeletonHash: s
   // A name slot (8 units) replaces at least two units; a unit lower-cases to at most three.
   if (units.length < 4 * s.length + 64) units = new Uint16Array(4 * s.length + 64);
   const len = foldNamesLower(s, units);
-  return { skeletonHash: hash64Units(units, 0, len), frameHash: frameHashOf(units, len) };
+  const skeletonHash = hash64Units(units, 0, len);
+  return { skeletonHash, frameHash: frameHashOf(units, len, skeletonHash) };
 }
 
 /**
@@ -305,20 +306,23 @@ function nameEnd(s: string, from: number): number {
   return end;
 }
 
-/** `hash64(frame(skeleton))` for a skeleton held as `units[0..len)`. */
-function frameHashOf(units: Uint16Array, len: number): string {
+/**
+ * `hash64(frame(skeleton))` for a skeleton held as `units[0..len)` whose own hash is
+ * `whole`: a skeleton of few words is its own frame.
+ */
+function frameHashOf(units: Uint16Array, len: number, whole: string): string {
   let head = -1;
   for (let k = 0; k < FRAME_HEAD; k++) {
     head = indexOfSpace(units, head + 1, len);
-    if (head === -1) return hash64Units(units, 0, len);
+    if (head === -1) return whole;
   }
   let tail = len;
   for (let k = 0; k < FRAME_TAIL; k++) {
-    if (tail <= 0) return hash64Units(units, 0, len);
+    if (tail <= 0) return whole;
     tail = lastIndexOfSpace(units, tail - 1);
-    if (tail === -1) return hash64Units(units, 0, len);
+    if (tail === -1) return whole;
   }
-  if (tail <= head) return hash64Units(units, 0, len);
+  if (tail <= head) return whole;
   return hash64Units(units, 0, head, ' … ', tail + 1, len);
 }
 
@@ -391,12 +395,12 @@ export function extractPromptFeatures(
   params: Pick<RequestParams, 'tools'>,
   opts: ExtractOptions,
 ): PromptFeatures {
-  const t = promptText(endpoint, body);
+  const t = promptParts(endpoint, body);
   const f = textFeatures(t.system, t.lastUser);
   const grading = f.grading;
   const features: PromptFeatures = {
-    chars: t.all.length,
-    tokens: opts.countTokens === false ? 0 : countTokens(t.all),
+    chars: t.chars,
+    tokens: opts.countTokens === false ? 0 : countTokens(t.texts.join('\n')),
     messages: t.messages,
     userTurns: t.userTurns,
     assistantTurns: t.assistantTurns,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
-import { hash64, hash64Units } from '../../src/events/hash.js';
-import { minhash, minhashOfAsciiWords, minhashOfSpans } from '../../src/events/minhash.js';
+import { fmix32, hash32, hash64, hash64Units } from '../../src/events/hash.js';
+import { minhash, minhashOfAsciiWords, minhashOfSpans, words } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -273,6 +273,45 @@ describe('hash64Units', () => {
       expect(hash64Units(all, 0, a, ' … ', b, all.length)).toBe(
         hash64(`${text.slice(0, a)} … ${text.slice(b)}`),
       );
+    }
+  });
+});
+
+/** MinHash by its definition (the module comment of events/minhash.ts), as a reference. */
+function minhashByDefinition(text: string): number[] {
+  const EMPTY = 0xffffffff;
+  const sig = new Array<number>(32).fill(EMPTY);
+  const toks = words(text);
+  for (let i = 0; i < Math.max(1, toks.length - 2) && toks.length > 0; i++) {
+    let h = 0x9e3779b9;
+    for (let j = i; j < Math.min(i + 3, toks.length); j++) h = hash32(toks[j]!, h);
+    const value = fmix32(h ^ 0x5bd1e995);
+    if (value < sig[h % 32]!) sig[h % 32] = value;
+  }
+  const empty = sig.filter((v) => v === EMPTY).length;
+  if (empty === 0 || empty === 32) return sig;
+  return sig.map((v, i) => {
+    if (v !== EMPTY) return v;
+    for (let attempt = 1; attempt <= 63; attempt++) {
+      const borrowed = sig[fmix32(i * 0x9e3779b1 + attempt) % 32]!;
+      if (borrowed !== EMPTY) return borrowed;
+    }
+    return v;
+  });
+}
+
+describe('minhash', () => {
+  it('equals its definition on short, long, ASCII and other texts', () => {
+    const next = rng(17);
+    const texts = ['', 'one', 'one two', 'one two three', 'One TWO three four', 'w '.repeat(1000)];
+    for (let i = 0; i < 3000; i++) texts.push(randomText(next, i % 10 === 0 ? 400 : 30));
+    for (const text of texts) {
+      expect(minhash(text), JSON.stringify(text)).toEqual(minhashByDefinition(text));
+      const { words: count } = probeText('', text);
+      if (count >= 0)
+        expect(minhashOfAsciiWords(text, userWords, count), JSON.stringify(text)).toEqual(
+          minhashByDefinition(text),
+        );
     }
   });
 });
