@@ -74,7 +74,10 @@ export const DOMAIN_HEAD = 1500;
  * `words` are ASCII words (lower case) at whose start (plus `shift`) a match can begin;
  * `suffixes` are endings of a word at which one can begin. `follow` names, for some of the
  * words, the one character every match has right after the word (the space of `\bin (french|…)`,
- * the `>` of `<think>`): a word followed by anything else is not tried.
+ * the `>` of `<think>`), then, if any, the characters one of which every match has next, in lower
+ * case (the initials of the languages after `in `): a word followed otherwise is not tried. The
+ * expressions are case-insensitive without the `u` flag, so no character outside ASCII matches
+ * an ASCII letter there.
  */
 interface Places {
   words?: readonly string[];
@@ -88,51 +91,54 @@ const COT_PLACES: Places[] = [
   { words: ['internal', 'inner', 'hidden', 'full', 'complete', 'detailed'] },
   {
     words: ['show', 'explain', 'articulate', 'reveal', 'walk', 'write', 'describe', 'lay', 'outline'],
-    follow: { walk: ' ', write: ' ', lay: ' ' },
+    follow: { walk: ' mt', write: ' o', lay: ' o' },
   },
-  { words: ['reasoning'], follow: { reasoning: ' ' } },
-  { words: ['think'], follow: { think: ' ' } },
-  { words: ['let', 'lets'], follow: { let: "'", lets: ' ' } },
+  { words: ['reasoning'], follow: { reasoning: ' tspc' } },
+  { words: ['think'], follow: { think: ' aoct' } },
+  { words: ['let', 'lets'], follow: { let: "'s", lets: ' t' } },
   { words: ['think', 'thinking'], shift: -1, follow: { think: '>', thinking: '>' } },
-  { words: ['before'], follow: { before: ' ' } },
+  { words: ['before'], follow: { before: ' gay' } },
 ];
 const GRADING_PLACES: Places[] = [
   { words: ['rubric'] },
   { words: ['grade', 'score', 'rate', 'evaluate', 'judge', 'assess'] },
-  { words: ['on'], follow: { on: ' ' } },
-  { words: ['which'], follow: { which: ' ' } },
-  { words: ['response', 'assistant', 'answer'], follow: { response: ' ', assistant: ' ', answer: ' ' } },
-  { words: ['reward'], follow: { reward: ' ' } },
+  { words: ['on'], follow: { on: ' a' } },
+  { words: ['which'], follow: { which: ' raco' } },
+  {
+    words: ['response', 'assistant', 'answer'],
+    follow: { response: ' ab12', assistant: ' ab12', answer: ' ab12' },
+  },
+  { words: ['reward'], follow: { reward: ' ms' } },
 ];
 /** The code rule's "```" is not word-bound: it is looked for with `includes`. */
 const DOMAIN_PLACES: Places[] = [
-  { words: ['translate', 'translation', 'in'], follow: { in: ' ' } },
+  { words: ['translate', 'translation', 'in'], follow: { in: ' fsgcjkrahpi' } },
   {
     words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'],
     // `tl` directly followed by `dr` is the word `tldr`.
-    follow: { tl: ';', key: ' ' },
+    follow: { tl: ';d', key: ' p' },
   },
   {
     words: [
       ...'python javascript typescript java c rust golang sql regex function compile bug refactor'.split(' '),
       ...'implement algorithm api class script unit'.split(' '),
     ],
-    follow: { c: '+', api: ' ', unit: ' ' },
+    follow: { c: '++', api: ' e', unit: ' t' },
   },
   {
     words:
       'solve equation integral derivative probability calculate compute how prove theorem sum percent'.split(
         ' ',
       ),
-    follow: { how: ' ', sum: ' ' },
+    follow: { how: ' m', sum: ' o' },
   },
   {
     words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'],
-    follow: { pull: ' ', list: ' ', identify: ' ', named: ' ', fill: ' ' },
+    follow: { pull: ' o', list: ' a', identify: ' a', named: ' e', fill: ' io' },
   },
   {
     words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'],
-    follow: { label: ' ', which: ' ', is: ' ' },
+    follow: { label: ' te', which: ' c', is: ' t' },
   },
   { words: 'why reason logic puzzle riddle deduce infer argument implication'.split(' ') },
   {
@@ -154,6 +160,8 @@ interface Try {
   shift: number;
   /** The code of the character that must follow the word (`Places.follow`), or -1. */
   follow: number;
+  /** The characters one of which must come next (lower-case ASCII, 1 = allowed), or null. */
+  nextSet: Uint8Array | null;
 }
 
 const ASCII_WORD = new Uint8Array(128);
@@ -187,6 +195,16 @@ const slotWords: string[] = [];
 /** Longest word in the table: longer words skip the look-up. */
 let longestWord = 0;
 
+/** ASCII characters of `chars`, lower case, with the upper case of letters. */
+function charSet(chars: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const ch of chars) {
+    set[ch.charCodeAt(0)] = 1;
+    set[ch.toUpperCase().charCodeAt(0)] = 1;
+  }
+  return set;
+}
+
 function addPlaces(group: number, re: RegExp, places: Places): void {
   const sticky = new RegExp(re.source, `${re.flags}y`);
   for (const word of places.words ?? []) {
@@ -209,6 +227,7 @@ function addPlaces(group: number, re: RegExp, places: Places): void {
       group,
       shift: places.shift ?? 0,
       follow: follow === undefined ? -1 : follow.charCodeAt(0),
+      nextSet: follow === undefined || follow.length < 2 ? null : charSet(follow.slice(1)),
     });
   }
 }
@@ -367,7 +386,13 @@ export function probeText(system: string, user: string): Probes {
       const after = text.charCodeAt(i);
       for (let k = 0; k < found.length; k++) {
         const t = found[k]!;
-        if (t.follow !== -1 && t.follow !== after) continue;
+        if (t.follow !== -1) {
+          if (t.follow !== after) continue;
+          if (t.nextSet !== null) {
+            const next = text.charCodeAt(i + 1);
+            if (!(next < 128 && t.nextSet[next] === 1)) continue;
+          }
+        }
         if (t.group === COT || t.group === GRADING) {
           if (t.group === COT ? cot : grading) continue;
           if (probe === null) probe = `${system}\n${user}`;
