@@ -20,7 +20,7 @@ import {
   SEEN_QUOTE,
   userWords,
 } from './probes.js';
-import { isObj, promptParts } from './text.js';
+import { isObj, promptParts, UnitBuffer } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
 /** Skeletons are built from at most this many characters of the prompt. */
@@ -240,18 +240,22 @@ function lowerInto(
   return len;
 }
 
+/** The code units of the text `foldNamesLower` walks (see `UnitBuffer`). */
+const foldUnits = new UnitBuffer();
+
 /**
  * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` and returns its
  * length, for an `s` without capital sigma. Name matching is `replaceNames`'s.
  */
 function foldNamesLower(s: string, out: Uint16Array): number {
+  const input = foldUnits.load(s);
   let len = 0;
   // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
   let space = false;
   let i = 0;
   const n = s.length;
   while (i < n) {
-    const unit = s.charCodeAt(i);
+    const unit = input[i]!;
     // Most characters are ASCII other than a capital: they cannot start a name.
     if (!(unit < 65 || (unit > 90 && unit < 128))) {
       const pair = unit >= 0xd800 && unit <= 0xdbff ? s.codePointAt(i)! : unit;

@@ -13,6 +13,7 @@
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
 import { isWordCodePoint, MAX_WORDS } from './minhash.js';
+import { UnitBuffer } from './text.js';
 import type { Domain } from './types.js';
 
 export const COT_PATTERNS = [
@@ -320,6 +321,9 @@ const ALL_DOMAINS = DOMAIN_RULES.length;
  * The two parts are scanned apart and the probe text is joined only when an anchored try needs
  * it: reading a joined (cons) string unit by unit is several times slower than reading its parts.
  */
+/** The code units of the part being scanned (see `UnitBuffer`). */
+const scanUnits = new UnitBuffer();
+
 export function probeText(system: string, user: string): Probes {
   const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
   let probe: string | null = system ? null : user;
@@ -338,9 +342,10 @@ export function probeText(system: string, user: string): Probes {
     // Offset of `text` in the probe text.
     const base = inUser ? userAt : 0;
     const n = text.length;
+    const units = scanUnits.load(text);
     let i = 0;
     while (i < n) {
-      let c = text.charCodeAt(i);
+      let c = units[i]!;
       let lower = c < 128 ? WORD_LOWER[c]! : 0;
       if (lower === 0) {
         if (inUser) {
@@ -361,7 +366,7 @@ export function probeText(system: string, user: string): Probes {
         if (lower < 58) seen |= digit;
         h = step(h, lower);
         if (++i === n) break;
-        c = text.charCodeAt(i);
+        c = units[i]!;
         lower = c < 128 ? WORD_LOWER[c]! : 0;
       } while (lower !== 0);
       const len = i - start;
@@ -371,7 +376,7 @@ export function probeText(system: string, user: string): Probes {
         words++;
       }
       if (!cot && len >= 4) {
-        const last = LOWER[text.charCodeAt(i - 1)]!;
+        const last = LOWER[units[i - 1]!]!;
         const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
         if (suffix !== 0 && endsWithLower(text, i, suffix === 4 ? 'step' : 'chain')) {
           if (probe === null) probe = `${system}\n${user}`;
