@@ -7,7 +7,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { hash64, hash64Units } from './hash.js';
-import { minhash, minhashOfSpans, words } from './minhash.js';
+import { minhash, minhashOfAsciiWords, words } from './minhash.js';
 import {
   DOMAIN_HEAD,
   DOMAIN_RULES,
@@ -20,7 +20,7 @@ import {
   SEEN_QUOTE,
   userWords,
 } from './probes.js';
-import { isObj, promptText } from './text.js';
+import { isObj, promptParts, UnitBuffer } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
 /** Skeletons are built from at most this many characters of the prompt. */
@@ -184,7 +184,8 @@ export function skeletonHashes(text: string, seen = SEEN_ALL): { skeletonHash: s
   // A name slot (8 units) replaces at least two units; a unit lower-cases to at most three.
   if (units.length < 4 * s.length + 64) units = new Uint16Array(4 * s.length + 64);
   const len = foldNamesLower(s, units);
-  return { skeletonHash: hash64Units(units, 0, len), frameHash: frameHashOf(units, len) };
+  const skeletonHash = hash64Units(units, 0, len);
+  return { skeletonHash, frameHash: frameHashOf(units, len, skeletonHash) };
 }
 
 /**
@@ -239,18 +240,22 @@ function lowerInto(
   return len;
 }
 
+/** The code units of the text `foldNamesLower` walks (see `UnitBuffer`). */
+const foldUnits = new UnitBuffer();
+
 /**
  * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` and returns its
  * length, for an `s` without capital sigma. Name matching is `replaceNames`'s.
  */
 function foldNamesLower(s: string, out: Uint16Array): number {
+  const input = foldUnits.load(s);
   let len = 0;
   // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
   let space = false;
   let i = 0;
   const n = s.length;
   while (i < n) {
-    const unit = s.charCodeAt(i);
+    const unit = input[i]!;
     // Most characters are ASCII other than a capital: they cannot start a name.
     if (!(unit < 65 || (unit > 90 && unit < 128))) {
       const pair = unit >= 0xd800 && unit <= 0xdbff ? s.codePointAt(i)! : unit;
@@ -305,20 +310,23 @@ function nameEnd(s: string, from: number): number {
   return end;
 }
 
-/** `hash64(frame(skeleton))` for a skeleton held as `units[0..len)`. */
-function frameHashOf(units: Uint16Array, len: number): string {
+/**
+ * `hash64(frame(skeleton))` for a skeleton held as `units[0..len)` whose own hash is
+ * `whole`: a skeleton of few words is its own frame.
+ */
+function frameHashOf(units: Uint16Array, len: number, whole: string): string {
   let head = -1;
   for (let k = 0; k < FRAME_HEAD; k++) {
     head = indexOfSpace(units, head + 1, len);
-    if (head === -1) return hash64Units(units, 0, len);
+    if (head === -1) return whole;
   }
   let tail = len;
   for (let k = 0; k < FRAME_TAIL; k++) {
-    if (tail <= 0) return hash64Units(units, 0, len);
+    if (tail <= 0) return whole;
     tail = lastIndexOfSpace(units, tail - 1);
-    if (tail === -1) return hash64Units(units, 0, len);
+    if (tail === -1) return whole;
   }
-  if (tail <= head) return hash64Units(units, 0, len);
+  if (tail <= head) return whole;
   return hash64Units(units, 0, head, ' … ', tail + 1, len);
 }
 
@@ -391,28 +399,25 @@ export function extractPromptFeatures(
   params: Pick<RequestParams, 'tools'>,
   opts: ExtractOptions,
 ): PromptFeatures {
-  const t = promptText(endpoint, body);
-  const probes = probeText(t.system, t.lastUser);
-  const skel = skeletonHashes(t.lastUser, probes.seen);
-  const grading = probes.grading;
+  const t = promptParts(endpoint, body);
+  const f = textFeatures(t.system, t.lastUser);
+  const grading = f.grading;
   const features: PromptFeatures = {
-    chars: t.all.length,
-    tokens: opts.countTokens === false ? 0 : countTokens(t.all),
+    chars: t.chars,
+    tokens: opts.countTokens === false ? 0 : countTokens(t.texts.join('\n')),
     messages: t.messages,
     userTurns: t.userTurns,
     assistantTurns: t.assistantTurns,
     toolMessages: t.toolMessages,
     images: t.images,
-    systemHash: t.system ? hash64(t.system.trim()) : null,
-    skeletonHash: skel.skeletonHash,
-    frameHash: skel.frameHash,
-    minhash:
-      probes.words >= 0
-        ? minhashOfSpans(t.lastUser.toLowerCase(), userWords, probes.words)
-        : minhash(t.lastUser),
-    cot: probes.cot,
+    systemHash: f.systemHash,
+    skeletonHash: f.skeletonHash,
+    frameHash: f.frameHash,
+    // A remembered signature is shared with the memo: each event gets its own copy.
+    minhash: f.shared ? f.minhash.slice() : f.minhash,
+    cot: f.cot,
     grading,
-    domain: domainFrom(probes.domainRule, t.lastUser, {
+    domain: domainFrom(f.domainRule, t.lastUser, {
       images: t.images,
       grading,
       tools: params.tools,
@@ -424,6 +429,85 @@ export function extractPromptFeatures(
     if (t.system) features.systemText = t.system;
   }
   return features;
+}
+
+/**
+ * The prompt features that depend on the system prompt and the last user turn alone (the probe
+ * text is the two joined, so the pair is the key, not either part).
+ */
+interface TextFeatures {
+  systemHash: string | null;
+  skeletonHash: string;
+  frameHash: string;
+  minhash: number[];
+  cot: boolean;
+  grading: boolean;
+  /** `Probes.domainRule`: the domain still depends on images, tools and turns. */
+  domainRule: number | null;
+  /** True when the memo holds this object (its `minhash` must not be handed out as is). */
+  shared: boolean;
+}
+
+function computeTextFeatures(system: string, user: string, systemHash: string | null): TextFeatures {
+  const probes = probeText(system, user);
+  const skel = skeletonHashes(user, probes.seen);
+  return {
+    systemHash,
+    skeletonHash: skel.skeletonHash,
+    frameHash: skel.frameHash,
+    minhash: probes.words >= 0 ? minhashOfAsciiWords(user, userWords, probes.words) : minhash(user),
+    cot: probes.cot,
+    grading: probes.grading,
+    domainRule: probes.domainRule,
+    shared: false,
+  };
+}
+
+/**
+ * Memo of text features by exact strings. Logs repeat a few system prompts on every line and
+ * short user turns ("Can you make it shorter?") on many: a quarter of the standard log's lines
+ * repeat a (system, user) pair seen in the previous few thousand. Long turns rarely repeat, so
+ * they are not kept (nor hashed for the look-up). Bounded: when full, the memo starts over,
+ * so memory stays flat on any log.
+ */
+const MAX_CACHED_USER = 256;
+const MAX_CACHED_SYSTEM = 4096;
+const MAX_SYSTEMS = 512;
+const MAX_PAIRS = 8192;
+interface SystemEntry {
+  systemHash: string | null;
+  users: Map<string, TextFeatures>;
+}
+const bySystem = new Map<string, SystemEntry>();
+let pairs = 0;
+
+function textFeatures(system: string, user: string): TextFeatures {
+  if (system.length > MAX_CACHED_SYSTEM) return computeTextFeatures(system, user, systemHashOf(system));
+  if (pairs >= MAX_PAIRS || bySystem.size >= MAX_SYSTEMS) clearFeatureCaches();
+  let entry = bySystem.get(system);
+  if (entry === undefined) {
+    entry = { systemHash: systemHashOf(system), users: new Map() };
+    bySystem.set(system, entry);
+  }
+  if (user.length > MAX_CACHED_USER) return computeTextFeatures(system, user, entry.systemHash);
+  let f = entry.users.get(user);
+  if (f === undefined) {
+    f = computeTextFeatures(system, user, entry.systemHash);
+    f.shared = true;
+    entry.users.set(user, f);
+    pairs++;
+  }
+  return f;
+}
+
+const systemHashOf = (system: string) => (system ? hash64(system.trim()) : null);
+
+/** Empties the memos of this module (text features, clients): tests and benchmarks start cold. */
+export function clearFeatureCaches(): void {
+  bySystem.clear();
+  pairs = 0;
+  clients.clear();
+  clientCount = 0;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -511,6 +595,64 @@ export function fingerprintOf(userAgent: string | null, sdk: Record<string, stri
   if (!userAgent && keys.length === 0) return null;
   const parts = [userAgent ?? '', ...keys.map((k) => `${k}=${sdk[k]}`)];
   return hash64(parts.join('\n'));
+}
+
+/** A client seen before: its user agent (the map's key), headers in order, and what they give. */
+interface Client {
+  names: string[];
+  values: string[];
+  sdk: Record<string, string>;
+  fingerprint: string | null;
+}
+/** Clients by user agent ('' for none). Logs come from a few hundred clients; bounded like the text memo. */
+const clients = new Map<string, Client[]>();
+let clientCount = 0;
+const MAX_CLIENTS = 1024;
+
+/**
+ * `sdkHeaders(headers)` and `fingerprintOf(userAgent, sdk)`, remembered by the user agent and
+ * the header names and values in order (which decide both). The sdk object is a fresh copy.
+ */
+export function clientOf(
+  userAgent: string | null,
+  headers: Record<string, string> | undefined,
+): { sdk: Record<string, string>; fingerprint: string | null } {
+  const h = headers ?? {};
+  const ua = userAgent ?? '';
+  let known = clients.get(ua);
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) {
+      const c = known[i]!;
+      if (sameHeaders(c, h)) return { sdk: { ...c.sdk }, fingerprint: c.fingerprint };
+    }
+  }
+  const sdk = sdkHeaders(h);
+  const fingerprint = fingerprintOf(userAgent, sdk);
+  if (clientCount >= MAX_CLIENTS) {
+    clients.clear();
+    clientCount = 0;
+    known = undefined;
+  }
+  const names: string[] = [];
+  const values: string[] = [];
+  for (const name in h) {
+    names.push(name);
+    values.push(h[name]!);
+  }
+  const c: Client = { names, values, sdk, fingerprint };
+  if (known === undefined) clients.set(ua, [c]);
+  else known.push(c);
+  clientCount++;
+  return { sdk: { ...sdk }, fingerprint };
+}
+
+function sameHeaders(c: Client, headers: Record<string, string>): boolean {
+  let k = 0;
+  for (const name in headers) {
+    if (k === c.names.length || c.names[k] !== name || c.values[k] !== headers[name]) return false;
+    k++;
+  }
+  return k === c.names.length;
 }
 
 /** Picks the x-stainless-* SDK headers out of a header map (names lower-cased). */

@@ -49,12 +49,26 @@ export function minhash(text: string): number[] {
 /**
  * `minhash(text)` given `lower = text.toLowerCase()` and its words as `count` spans
  * (`spans[2k]`, `spans[2k + 1]`: start and end of word k): the first `count` of them, at most
- * MAX_WORDS, must be the words `words(text)` finds, which holds for an ASCII text's runs of
- * `[A-Za-z0-9_]` (the probe scan records them).
+ * MAX_WORDS, must be the words `words(text)` finds.
  */
 export function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
   scratch.fill(EMPTY);
-  fillSpans(lower, Math.min(count, MAX_WORDS), spans);
+  fillSpans(lower, Math.min(count, MAX_WORDS), spans, false);
+  const sig = new Array<number>(MINHASH_SIZE);
+  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
+  return densify(sig);
+}
+
+/**
+ * `minhash(text)` given its words as `count` spans of ASCII word characters (`[A-Za-z0-9_]`) of
+ * `text` itself, not lower-cased: the first `count` of them, at most MAX_WORDS, must be the words
+ * `words(text)` finds. The probe scan records such spans for a text whose other characters are
+ * not word characters (then the words of `\p{L}\p{N}_` are the ASCII runs), which spares
+ * lower-casing the whole text: the words are lower-cased here, a unit at a time.
+ */
+export function minhashOfAsciiWords(text: string, spans: Int32Array, count: number): number[] {
+  scratch.fill(EMPTY);
+  fillSpans(text, Math.min(count, MAX_WORDS), spans, true);
   const sig = new Array<number>(MINHASH_SIZE);
   for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
   return densify(sig);
@@ -69,28 +83,55 @@ function add(sig: number[], h: number): void {
 /** The signature being filled by the fast path (values are unsigned 32-bit, like `add`'s). */
 const scratch = new Uint32Array(MINHASH_SIZE);
 
+/** Lower case of ASCII units (only word characters are looked up). */
+const ASCII_LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+/** Seed of a shingle's hash chain. */
+const SHINGLE_SEED = 0x9e3779b9;
+
 /**
- * Shingles of the `count` words in `spans` (of `lower`) into `scratch`: for each, the
- * chained `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word), then
- * `add`'s bucket and value.
+ * Shingles of the `count` words in `spans` (of `text`) into `scratch`: for each, the chained
+ * `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word), then `add`'s
+ * bucket and value. `asciiLower`: the spans hold ASCII word characters of a text that is not
+ * lower-cased (they are lower-cased here); otherwise `text` is lower-cased already.
+ *
+ * Each word is hashed three times, as the first, second and third word of a shingle, with
+ * different seeds; the three hashes are computed in one walk over the word's characters as
+ * independent chains (their multiplications overlap instead of waiting on one another). The
+ * first chain's seed is fixed; the second's and third's are the hashes the previous word left
+ * as a first and a second word.
  */
-function fillSpans(lower: string, count: number, spans: Int32Array): void {
+function fillSpans(text: string, count: number, spans: Int32Array, asciiLower: boolean): void {
   if (count === 0) return;
-  const n = Math.max(1, count - SHINGLE + 1);
-  for (let i = 0; i < n; i++) {
-    let h = 0x9e3779b9;
-    const last = Math.min(i + SHINGLE, count);
-    for (let j = i; j < last; j++) {
-      const end = spans[2 * j + 1]!;
-      let x = h >>> 0;
-      for (let k = spans[2 * j]!; k < end; k++) x = Math.imul(x ^ lower.charCodeAt(k), 0x01000193);
-      h = mix(x);
+  // The previous word's hash as a shingle's first word, and as its second word.
+  let asFirst = 0;
+  let asSecond = 0;
+  for (let j = 0; j < count; j++) {
+    let x0 = SHINGLE_SEED;
+    let x1 = asFirst;
+    let x2 = asSecond;
+    const end = spans[2 * j + 1]!;
+    for (let k = spans[2 * j]!; k < end; k++) {
+      const unit = text.charCodeAt(k);
+      const c = asciiLower ? ASCII_LOWER[unit]! : unit;
+      x0 = Math.imul(x0 ^ c, 0x01000193);
+      x1 = Math.imul(x1 ^ c, 0x01000193);
+      x2 = Math.imul(x2 ^ c, 0x01000193);
     }
-    // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.
-    const bucket = h & (MINHASH_SIZE - 1);
-    const value = mix(h ^ 0x5bd1e995);
-    if (value < scratch[bucket]!) scratch[bucket] = value;
+    // The third chain completes the shingle that started two words back.
+    if (j >= 2) addShingle(mix(x2));
+    asSecond = mix(x1);
+    asFirst = mix(x0);
   }
+  // Fewer than SHINGLE (3, which the three chains above assume) words make one short shingle.
+  if (count === 1) addShingle(asFirst);
+  else if (count === 2) addShingle(asSecond);
+}
+
+function addShingle(h: number): void {
+  // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.
+  const bucket = h & (MINHASH_SIZE - 1);
+  const value = mix(h ^ 0x5bd1e995);
+  if (value < scratch[bucket]!) scratch[bucket] = value;
 }
 
 /** Word-character class of code points: a table for the BMP (0 unknown, 1 word, 2 not), a map above. */
@@ -98,7 +139,8 @@ const bmpWord = new Uint8Array(0x10000);
 const astralWord = new Map<number, boolean>();
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
 
-function isWordCodePoint(cp: number): boolean {
+/** True for a code point of `[\p{L}\p{N}_]`, the word characters of `words`. */
+export function isWordCodePoint(cp: number): boolean {
   if (cp < 0x10000) {
     const known = bmpWord[cp]!;
     if (known !== 0) return known === 1;

@@ -12,7 +12,8 @@
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
-import { MAX_WORDS } from './minhash.js';
+import { isWordCodePoint, MAX_WORDS } from './minhash.js';
+import { UnitBuffer } from './text.js';
 import type { Domain } from './types.js';
 
 export const COT_PATTERNS = [
@@ -72,12 +73,18 @@ export const DOMAIN_HEAD = 1500;
 /**
  * Where each expression can start a match (see the module comment), by list and index:
  * `words` are ASCII words (lower case) at whose start (plus `shift`) a match can begin;
- * `suffixes` are endings of a word at which one can begin.
+ * `suffixes` are endings of a word at which one can begin. `follow` names, for some of the
+ * words, the one character every match has right after the word (the space of `\bin (french|…)`,
+ * the `>` of `<think>`), then, if any, the characters one of which every match has next, in lower
+ * case (the initials of the languages after `in `): a word followed otherwise is not tried. The
+ * expressions are case-insensitive without the `u` flag, so no character outside ASCII matches
+ * an ASCII letter there.
  */
 interface Places {
   words?: readonly string[];
   shift?: number;
   suffixes?: readonly string[];
+  follow?: Readonly<Record<string, string>>;
 }
 const COT_PLACES: Places[] = [
   { suffixes: ['step'] },
@@ -85,39 +92,55 @@ const COT_PLACES: Places[] = [
   { words: ['internal', 'inner', 'hidden', 'full', 'complete', 'detailed'] },
   {
     words: ['show', 'explain', 'articulate', 'reveal', 'walk', 'write', 'describe', 'lay', 'outline'],
+    follow: { walk: ' mt', write: ' o', lay: ' o' },
   },
-  { words: ['reasoning'] },
-  { words: ['think'] },
-  { words: ['let', 'lets'] },
-  { words: ['think', 'thinking'], shift: -1 },
-  { words: ['before'] },
+  { words: ['reasoning'], follow: { reasoning: ' tspc' } },
+  { words: ['think'], follow: { think: ' aoct' } },
+  { words: ['let', 'lets'], follow: { let: "'s", lets: ' t' } },
+  { words: ['think', 'thinking'], shift: -1, follow: { think: '>', thinking: '>' } },
+  { words: ['before'], follow: { before: ' gay' } },
 ];
 const GRADING_PLACES: Places[] = [
   { words: ['rubric'] },
   { words: ['grade', 'score', 'rate', 'evaluate', 'judge', 'assess'] },
-  { words: ['on'] },
-  { words: ['which'] },
-  { words: ['response', 'assistant', 'answer'] },
-  { words: ['reward'] },
+  { words: ['on'], follow: { on: ' a' } },
+  { words: ['which'], follow: { which: ' raco' } },
+  {
+    words: ['response', 'assistant', 'answer'],
+    follow: { response: ' ab12', assistant: ' ab12', answer: ' ab12' },
+  },
+  { words: ['reward'], follow: { reward: ' ms' } },
 ];
 /** The code rule's "```" is not word-bound: it is looked for with `includes`. */
 const DOMAIN_PLACES: Places[] = [
-  { words: ['translate', 'translation', 'in'] },
-  { words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'] },
+  { words: ['translate', 'translation', 'in'], follow: { in: ' fsgcjkrahpi' } },
+  {
+    words: ['summary', 'summarize', 'summarise', 'summarisation', 'summarization', 'tl', 'tldr', 'key'],
+    // `tl` directly followed by `dr` is the word `tldr`.
+    follow: { tl: ';d', key: ' p' },
+  },
   {
     words: [
       ...'python javascript typescript java c rust golang sql regex function compile bug refactor'.split(' '),
       ...'implement algorithm api class script unit'.split(' '),
     ],
+    follow: { c: '++', api: ' e', unit: ' t' },
   },
   {
     words:
       'solve equation integral derivative probability calculate compute how prove theorem sum percent'.split(
         ' ',
       ),
+    follow: { how: ' m', sum: ' o' },
   },
-  { words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'] },
-  { words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'] },
+  {
+    words: ['extract', 'parse', 'pull', 'list', 'identify', 'named', 'fill', 'json'],
+    follow: { pull: ' o', list: ' a', identify: ' a', named: ' e', fill: ' io' },
+  },
+  {
+    words: ['classify', 'categorise', 'categorize', 'sentiment', 'label', 'which', 'is'],
+    follow: { label: ' te', which: ' c', is: ' t' },
+  },
   { words: 'why reason logic puzzle riddle deduce infer argument implication'.split(' ') },
   {
     words: 'write draft compose essay poem story email letter blog slogan tweet rewrite paraphrase'.split(
@@ -136,6 +159,10 @@ interface Try {
   sticky: RegExp;
   group: number;
   shift: number;
+  /** The code of the character that must follow the word (`Places.follow`), or -1. */
+  follow: number;
+  /** The characters one of which must come next (lower-case ASCII, 1 = allowed), or null. */
+  nextSet: Uint8Array | null;
 }
 
 const ASCII_WORD = new Uint8Array(128);
@@ -164,8 +191,20 @@ const TABLE_MASK = (1 << TABLE_BITS) - 1;
 const tableKeys = new Uint32Array(1 << TABLE_BITS);
 const tableSlot = new Int16Array(1 << TABLE_BITS).fill(-1);
 const tries: Try[][] = [];
+/** The listed word of each slot of `tries`. */
+const slotWords: string[] = [];
 /** Longest word in the table: longer words skip the look-up. */
 let longestWord = 0;
+
+/** ASCII characters of `chars`, lower case, with the upper case of letters. */
+function charSet(chars: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const ch of chars) {
+    set[ch.charCodeAt(0)] = 1;
+    set[ch.toUpperCase().charCodeAt(0)] = 1;
+  }
+  return set;
+}
 
 function addPlaces(group: number, re: RegExp, places: Places): void {
   const sticky = new RegExp(re.source, `${re.flags}y`);
@@ -178,8 +217,19 @@ function addPlaces(group: number, re: RegExp, places: Places): void {
       tableKeys[i] = key;
       tableSlot[i] = tries.length;
       tries.push([]);
+      slotWords.push(word);
+    } else if (slotWords[tableSlot[i]!] !== word) {
+      // Two listed words sharing a key would share tries, and one's `follow` would skip the other.
+      throw new Error(`probe words ${word} and ${slotWords[tableSlot[i]!]} share a hash`);
     }
-    tries[tableSlot[i]!]!.push({ sticky, group, shift: places.shift ?? 0 });
+    const follow = places.follow?.[word];
+    tries[tableSlot[i]!]!.push({
+      sticky,
+      group,
+      shift: places.shift ?? 0,
+      follow: follow === undefined ? -1 : follow.charCodeAt(0),
+      nextSet: follow === undefined || follow.length < 2 ? null : charSet(follow.slice(1)),
+    });
   }
 }
 for (const [i, re] of COT_PATTERNS.entries()) addPlaces(COT, re, COT_PLACES[i]!);
@@ -249,8 +299,9 @@ export interface Probes {
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
   /**
-   * When the last user turn is all ASCII: the number of its words (runs of `[A-Za-z0-9_]`, at
-   * most MAX_WORDS) whose spans are in `userWords`, the words MinHash shingles. Otherwise -1.
+   * When the last user turn has no word character (`[\p{L}\p{N}_]`) outside ASCII and no
+   * surrogate: the number of its words (runs of `[A-Za-z0-9_]`, at most MAX_WORDS) whose spans
+   * are in `userWords`, which are then the words MinHash shingles. Otherwise -1.
    */
   words: number;
 }
@@ -270,6 +321,9 @@ const ALL_DOMAINS = DOMAIN_RULES.length;
  * The two parts are scanned apart and the probe text is joined only when an anchored try needs
  * it: reading a joined (cons) string unit by unit is several times slower than reading its parts.
  */
+/** The code units of the part being scanned (see `UnitBuffer`). */
+const scanUnits = new UnitBuffer();
+
 export function probeText(system: string, user: string): Probes {
   const head = user.length > DOMAIN_HEAD ? user.slice(0, DOMAIN_HEAD) : user;
   let probe: string | null = system ? null : user;
@@ -280,23 +334,25 @@ export function probeText(system: string, user: string): Probes {
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
   let words = 0;
-  let ascii = true;
+  // No word character outside ASCII so far (see `Probes.words`).
+  let asciiWords = true;
   for (let part = system ? 0 : 1; part < 2; part++) {
     const inUser = part === 1;
     const text = inUser ? user : system;
     // Offset of `text` in the probe text.
     const base = inUser ? userAt : 0;
     const n = text.length;
+    const units = scanUnits.load(text);
     let i = 0;
     while (i < n) {
-      let c = text.charCodeAt(i);
+      let c = units[i]!;
       let lower = c < 128 ? WORD_LOWER[c]! : 0;
       if (lower === 0) {
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {
-            ascii = false;
             if (c === 0x201c) seen |= SEEN_QUOTE;
+            else if (asciiWords && ((c >= 0xd800 && c <= 0xdfff) || isWordCodePoint(c))) asciiWords = false;
           }
         }
         i++;
@@ -310,7 +366,7 @@ export function probeText(system: string, user: string): Probes {
         if (lower < 58) seen |= digit;
         h = step(h, lower);
         if (++i === n) break;
-        c = text.charCodeAt(i);
+        c = units[i]!;
         lower = c < 128 ? WORD_LOWER[c]! : 0;
       } while (lower !== 0);
       const len = i - start;
@@ -320,7 +376,7 @@ export function probeText(system: string, user: string): Probes {
         words++;
       }
       if (!cot && len >= 4) {
-        const last = LOWER[text.charCodeAt(i - 1)]!;
+        const last = LOWER[units[i - 1]!]!;
         const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
         if (suffix !== 0 && endsWithLower(text, i, suffix === 4 ? 'step' : 'chain')) {
           if (probe === null) probe = `${system}\n${user}`;
@@ -330,8 +386,18 @@ export function probeText(system: string, user: string): Probes {
       if (len > longestWord) continue;
       const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
       if (found === null) continue;
+      // The character after the word (NaN at the end of the part: no follow matches it, as
+      // the expressions see a newline or the end there).
+      const after = text.charCodeAt(i);
       for (let k = 0; k < found.length; k++) {
         const t = found[k]!;
+        if (t.follow !== -1) {
+          if (t.follow !== after) continue;
+          if (t.nextSet !== null) {
+            const next = text.charCodeAt(i + 1);
+            if (!(next < 128 && t.nextSet[next] === 1)) continue;
+          }
+        }
         if (t.group === COT || t.group === GRADING) {
           if (t.group === COT ? cot : grading) continue;
           if (probe === null) probe = `${system}\n${user}`;
@@ -354,7 +420,7 @@ export function probeText(system: string, user: string): Probes {
     grading,
     domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
     seen,
-    words: ascii ? words : -1,
+    words: asciiWords ? words : -1,
   };
 }
 

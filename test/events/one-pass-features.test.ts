@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
-import { hash64, hash64Units } from '../../src/events/hash.js';
-import { minhash, minhashOfSpans } from '../../src/events/minhash.js';
+import { fmix32, hash32, hash64, hash64Units } from '../../src/events/hash.js';
+import { minhash, minhashOfAsciiWords, minhashOfSpans, words } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -231,21 +231,33 @@ describe('skeletonHashes', () => {
 });
 
 describe("MinHash from the probe scan's word spans", () => {
-  it('equals minhash on ASCII texts and is not offered on others', () => {
+  /** True when `text` has a word character of `words` (`[\p{L}\p{N}_]`) outside ASCII, or a surrogate. */
+  const hasOtherWords = (text: string) =>
+    /[\ud800-\udfff]/.test(text) || /[^\p{ASCII}]/u.test(text.replace(/[^\p{L}\p{N}_]/gu, ''));
+  it('equals minhash when the text has no word character outside ASCII, and is not offered otherwise', () => {
     const next = rng(13);
     let ascii = 0;
-    for (let i = 0; i < 5000; i++) {
-      const text = i === 0 ? '' : i === 1 ? 'w '.repeat(1000) : randomText(next, 30);
+    let otherChars = 0;
+    for (let i = 0; i < 8000; i++) {
+      let text = i === 0 ? '' : i === 1 ? 'w '.repeat(1000) : randomText(next, 30);
+      // Non-word characters outside ASCII (dashes, ellipsis, curly quotes, marks, spaces).
+      if (next() < 0.3)
+        text = text.replace(/ /g, () => ['—', '…', '’', ' ', '\u0301', ' '][Math.floor(next() * 6)]!);
       const { words } = probeText(next() < 0.5 ? 'a system prompt' : '', text);
-      if ([...text].some((ch) => ch.charCodeAt(0) >= 128)) expect(words, JSON.stringify(text)).toBe(-1);
-      else {
-        ascii++;
-        expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
-          minhash(text),
-        );
+      if (hasOtherWords(text)) {
+        expect(words, JSON.stringify(text)).toBe(-1);
+        continue;
       }
+      if (/[^\p{ASCII}]/u.test(text)) otherChars++;
+      else ascii++;
+      expect(words, JSON.stringify(text)).toBeGreaterThanOrEqual(0);
+      expect(minhashOfAsciiWords(text, userWords, words), JSON.stringify(text)).toEqual(minhash(text));
+      expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
+        minhash(text),
+      );
     }
     expect(ascii).toBeGreaterThan(500);
+    expect(otherChars).toBeGreaterThan(500);
   });
 });
 
@@ -261,6 +273,45 @@ describe('hash64Units', () => {
       expect(hash64Units(all, 0, a, ' … ', b, all.length)).toBe(
         hash64(`${text.slice(0, a)} … ${text.slice(b)}`),
       );
+    }
+  });
+});
+
+/** MinHash by its definition (the module comment of events/minhash.ts), as a reference. */
+function minhashByDefinition(text: string): number[] {
+  const EMPTY = 0xffffffff;
+  const sig = new Array<number>(32).fill(EMPTY);
+  const toks = words(text);
+  for (let i = 0; i < Math.max(1, toks.length - 2) && toks.length > 0; i++) {
+    let h = 0x9e3779b9;
+    for (let j = i; j < Math.min(i + 3, toks.length); j++) h = hash32(toks[j]!, h);
+    const value = fmix32(h ^ 0x5bd1e995);
+    if (value < sig[h % 32]!) sig[h % 32] = value;
+  }
+  const empty = sig.filter((v) => v === EMPTY).length;
+  if (empty === 0 || empty === 32) return sig;
+  return sig.map((v, i) => {
+    if (v !== EMPTY) return v;
+    for (let attempt = 1; attempt <= 63; attempt++) {
+      const borrowed = sig[fmix32(i * 0x9e3779b1 + attempt) % 32]!;
+      if (borrowed !== EMPTY) return borrowed;
+    }
+    return v;
+  });
+}
+
+describe('minhash', () => {
+  it('equals its definition on short, long, ASCII and other texts', () => {
+    const next = rng(17);
+    const texts = ['', 'one', 'one two', 'one two three', 'One TWO three four', 'w '.repeat(1000)];
+    for (let i = 0; i < 3000; i++) texts.push(randomText(next, i % 10 === 0 ? 400 : 30));
+    for (const text of texts) {
+      expect(minhash(text), JSON.stringify(text)).toEqual(minhashByDefinition(text));
+      const { words: count } = probeText('', text);
+      if (count >= 0)
+        expect(minhashOfAsciiWords(text, userWords, count), JSON.stringify(text)).toEqual(
+          minhashByDefinition(text),
+        );
     }
   });
 });
