@@ -7,6 +7,7 @@
  * rebuilds event objects property by property.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { rememberTextFeatures } from '../events/features.js';
 import { parseLogLine } from '../events/logline.js';
 import { EventPacker, type PackedEvents } from '../events/packed.js';
 
@@ -58,6 +59,8 @@ export const transferables = (p: ParsedChunk): ArrayBuffer[] => [
 
 if (parentPort) {
   const port = parentPort;
+  // A log holds its prompts anyway: this thread may remember recent ones' features.
+  rememberTextFeatures(true);
   const storeText = (workerData as { storeText?: boolean } | undefined)?.storeText === true;
   port.on('message', (c: ParseChunk) => {
     const parsed = parseChunk(c, storeText);

@@ -19,6 +19,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ConfigFlags } from '../config/load.js';
 import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
+import { rememberTextFeatures } from '../events/features.js';
 import { forEachPacked } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
@@ -232,6 +233,8 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   };
   let seq = 0;
   let nextSeq = 0;
+  // Parsing on this thread: remember recent prompts' features for the run (the log holds them).
+  if (!pool) rememberTextFeatures(true);
   try {
     for await (const chunk of lineChunks(src, chunkBytes, (n) => (bytes += n))) {
       const c: ParseChunk = { seq: seq++, bytes: chunk };
@@ -245,6 +248,7 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
     }
     while (nextSeq < seq) consume(await pool!.take(nextSeq++));
   } finally {
+    if (!pool) rememberTextFeatures(false);
     await pool?.close();
   }
   o.onProgress?.(lines, bytes);

@@ -481,8 +481,32 @@ interface SystemEntry {
 const bySystem = new Map<string, SystemEntry>();
 let pairs = 0;
 
+/**
+ * Off by default. The memo keeps recent system prompts and short user turns in this process's
+ * memory, which the gateway must not do (prompts are kept only when `store_prompts` says so);
+ * `distillguard analyze` turns it on in its parse threads, whose input is a log that holds the
+ * prompts anyway.
+ */
+let memoOn = false;
+
+/** Turns the text-feature memo on or off (off empties it). The client memo (user agents and SDK
+ * headers, no prompt text) is always on. */
+export function rememberTextFeatures(on: boolean): void {
+  memoOn = on;
+  if (!on) {
+    bySystem.clear();
+    pairs = 0;
+  }
+}
+
+/** How much the text-feature memo holds (prompt strings are kept only while it is on). */
+export function textMemoSize(): { systems: number; pairs: number } {
+  return { systems: bySystem.size, pairs };
+}
+
 function textFeatures(system: string, user: string): TextFeatures {
-  if (system.length > MAX_CACHED_SYSTEM) return computeTextFeatures(system, user, systemHashOf(system));
+  if (!memoOn || system.length > MAX_CACHED_SYSTEM)
+    return computeTextFeatures(system, user, systemHashOf(system));
   if (pairs >= MAX_PAIRS || bySystem.size >= MAX_SYSTEMS) clearFeatureCaches();
   let entry = bySystem.get(system);
   if (entry === undefined) {

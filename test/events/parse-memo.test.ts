@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { clearFeatureCaches, clientOf, fingerprintOf, sdkHeaders } from '../../src/events/features.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  clearFeatureCaches,
+  clientOf,
+  fingerprintOf,
+  rememberTextFeatures,
+  sdkHeaders,
+  textMemoSize,
+} from '../../src/events/features.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import type { RequestEvent } from '../../src/events/types.js';
 
@@ -25,7 +32,22 @@ const parsed = (l: string): RequestEvent => {
   return r.event;
 };
 
+describe('the text memo is opt-in', () => {
+  it('keeps no prompt text unless turned on, and empties when turned off', () => {
+    rememberTextFeatures(false);
+    parsed(line('Can you make it shorter?', 'You are terse.'));
+    expect(textMemoSize()).toEqual({ systems: 0, pairs: 0 });
+    rememberTextFeatures(true);
+    parsed(line('Can you make it shorter?', 'You are terse.'));
+    expect(textMemoSize()).toEqual({ systems: 1, pairs: 1 });
+    rememberTextFeatures(false);
+    expect(textMemoSize()).toEqual({ systems: 0, pairs: 0 });
+  });
+});
+
 describe('memo of text features and clients', () => {
+  beforeAll(() => rememberTextFeatures(true));
+  afterAll(() => rememberTextFeatures(false));
   it('gives a remembered line the event a cold parse gives', () => {
     const lines = [
       line('Can you make it shorter?', ''),
