@@ -80,7 +80,7 @@ describe('SplitMemo', () => {
     for (let i = 0; i < 160; i++) {
       const a = members[Math.floor(r() * 40)]!;
       const b = members[Math.floor(r() * 40)]!;
-      if (a < b) edges.push({ a, b, evidence: {}, strength: 0.5 + r() / 2 });
+      if (a < b) edges.push({ a, b, evidence: {}, strength: 0.5 + r() / 2, nearPairs: 0 });
     }
     const variants = [edges, edges, edges.slice(0, 100), [...edges].reverse(), edges];
     variants.push(edges.map((e, i) => (i === 7 ? { ...e, strength: e.strength / 3 } : e)));
