@@ -200,7 +200,7 @@ export function buildLinkGraph(
     return v;
   };
   const rows = table.rows;
-  const order = table.sortedRows();
+  const order = table.sortedRows(n);
   const ea = new Int32Array(order.length);
   const eb = new Int32Array(order.length);
   const es = new Float64Array(order.length);

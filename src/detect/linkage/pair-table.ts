@@ -17,6 +17,12 @@ function hashOf(key: number): number {
   return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
 }
 
+const identity = (n: number) => {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+};
+
 export class PairTable {
   /** Rows, `width` numbers each, in the order pairs were first seen. */
   rows: Float64Array;
@@ -96,26 +102,22 @@ export class PairTable {
     }
   }
 
-  /** Rows in ascending key order. */
-  sortedRows(): Int32Array {
-    const n = this.size;
-    const out = new Int32Array(n);
-    // Key and row packed into one double (exact below 2⁵³) sort numerically, without a comparator.
-    const ROW = 0x20_0000;
-    if (n <= ROW && this.maxKey() < 2 ** 53 / ROW) {
-      const packed = new Float64Array(n);
-      for (let r = 0; r < n; r++) packed[r] = this.rowKey[r]! * ROW + r;
-      packed.sort();
-      for (let i = 0; i < n; i++) out[i] = packed[i]! % ROW;
-      return out;
-    }
-    for (let r = 0; r < n; r++) out[r] = r;
-    return out.sort((x, y) => this.rowKey[x]! - this.rowKey[y]!);
+  /**
+   * Rows in ascending key order, for keys a·n+b with a, b < n: two stable counting passes (by b,
+   * then by a), linear in rows and keys where a sort of the keys is not.
+   */
+  sortedRows(n: number): Int32Array {
+    const byB = this.countingPass(identity(this.size), n, (key) => key % n);
+    return this.countingPass(byB, n, (key) => Math.floor(key / n));
   }
 
-  private maxKey(): number {
-    let max = 0;
-    for (let r = 0; r < this.size; r++) if (this.rowKey[r]! > max) max = this.rowKey[r]!;
-    return max;
+  /** `rows` stably reordered by `digit` of their keys (values below `n`). */
+  private countingPass(rows: Int32Array, n: number, digit: (key: number) => number): Int32Array {
+    const start = new Int32Array(n + 1);
+    for (const r of rows) start[digit(this.rowKey[r]!) + 1]!++;
+    for (let d = 0; d < n; d++) start[d + 1]! += start[d]!;
+    const out = new Int32Array(rows.length);
+    for (const r of rows) out[start[digit(this.rowKey[r]!)]!++] = r;
+    return out;
   }
 }
