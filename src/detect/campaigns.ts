@@ -153,6 +153,12 @@ export interface CampaignCache {
   splits?: SplitMemo;
 }
 
+/** Whether an edge carries behavioural evidence (a kind in `BEHAVIOURAL` above zero). */
+function behavioural(e: Edge): boolean {
+  for (const k of BEHAVIOURAL) if ((e.evidence[k] ?? 0) > 0) return true;
+  return false;
+}
+
 /** Each key's group index in `groups` (−1 when in none). */
 function componentIndex(n: number, groups: readonly (readonly number[])[]): Int32Array {
   const of = new Int32Array(n).fill(-1);
@@ -197,7 +203,13 @@ export function buildCampaigns(
     )
     .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
   splits?.endPass();
-  const compOf = componentIndex(profiles.length, comps);
+  // Results reused from the cache need no evidence: the campaigns index only the others.
+  const totals = comps.map((members) => members.reduce((s, m) => s + profiles[m]!.n, 0));
+  const hits = comps.map((members, ci) => (cache ? reusable(cache, members, totals[ci]!) : null));
+  const compOf = componentIndex(
+    profiles.length,
+    comps.map((members, ci) => (hits[ci] ? [] : members)),
+  );
   const index: CompIndex[] = comps.map(() => ({ edges: [], postings: [] }));
   // A campaign lies inside one strong component, so its edges are among that component's, in
   // the graph's order.
@@ -220,8 +232,8 @@ export function buildCampaigns(
   const out: CampaignResult[] = [];
   const nextCache: CampaignCache['entries'] = new Map();
   for (const [ci, members] of comps.entries()) {
-    const total = members.reduce((s, m) => s + profiles[m]!.n, 0);
-    const hit = cache ? reusable(cache, members, total) : null;
+    const total = totals[ci]!;
+    const hit = hits[ci];
     if (hit) {
       nextCache.set(members[0]!, hit);
       out.push({ ...hit.result, members });
@@ -237,8 +249,7 @@ export function buildCampaigns(
       if (e.strength < strong) continue;
       sum += e.strength;
       count++;
-      const kinds = Object.keys(e.evidence) as LinkKind[];
-      if (!kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)) continue;
+      if (!behavioural(e)) continue;
       for (const m of [e.a, e.b])
         if (e.strength > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, e.strength);
     }

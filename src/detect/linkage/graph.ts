@@ -14,7 +14,7 @@ import { DEFAULT_LINK_WEIGHTS, type DetectConfig, type LinkKind } from '../confi
 import { type Population, rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
-import { behaviourVector, cosine } from './behaviour.js';
+import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
@@ -54,13 +54,40 @@ export class LinkGraph {
     readonly postings: Posting[],
   ) {}
 
-  /** Edge `i` as an object, its evidence listing the kinds above zero in `KINDS` order. */
+  /** Edge `i` as an object; its evidence is read from the row when first asked for. */
   edge(i: number): Edge {
-    const base = this.rowOf[i]! * KINDS.length;
-    const evidence: Evidence = {};
-    for (let k = 0; k < KINDS.length; k++)
-      if (this.rows[base + k]! > 0) evidence[KINDS[k]!] = this.rows[base + k]!;
-    return { a: this.a[i]!, b: this.b[i]!, evidence, strength: this.strength[i]!, nearPairs: this.near[i]! };
+    return new RowEdge(
+      this.a[i]!,
+      this.b[i]!,
+      this.strength[i]!,
+      this.near[i]!,
+      this.rows,
+      this.rowOf[i]! * KINDS.length,
+    );
+  }
+}
+
+/** An edge whose `Evidence` is made on first read (campaigns read it only for components they re-score). */
+class RowEdge implements Edge {
+  private ev: Evidence | null = null;
+
+  constructor(
+    readonly a: number,
+    readonly b: number,
+    readonly strength: number,
+    readonly nearPairs: number,
+    private readonly rows: Float64Array,
+    private readonly base: number,
+  ) {}
+
+  /** The kinds above zero, in `KINDS` order. */
+  get evidence(): Evidence {
+    if (this.ev === null) {
+      this.ev = {};
+      for (let k = 0; k < KINDS.length; k++)
+        if (this.rows[this.base + k]! > 0) this.ev[KINDS[k]!] = this.rows[this.base + k]!;
+    }
+    return this.ev;
   }
 }
 
@@ -148,11 +175,13 @@ export function buildLinkGraph(
     if (table.rows[at]! < v) table.rows[at] = v;
   };
   const vectors: Array<Float64Array | undefined> = new Array(n);
+  const norms = new Float64Array(n);
   const vec = (i: number) => {
     let v = vectors[i];
     if (v === undefined) {
       v = facts ? facts.vector(profiles[i]!) : behaviourVector(profiles[i]!);
       vectors[i] = v;
+      norms[i] = squaredNorm(v);
     }
     return v;
   };
@@ -222,7 +251,11 @@ export function buildLinkGraph(
         cfg.linkage.signupBurstMs,
       );
       rows[base + KIND_INDEX.synchronized] = syncOf(act(a), act(b));
-      rows[base + KIND_INDEX.similar_behaviour] = ramp(cosine(vec(a), vec(b)), 0.9, 0.98);
+      rows[base + KIND_INDEX.similar_behaviour] = ramp(
+        cosineWithNorms(vec(a), vec(b), norms[a]!, norms[b]!),
+        0.9,
+        0.98,
+      );
       strength = strengthOf(rows, base, weights);
     }
     if (strength < keepBelow) continue;
