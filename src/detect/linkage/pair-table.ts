@@ -107,17 +107,28 @@ export class PairTable {
    * then by a), linear in rows and keys where a sort of the keys is not.
    */
   sortedRows(n: number): Int32Array {
-    const byB = this.countingPass(identity(this.size), n, (key) => key % n);
-    return this.countingPass(byB, n, (key) => Math.floor(key / n));
+    const size = this.size;
+    const keys = this.rowKey;
+    const low = new Int32Array(size);
+    const high = new Int32Array(size);
+    for (let r = 0; r < size; r++) {
+      high[r] = Math.floor(keys[r]! / n);
+      low[r] = keys[r]! - high[r]! * n;
+    }
+    const byLow = countingPass(identity(size), low, n);
+    return countingPass(byLow, high, n);
   }
+}
 
-  /** `rows` stably reordered by `digit` of their keys (values below `n`). */
-  private countingPass(rows: Int32Array, n: number, digit: (key: number) => number): Int32Array {
-    const start = new Int32Array(n + 1);
-    for (const r of rows) start[digit(this.rowKey[r]!) + 1]!++;
-    for (let d = 0; d < n; d++) start[d + 1]! += start[d]!;
-    const out = new Int32Array(rows.length);
-    for (const r of rows) out[start[digit(this.rowKey[r]!)]!++] = r;
-    return out;
+/** `rows` stably reordered by `digit[row]` (values below `n`). */
+function countingPass(rows: Int32Array, digit: Int32Array, n: number): Int32Array {
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < rows.length; i++) start[digit[rows[i]!]! + 1]!++;
+  for (let d = 0; d < n; d++) start[d + 1]! += start[d]!;
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[start[digit[r]!]!++] = r;
   }
+  return out;
 }
