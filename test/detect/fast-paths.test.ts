@@ -144,6 +144,9 @@ describe('SplitMemo', () => {
     }
     const variants = [edges, edges, edges.slice(0, 100), [...edges].reverse(), edges];
     variants.push(edges.map((e, i) => (i === 7 ? { ...e, strength: e.strength / 3 } : e)));
+    variants.push(edges.map((e, i) => (i === 9 ? { ...e, strength: e.strength + 1e-12 } : e)));
+    variants.push(edges.map((e, i) => (i === 4 ? { ...e, a: e.b, b: e.a } : e)));
+    variants.push(edges, edges.slice(0, 100));
     for (const v of variants) {
       const got = memo.split(members, v, 0.6, 12);
       expect(got).toEqual(splitComponent(members, v, 0.6, 12));

@@ -115,27 +115,53 @@ export function splitComponent(
   return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
-/** The exact input of `splitComponent`: members in order, then the strong edges in order, strengths in full. */
-function splitInput(
-  members: readonly number[],
-  edges: readonly Edge[],
-  minStrength: number,
-  minSize: number,
-): string {
-  let s = `${minStrength}/${minSize}/${members.join(',')}|`;
-  for (const e of edges) if (e.strength >= minStrength) s += `${e.a}-${e.b}:${e.strength},`;
-  return s;
+/** The strong edges of a split's input in order, as arrays: compared, not printed (a string of
+ * every strength in full precision cost more than the comparison). */
+interface StrongEdges {
+  a: Int32Array;
+  b: Int32Array;
+  strength: Float64Array;
 }
 
+function strongEdges(edges: readonly Edge[], minStrength: number): StrongEdges {
+  let count = 0;
+  for (const e of edges) if (e.strength >= minStrength) count++;
+  const out = { a: new Int32Array(count), b: new Int32Array(count), strength: new Float64Array(count) };
+  let i = 0;
+  for (const e of edges) {
+    if (e.strength < minStrength) continue;
+    out.a[i] = e.a;
+    out.b[i] = e.b;
+    out.strength[i++] = e.strength;
+  }
+  return out;
+}
+
+function sameEdges(x: StrongEdges, y: StrongEdges): boolean {
+  if (x.a.length !== y.a.length) return false;
+  for (let i = 0; i < x.a.length; i++)
+    if (x.a[i] !== y.a[i] || x.b[i] !== y.b[i] || x.strength[i] !== y.strength[i]) return false;
+  return true;
+}
+
+interface Memo {
+  edges: StrongEdges;
+  groups: number[][];
+}
+
+const found = (memos: readonly Memo[] | undefined, edges: StrongEdges) =>
+  memos?.find((m) => sameEdges(m.edges, edges))?.groups;
+
 /**
- * `splitComponent` results of the previous campaign pass, by their exact input. Louvain is seeded,
- * so the same members and strong edges (same order, same strengths) give the same communities:
- * a component whose strong edges did not change since the last pass is not split again. Entries
- * not used in a pass are dropped at its end (`endPass`).
+ * `splitComponent` results of the previous campaign pass, by their exact input (members in order,
+ * then the strong edges in order with their strengths). Louvain is seeded, so the same input gives
+ * the same communities: a component whose strong edges did not change since the last pass is not
+ * split again. Entries not used in a pass are dropped at its end (`endPass`).
  */
 export class SplitMemo {
-  private prev = new Map<string, number[][]>();
-  private next = new Map<string, number[][]>();
+  /** By parameters and members; then by strong edges. */
+  private prev = new Map<string, Memo[]>();
+  private next = new Map<string, Memo[]>();
 
   split(
     members: readonly number[],
@@ -144,10 +170,18 @@ export class SplitMemo {
     minSize: number,
   ): number[][] {
     if (members.length < minSize) return splitComponent(members, edges, minStrength, minSize);
-    const input = splitInput(members, edges, minStrength, minSize);
-    let groups = this.next.get(input) ?? this.prev.get(input);
-    if (groups === undefined) groups = splitComponent(members, edges, minStrength, minSize);
-    this.next.set(input, groups);
+    const key = `${minStrength}/${minSize}/${members.join(',')}`;
+    const strong = strongEdges(edges, minStrength);
+    let memos = this.next.get(key);
+    let groups = found(memos, strong);
+    if (groups === undefined) {
+      groups = found(this.prev.get(key), strong) ?? splitComponent(members, edges, minStrength, minSize);
+      if (memos === undefined) {
+        memos = [];
+        this.next.set(key, memos);
+      }
+      memos.push({ edges: strong, groups });
+    }
     return groups.map((g) => [...g]);
   }
 
