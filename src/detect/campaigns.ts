@@ -84,7 +84,6 @@ interface CompIndex {
 function linkReasons(
   members: number[],
   profiles: readonly AccountProfile[],
-  g: LinkGraph,
   inComp: Set<number>,
   idx: CompIndex,
 ): Reason[] {
@@ -110,11 +109,9 @@ function linkReasons(
   let nearKeys = new Set<number>();
   let sync = 0;
   let burst = 0;
-  const n = profiles.length;
   for (const e of idx.edges) {
-    const pairs = g.nearPairs.get(e.a * n + e.b) ?? 0;
-    if (pairs > 0) {
-      near += pairs;
+    if (e.nearPairs > 0) {
+      near += e.nearPairs;
       nearKeys.add(e.a).add(e.b);
     }
     if ((e.evidence.synchronized ?? 0) > 0.5) sync++;
@@ -156,6 +153,21 @@ export interface CampaignCache {
   splits?: SplitMemo;
 }
 
+/** Whether an edge carries behavioural evidence (a kind in `BEHAVIOURAL` above zero). */
+function behavioural(e: Edge): boolean {
+  for (const k of BEHAVIOURAL) if ((e.evidence[k] ?? 0) > 0) return true;
+  return false;
+}
+
+/** Each key's group index in `groups` (−1 when in none). */
+function componentIndex(n: number, groups: readonly (readonly number[])[]): Int32Array {
+  const of = new Int32Array(n).fill(-1);
+  groups.forEach((g, i) => {
+    for (const m of g) of[m] = i;
+  });
+  return of;
+}
+
 function reusable(cache: CampaignCache, members: number[], total: number) {
   const hit = cache.entries.get(members[0]!);
   if (!hit || total > hit.n * (1 + cache.growth)) return null;
@@ -174,15 +186,13 @@ export function buildCampaigns(
   cache?: CampaignCache,
 ): CampaignResult[] {
   const strong = cfg.linkage.strongEdge;
-  const whole = strongComponents(profiles.length, g.edges, strong);
-  const compOfWhole = new Map<number, number>();
-  whole.forEach((c, i) => {
-    for (const m of c) compOfWhole.set(m, i);
-  });
+  const whole = strongComponents(profiles.length, g, strong);
+  const compOfWhole = componentIndex(profiles.length, whole);
+  // Only edges inside a component are ever read as objects (with their evidence).
   const edgesOf: Edge[][] = whole.map(() => []);
-  for (const e of g.edges) {
-    const c = compOfWhole.get(e.a);
-    if (c !== undefined && c === compOfWhole.get(e.b)) edgesOf[c]!.push(e);
+  for (let i = 0; i < g.size; i++) {
+    const c = compOfWhole[g.a[i]!]!;
+    if (c >= 0 && c === compOfWhole[g.b[i]!]) edgesOf[c]!.push(g.edge(i));
   }
   const splits = cache?.splits;
   const comps = whole
@@ -193,30 +203,37 @@ export function buildCampaigns(
     )
     .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
   splits?.endPass();
-  const compOf = new Map<number, number>();
-  const index: CompIndex[] = comps.map((c, ci) => {
-    for (const m of c) compOf.set(m, ci);
-    return { edges: [], postings: [] };
-  });
-  for (const e of g.edges) {
-    const ca = compOf.get(e.a);
-    if (ca !== undefined && ca === compOf.get(e.b)) index[ca]!.edges.push(e);
-  }
-  for (const post of g.postings) {
-    const seen = new Set<number>();
+  // Results reused from the cache need no evidence: the campaigns index only the others.
+  const totals = comps.map((members) => members.reduce((s, m) => s + profiles[m]!.n, 0));
+  const hits = comps.map((members, ci) => (cache ? reusable(cache, members, totals[ci]!) : null));
+  const compOf = componentIndex(
+    profiles.length,
+    comps.map((members, ci) => (hits[ci] ? [] : members)),
+  );
+  const index: CompIndex[] = comps.map(() => ({ edges: [], postings: [] }));
+  // A campaign lies inside one strong component, so its edges are among that component's, in
+  // the graph's order.
+  for (const edges of edgesOf)
+    for (const e of edges) {
+      const ca = compOf[e.a]!;
+      if (ca >= 0 && ca === compOf[e.b]) index[ca]!.edges.push(e);
+    }
+  // The last posting listed for each campaign (a posting names a campaign once).
+  const lastPost = new Int32Array(comps.length).fill(-1);
+  g.postings.forEach((post, p) => {
     for (const m of post.members) {
-      const c = compOf.get(m);
-      if (c !== undefined && !seen.has(c)) {
-        seen.add(c);
+      const c = compOf[m]!;
+      if (c >= 0 && lastPost[c] !== p) {
+        lastPost[c] = p;
         index[c]!.postings.push(post);
       }
     }
-  }
+  });
   const out: CampaignResult[] = [];
   const nextCache: CampaignCache['entries'] = new Map();
   for (const [ci, members] of comps.entries()) {
-    const total = members.reduce((s, m) => s + profiles[m]!.n, 0);
-    const hit = cache ? reusable(cache, members, total) : null;
+    const total = totals[ci]!;
+    const hit = hits[ci];
     if (hit) {
       nextCache.set(members[0]!, hit);
       out.push({ ...hit.result, members });
@@ -232,8 +249,7 @@ export function buildCampaigns(
       if (e.strength < strong) continue;
       sum += e.strength;
       count++;
-      const kinds = Object.keys(e.evidence) as LinkKind[];
-      if (!kinds.some((k) => BEHAVIOURAL.has(k) && (e.evidence[k] ?? 0) > 0)) continue;
+      if (!behavioural(e)) continue;
       for (const m of [e.a, e.b])
         if (e.strength > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, e.strength);
     }
@@ -242,7 +258,7 @@ export function buildCampaigns(
       members.map((m) => profiles[m]!),
       cfg,
     );
-    const links = linkReasons(members, profiles, g, inComp, idx);
+    const links = linkReasons(members, profiles, inComp, idx);
     const evidence = links
       .slice(0, 2)
       .map((r) => r.detail)

@@ -353,27 +353,15 @@ export class Engine {
   ): Map<string, CampaignState> {
     const cfg = this.config;
     const prev = this.campaigns;
-    const prevSets = new Map([...prev].map(([id, c]) => [id, new Set(c.keys)]));
+    // Campaigns are disjoint: each key was in at most one previous campaign.
+    const prevOf = new Map<string, string>();
+    for (const [id, c] of prev) for (const k of c.keys) prevOf.set(k, id);
     const next = new Map<string, CampaignState>();
     const ordered = results
       .map((r) => ({ r, keys: r.members.map((m) => states[m]!.p.key).sort() }))
       .sort((a, b) => b.keys.length - a.keys.length || (a.keys[0]! < b.keys[0]! ? -1 : 1));
     for (const { r, keys } of ordered) {
-      let bestId: string | null = null;
-      let bestOverlap = 0;
-      for (const [id, set] of prevSets) {
-        if (next.has(id)) continue;
-        let overlap = 0;
-        for (const k of keys) if (set.has(k)) overlap++;
-        if (
-          overlap > bestOverlap ||
-          (overlap === bestOverlap && overlap > 0 && bestId !== null && id < bestId)
-        ) {
-          bestOverlap = overlap;
-          bestId = id;
-        }
-      }
-      const id = bestId ?? `c_${++this.campaignCounter}`;
+      const id = heir(keys, prevOf, next) ?? `c_${++this.campaignCounter}`;
       const old = prev.get(id);
       const verdict = r.score.verdict;
       const reasons: Reason[] = [...r.links.slice(0, 3), ...r.score.reasons].slice(
@@ -452,6 +440,30 @@ export class Engine {
 }
 
 /**
+ * The previous campaign a component takes its id from: the one not yet taken (in `next`) that
+ * shares the most keys with it, the smallest id among equals; none when it shares no key.
+ */
+function heir(
+  keys: readonly string[],
+  prevOf: ReadonlyMap<string, string>,
+  next: ReadonlyMap<string, unknown>,
+): string | null {
+  const overlap = new Map<string, number>();
+  for (const k of keys) {
+    const id = prevOf.get(k);
+    if (id !== undefined && !next.has(id)) overlap.set(id, (overlap.get(id) ?? 0) + 1);
+  }
+  let bestId: string | null = null;
+  let best = 0;
+  for (const [id, count] of overlap)
+    if (count > best || (count === best && bestId !== null && id < bestId)) {
+      best = count;
+      bestId = id;
+    }
+  return bestId;
+}
+
+/**
  * The inheritance rule (docs/detection.md): a member whose own score reaches the floor inherits;
  * a lower-scoring one only through a strong link that carries behavioural evidence (`bestLink`,
  * the member's strongest such link; 0 when it has none), and only when that link is very strong
@@ -467,7 +479,6 @@ export function inherits(own: number, bestLink: number, intent: number, cfg: Det
 }
 
 /** One-shot analysis: ingest every event, evaluate, snapshot. */
-
 export function analyzeEvents(events: Iterable<RequestEvent>, config?: DeepPartial<DetectConfig>): Findings {
   const engine = new Engine(config);
   let lines = 0;

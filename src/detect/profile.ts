@@ -12,15 +12,7 @@ import type { DetectConfig } from './config.js';
 import { type Decayed, decayedAdd, decayedMerge, decayedNew } from './sketches/decayed.js';
 import { type Hll, hexHash, hllAdd, hllMerge, hllMergeInto, hllNew } from './sketches/hll.js';
 import { type Reservoir, reservoirAdd, reservoirNew } from './sketches/reservoir.js';
-import {
-  type TopEntry,
-  type TopK,
-  topkAdd,
-  topkFoldInto,
-  topkIndex,
-  topkMerge,
-  topkNew,
-} from './sketches/topk.js';
+import { type TopK, topkAdd, topkFoldInto, topkMerge, topkNew } from './sketches/topk.js';
 
 export const DOMAINS: readonly Domain[] = [
   'code',
@@ -457,8 +449,7 @@ export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig)
   const acc = mergeProfiles(first, profiles[1]!, cfg, false);
   if (acc.sigs.items === first.sigs.items) acc.sigs.items = [...acc.sigs.items];
   if (profiles.length > 2) {
-    const indexes = TOPK_FIELDS.map((f) => topkIndex(acc[f]));
-    for (let i = 2; i < profiles.length; i++) foldInto(acc, profiles[i]!, cfg, indexes);
+    for (let i = 2; i < profiles.length; i++) foldInto(acc, profiles[i]!, cfg);
   }
   const hll = {} as AccountProfile['hll'];
   for (const k of Object.keys(first.hll) as (keyof AccountProfile['hll'])[]) {
@@ -472,12 +463,7 @@ export function mergeAll(profiles: readonly AccountProfile[], cfg: DetectConfig)
  * `mergeProfiles(acc, b, cfg, false)` written into `acc`, which the caller owns (a profile made by
  * `mergeProfiles`: its arrays, sketches and counters are its own; its HLLs are not touched).
  */
-function foldInto(
-  acc: AccountProfile,
-  b: AccountProfile,
-  cfg: DetectConfig,
-  indexes: Map<string, TopEntry>[],
-): void {
+function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): void {
   const w = cfg.windows;
   const items = acc.sigs.items;
   const cap = acc.sigs.size * 2;
@@ -517,7 +503,7 @@ function foldInto(
   acc.gaps = welfordMerge(acc.gaps, b.gaps);
   for (let f = 0; f < TOPK_FIELDS.length; f++) {
     const field = TOPK_FIELDS[f]!;
-    topkFoldInto(acc[field], b[field], indexes[f]!);
+    topkFoldInto(acc[field], b[field]);
   }
   acc.ringInserts += b.ringInserts;
   acc.fanPrompts += b.fanPrompts;

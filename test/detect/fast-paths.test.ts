@@ -1,3 +1,5 @@
+import { UndirectedGraph } from 'graphology';
+import louvainImport from 'graphology-communities-louvain';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/detect/config.js';
 import { behaviourVector } from '../../src/detect/linkage/behaviour.js';
@@ -9,7 +11,7 @@ import { SplitMemo, splitComponent } from '../../src/detect/linkage/split.js';
 import { salientAll } from '../../src/detect/population.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { hexHash } from '../../src/detect/sketches/hll.js';
-import { hash64 } from '../../src/events/hash.js';
+import { hash64, mulberry32 } from '../../src/events/hash.js';
 import { MINHASH_SIZE, minhash } from '../../src/events/minhash.js';
 import { byTime, chatApp, harvester, rng } from './fixtures.js';
 
@@ -71,6 +73,64 @@ describe('ProfileFacts', () => {
   });
 });
 
+type Louvain = typeof louvainImport.default;
+const louvain: Louvain =
+  (louvainImport as unknown as { default?: Louvain }).default ?? (louvainImport as unknown as Louvain);
+
+/** The split as it was before round 6: Louvain on a graphology `UndirectedGraph` built edge by edge. */
+function splitOnGraphology(
+  members: readonly number[],
+  edges: readonly Edge[],
+  minStrength: number,
+): number[][] {
+  const graph = new UndirectedGraph();
+  for (const m of members) graph.addNode(String(m));
+  for (const e of edges) {
+    if (e.strength < minStrength || !graph.hasNode(String(e.a)) || !graph.hasNode(String(e.b))) continue;
+    if (graph.hasEdge(String(e.a), String(e.b))) continue;
+    graph.addUndirectedEdge(String(e.a), String(e.b), { weight: e.strength });
+  }
+  const communities = louvain(graph, {
+    getEdgeWeight: 'weight',
+    rng: mulberry32(members.length),
+    resolution: 1,
+  });
+  const groups = new Map<number, number[]>();
+  for (const m of members)
+    groups.set(communities[String(m)]!, [...(groups.get(communities[String(m)]!) ?? []), m]);
+  return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
+}
+
+/** Random groups of keys, dense inside and sparsely bridged, with duplicate, reversed and weak edges. */
+function groupedGraph(seed: number) {
+  const r = rng(seed);
+  const size = 12 + Math.floor(r() * 80);
+  const members = Array.from({ length: size }, (_, i) => i * 7 + Math.floor(r() * 7)).sort((x, y) => x - y);
+  const groupOf = members.map(() => Math.floor(r() * (1 + Math.floor(r() * 6))));
+  const edges: Edge[] = [];
+  for (let i = 0; i < size * 6; i++) {
+    const x = Math.floor(r() * size);
+    const y = Math.floor(r() * size);
+    if (x === y || (groupOf[x] !== groupOf[y] && r() < 0.9)) continue;
+    const [a, b] = r() < 0.9 ? [members[x]!, members[y]!] : [1_000_000 + x, members[y]!];
+    edges.push({ a, b, evidence: {}, strength: 0.3 + 0.7 * r(), nearPairs: 0 });
+  }
+  return { members, edges };
+}
+
+describe('splitComponent', () => {
+  it('gives the communities of Louvain on a graphology graph, over 300 random components', () => {
+    let split = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const { members, edges } = groupedGraph(seed);
+      const got = splitComponent(members, edges, 0.6, 12);
+      expect(got).toEqual(splitOnGraphology(members, edges, 0.6));
+      if (got.length > 1) split++;
+    }
+    expect(split).toBeGreaterThan(100);
+  });
+});
+
 describe('SplitMemo', () => {
   it('gives what splitComponent gives, for repeated, reordered and changed inputs', () => {
     const r = rng(11);
@@ -80,10 +140,13 @@ describe('SplitMemo', () => {
     for (let i = 0; i < 160; i++) {
       const a = members[Math.floor(r() * 40)]!;
       const b = members[Math.floor(r() * 40)]!;
-      if (a < b) edges.push({ a, b, evidence: {}, strength: 0.5 + r() / 2 });
+      if (a < b) edges.push({ a, b, evidence: {}, strength: 0.5 + r() / 2, nearPairs: 0 });
     }
     const variants = [edges, edges, edges.slice(0, 100), [...edges].reverse(), edges];
     variants.push(edges.map((e, i) => (i === 7 ? { ...e, strength: e.strength / 3 } : e)));
+    variants.push(edges.map((e, i) => (i === 9 ? { ...e, strength: e.strength + 1e-12 } : e)));
+    variants.push(edges.map((e, i) => (i === 4 ? { ...e, a: e.b, b: e.a } : e)));
+    variants.push(edges, edges.slice(0, 100));
     for (const v of variants) {
       const got = memo.split(members, v, 0.6, 12);
       expect(got).toEqual(splitComponent(members, v, 0.6, 12));

@@ -4,6 +4,7 @@
  * log-line parser, so features are extracted exactly as in production.
  */
 import { resolveConfig } from '../../src/detect/config.js';
+import type { Edge, LinkGraph } from '../../src/detect/linkage/graph.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { mulberry32 } from '../../src/events/hash.js';
 import { parseLogLine } from '../../src/events/logline.js';
@@ -275,3 +276,6 @@ export function profilesOf(events: RequestEvent[], cfg = resolveConfig()): Accou
   }
   return [...m.values()];
 }
+
+/** Every kept edge of a link graph as an object (the engine asks only for campaigns' edges). */
+export const edgesOf = (g: LinkGraph): Edge[] => Array.from({ length: g.size }, (_, i) => g.edge(i));

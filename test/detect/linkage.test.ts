@@ -5,7 +5,7 @@ import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index
 import { buildPopulation } from '../../src/detect/population.js';
 import { subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { chatApp, DAY, frameworkOrgs, HOUR, hydra, profilesOf } from './fixtures.js';
+import { chatApp, DAY, edgesOf, frameworkOrgs, HOUR, hydra, profilesOf } from './fixtures.js';
 
 const cfg = resolveConfig();
 
@@ -15,7 +15,7 @@ function link(events: RequestEvent[]) {
   const start = Math.min(...profiles.map((p) => p.firstTs));
   const pop = buildPopulation(profiles, now, start, new Map(), cfg);
   const graph = buildLinkGraph(profiles, pop, cfg);
-  const comps = strongComponents(profiles.length, graph.edges, cfg.linkage.strongEdge);
+  const comps = strongComponents(profiles.length, graph, cfg.linkage.strongEdge);
   return { profiles, pop, graph, comps, now };
 }
 
@@ -43,9 +43,9 @@ describe('linkage', () => {
   it('does not link 10 unrelated orgs sharing a popular framework system prompt', () => {
     const { comps, graph } = link(frameworkOrgs('fw', 10, 3, 120));
     expect(comps).toHaveLength(0);
-    const shared = graph.edges.filter((e) => (e.evidence.system_prompt ?? 0) > 0);
+    const shared = edgesOf(graph).filter((e) => (e.evidence.system_prompt ?? 0) > 0);
     expect(shared.length).toBeGreaterThan(0); // the evidence is seen, but alone it is not a link
-    expect(Math.max(...graph.edges.map((e) => e.strength))).toBeLessThan(cfg.linkage.strongEdge);
+    expect(Math.max(...edgesOf(graph).map((e) => e.strength))).toBeLessThan(cfg.linkage.strongEdge);
   });
   it('drops a hash shared by the common limit of orgs or more (established customers)', () => {
     const cfg4 = resolveConfig({
@@ -56,7 +56,7 @@ describe('linkage', () => {
     const start = Math.min(...profiles.map((p) => p.firstTs));
     const pop = buildPopulation(profiles, start + 2 * DAY, start, new Map(), cfg4);
     const g = buildLinkGraph(profiles, pop, cfg4);
-    expect(g.edges.filter((e) => (e.evidence.system_prompt ?? 0) > 0)).toHaveLength(0);
+    expect(edgesOf(g).filter((e) => (e.evidence.system_prompt ?? 0) > 0)).toHaveLength(0);
   });
   it('keeps the evidence of a hash shared by a crowd of new keys that behave alike', () => {
     const cfg4 = resolveConfig({
@@ -69,7 +69,7 @@ describe('linkage', () => {
     const pop = buildPopulation(profiles, start + 3 * DAY, start, new Map(), cfg4);
     expect(pop.subnetOrgs.get('203.0.113.0/24')).toBe(12);
     const g = buildLinkGraph(profiles, pop, cfg4);
-    expect(g.edges.filter((e) => (e.evidence.subnet ?? 0) > 0.5).length).toBeGreaterThan(10);
+    expect(edgesOf(g).filter((e) => (e.evidence.subnet ?? 0) > 0.5).length).toBeGreaterThan(10);
   });
   it('keeps a hydra and framework orgs apart in a mixed population', () => {
     const { profiles, comps } = link([...hydra('hy', 10, 7, 600), ...frameworkOrgs('fw', 10, 3, 120)]);

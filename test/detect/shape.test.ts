@@ -6,7 +6,7 @@ import { buildLinkGraph } from '../../src/detect/linkage/index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation } from '../../src/detect/population.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { byTime, chatApp, event, HOUR, harvestPrompt, profilesOf, rng, T0 } from './fixtures.js';
+import { byTime, chatApp, edgesOf, event, HOUR, harvestPrompt, profilesOf, rng, T0 } from './fixtures.js';
 
 const cfg = resolveConfig();
 
@@ -61,7 +61,7 @@ describe('request shape', () => {
     const now = Math.max(...profiles.map((p) => p.lastTs));
     const pop = buildPopulation(profiles, now, T0, new Map(), cfg);
     const g = buildLinkGraph(profiles, pop, cfg);
-    const shaped = g.edges.filter((e) => (e.evidence.request_shape ?? 0) > 0);
+    const shaped = edgesOf(g).filter((e) => (e.evidence.request_shape ?? 0) > 0);
     expect(shaped.length).toBe(15);
     // The shape (0.3) never links alone: it needs behaviour, timing or infrastructure on top.
     for (const e of shaped) {
@@ -75,7 +75,7 @@ describe('request shape', () => {
     const profiles = profilesOf(proxied('rs', 2, 12, 6, sys));
     const now = Math.max(...profiles.map((p) => p.lastTs));
     const pop = buildPopulation(profiles, now, T0, new Map(), cfg);
-    const e = buildLinkGraph(profiles, pop, cfg).edges.find((x) => x.a === 0 && x.b === 1)!;
+    const e = edgesOf(buildLinkGraph(profiles, pop, cfg)).find((x) => x.a === 0 && x.b === 1)!;
     expect(e.evidence.system_prompt).toBe(1);
     expect(e.evidence.request_shape).toBe(1);
     const rest = Object.entries(e.evidence).filter(([k]) => k !== 'request_shape' && k !== 'system_prompt');

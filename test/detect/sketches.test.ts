@@ -10,8 +10,9 @@ import {
 import { hllAdd, hllCount, hllMerge, hllNew } from '../../src/detect/sketches/hll.js';
 import { reservoirAdd, reservoirNew } from '../../src/detect/sketches/reservoir.js';
 import { decodeState, encodeState } from '../../src/detect/sketches/serialize.js';
-import { topkAdd, topkMerge, topkNew, topkSorted } from '../../src/detect/sketches/topk.js';
+import { type TopEntry, topkAdd, topkMerge, topkNew, topkSorted } from '../../src/detect/sketches/topk.js';
 import { hash32 } from '../../src/events/hash.js';
+import { rng } from './fixtures.js';
 
 describe('HyperLogLog', () => {
   for (const n of [10, 100, 1_000, 10_000, 100_000]) {
@@ -83,6 +84,21 @@ describe('Space-Saving top-k', () => {
     for (let i = 0; i < 7; i++) topkAdd(b, 'x', i);
     expect(topkSorted(topkMerge(a, b))[0]).toMatchObject({ id: 'x', c: 12 });
     expect(a.e[0]!.c).toBe(5);
+  });
+  it('sorts by descending count, then id, as Array.prototype.sort did (tied counts included)', () => {
+    const r = rng(3);
+    const byCount = (x: TopEntry, y: TopEntry) => y.c - x.c || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    for (let round = 0; round < 200; round++) {
+      const a = topkNew(8);
+      const b = topkNew(8);
+      for (let i = 0; i < 60; i++) topkAdd(r() < 0.5 ? a : b, `id${Math.floor(r() * r() * 14)}`, i);
+      expect(topkSorted(a)).toEqual([...a.e].sort(byCount));
+      const merged = topkMerge(a, b);
+      const union = new Map<string, number>();
+      for (const e of [...a.e, ...b.e]) union.set(e.id, (union.get(e.id) ?? 0) + e.c);
+      const expected = [...union].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 8);
+      expect(merged.e.map((e) => [e.id, e.c])).toEqual(expected);
+    }
   });
 });
 

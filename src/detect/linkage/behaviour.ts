@@ -33,13 +33,20 @@ export function behaviourVector(p: AccountProfile): Float64Array {
 }
 
 export function cosine(a: Float64Array, b: Float64Array): number {
+  return cosineWithNorms(a, b, squaredNorm(a), squaredNorm(b));
+}
+
+/** Σ v[i]², summed in index order (as `cosine` sums it). */
+export function squaredNorm(v: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
+  return sum;
+}
+
+/** `cosine(a, b)` given both squared norms (a pass compares one key with many: its norm once). */
+export function cosineWithNorms(a: Float64Array, b: Float64Array, na: number, nb: number): number {
+  if (na === 0 || nb === 0) return 0;
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot / Math.sqrt(na * nb);
 }

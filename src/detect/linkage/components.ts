@@ -9,9 +9,12 @@
  * it), by dropping common hashes before edges form, and, for large components, by splitting
  * them into Louvain communities (split.ts).
  */
-import type { Edge } from './graph.js';
+import type { LinkGraph } from './graph.js';
 
-export function strongComponents(n: number, edges: readonly Edge[], minStrength: number): number[][] {
+/** The edge arrays components read: endpoints and strength by edge. */
+export type EdgeArrays = Pick<LinkGraph, 'size' | 'a' | 'b' | 'strength'>;
+
+export function strongComponents(n: number, edges: EdgeArrays, minStrength: number): number[][] {
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (x: number): number => {
     let r = x;
@@ -24,10 +27,10 @@ export function strongComponents(n: number, edges: readonly Edge[], minStrength:
     }
     return r;
   };
-  for (const e of edges) {
-    if (e.strength < minStrength) continue;
-    const ra = find(e.a);
-    const rb = find(e.b);
+  for (let i = 0; i < edges.size; i++) {
+    if (edges.strength[i]! < minStrength) continue;
+    const ra = find(edges.a[i]!);
+    const rb = find(edges.b[i]!);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
   const groups = new Map<number, number[]>();

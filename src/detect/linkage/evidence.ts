@@ -40,6 +40,16 @@ SOURCES.forEach(([src], k) => {
   if (src !== SALIENT_KINDS[k]) throw new Error(`posting source ${src} out of SALIENT_KINDS order`);
 });
 
+/**
+ * One list map per posting kind, and the source rows that feed it: `frames` and `skels` both list
+ * `template` items, in one map, as they always did (a template id shared as a frame by one key and
+ * as a skeleton by another is one list). Rows past the sources are `same_org` and `request_shape`.
+ */
+const POSTING_ROWS: LinkKind[] = [...new Set(SOURCES.map(([, kind]) => kind)), 'same_org', 'request_shape'];
+const ROW_OF = SOURCES.map(([, kind]) => POSTING_ROWS.indexOf(kind));
+const SAME_ORG_ROW = POSTING_ROWS.indexOf('same_org');
+const SHAPE_ROW = POSTING_ROWS.indexOf('request_shape');
+
 /** Per-profile facts a pass may take from a memo (linkage/facts.ts) instead of recomputing them. */
 export interface PostingFacts {
   salient(p: AccountProfile): readonly (readonly string[])[];
@@ -116,35 +126,31 @@ export function buildPostings(
   facts?: PostingFacts,
 ): Posting[] {
   const l = cfg.linkage;
-  // One map per kind (no `kind:id` string per lookup); `created` keeps the order lists were first made.
-  const lists = new Map<LinkKind, Map<string, Posting>>();
+  // One map per source row (no `kind:id` string per lookup); `created` keeps the order lists were
+  // first made. An item's org count is read once, when its list is made.
+  const lists = POSTING_ROWS.map(() => new Map<string, Posting>());
   const created: Posting[] = [];
-  const add = (kind: LinkKind, id: string, i: number, orgs: number) => {
-    let byId = lists.get(kind);
-    if (!byId) {
-      byId = new Map();
-      lists.set(kind, byId);
-    }
+  /** `source`: the SOURCES row whose population count the item's orgs are (−1: counted as 1). */
+  const add = (row: number, id: string, i: number, source: number) => {
+    const byId = lists[row]!;
     let post = byId.get(id);
-    if (!post) {
-      post = { kind, id, members: [], rarity: rarity(orgs, pop), orgs };
+    if (post === undefined) {
+      const orgs = source >= 0 ? ((pop[SOURCES[source]![2]] as Map<string, number>).get(id) ?? 1) : 1;
+      post = { kind: POSTING_ROWS[row]!, id, members: [], rarity: rarity(orgs, pop), orgs };
       byId.set(id, post);
       created.push(post);
     }
     if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
       post.members.push(i);
   };
-  profiles.forEach((p, i) => {
-    const lists = facts ? facts.salient(p) : salientAll(p, l.minShare);
-    for (let k = 0; k < SOURCES.length; k++) {
-      const [, kind, orgMap] = SOURCES[k]!;
-      const counts = pop[orgMap] as Map<string, number>;
-      for (const id of lists[k]!) add(kind, id, i, counts.get(id) ?? 1);
-    }
-    add('same_org', p.org, i, 1);
+  for (let i = 0; i < profiles.length; i++) {
+    const p = profiles[i]!;
+    const salient = facts ? facts.salient(p) : salientAll(p, l.minShare);
+    for (let k = 0; k < SOURCES.length; k++) for (const id of salient[k]!) add(ROW_OF[k]!, id, i, k);
+    add(SAME_ORG_ROW, p.org, i, -1);
     const shape = facts ? facts.shape(p) : requestShape(p);
-    if (shape) add('request_shape', shape, i, 1);
-  });
+    if (shape) add(SHAPE_ROW, shape, i, -1);
+  }
   const out: Posting[] = [];
   for (const post of created) {
     if (post.members.length < 2) continue;

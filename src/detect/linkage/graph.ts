@@ -14,10 +14,11 @@ import { DEFAULT_LINK_WEIGHTS, type DetectConfig, type LinkKind } from '../confi
 import { type Population, rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
-import { behaviourVector, cosine } from './behaviour.js';
+import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
+import { PairTable } from './pair-table.js';
 import { type Activity, readActivity, signupBurst, syncOf } from './timing.js';
 
 export type Evidence = Partial<Record<LinkKind, number>>;
@@ -27,17 +28,69 @@ export interface Edge {
   b: number;
   evidence: Evidence;
   strength: number;
-}
-
-export interface LinkGraph {
-  edges: Edge[];
-  postings: Posting[];
-  /** Near-duplicate pair counts by pair key a·n+b. */
-  nearPairs: Map<number, number>;
+  /** Verified near-duplicate signature pairs between the two keys (0 when none). */
+  nearPairs: number;
 }
 
 const KINDS = Object.keys(DEFAULT_LINK_WEIGHTS) as LinkKind[];
 const KIND_INDEX = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<LinkKind, number>;
+/**
+ * The kept edges of one pass in (a, b) order, as parallel typed arrays: most edges join keys that
+ * end up in no campaign, and only campaigns read evidence, so an edge becomes an `Edge` object
+ * (with its `Evidence`) only when asked for (`edge(i)`).
+ */
+export class LinkGraph {
+  constructor(
+    /** Edges kept. */
+    readonly size: number,
+    readonly a: Int32Array,
+    readonly b: Int32Array,
+    readonly strength: Float64Array,
+    /** Each edge's evidence row in `rows` (KINDS.length numbers a row). */
+    private readonly rowOf: Int32Array,
+    private readonly rows: Float64Array,
+    /** Near-duplicate signature pairs by edge. */
+    private readonly near: Int32Array,
+    readonly postings: Posting[],
+  ) {}
+
+  /** Edge `i` as an object; its evidence is read from the row when first asked for. */
+  edge(i: number): Edge {
+    return new RowEdge(
+      this.a[i]!,
+      this.b[i]!,
+      this.strength[i]!,
+      this.near[i]!,
+      this.rows,
+      this.rowOf[i]! * KINDS.length,
+    );
+  }
+}
+
+/** An edge whose `Evidence` is made on first read (campaigns read it only for components they re-score). */
+class RowEdge implements Edge {
+  private ev: Evidence | null = null;
+
+  constructor(
+    readonly a: number,
+    readonly b: number,
+    readonly strength: number,
+    readonly nearPairs: number,
+    private readonly rows: Float64Array,
+    private readonly base: number,
+  ) {}
+
+  /** The kinds above zero, in `KINDS` order. */
+  get evidence(): Evidence {
+    if (this.ev === null) {
+      this.ev = {};
+      for (let k = 0; k < KINDS.length; k++)
+        if (this.rows[this.base + k]! > 0) this.ev[KINDS[k]!] = this.rows[this.base + k]!;
+    }
+    return this.ev;
+  }
+}
+
 /** Timing, sign-up and behaviour evidence only corroborate: they are computed for pairs that
  * already share content or infrastructure evidence of at least this strength. */
 const MIN_BASE = 0.25;
@@ -68,6 +121,9 @@ export function batchNearPairs(
     out.set(d.a * PAIR + d.b, { n: d.pairs, orgs: d.rarity >= 1 ? 1 : pop.commonLimit - 1, band: 0 });
   return out;
 }
+
+/** Candidate pairs of the previous pass: the next pass's table starts at that size. */
+let expectedPairs = 1024;
 
 const SYSTEM = KIND_INDEX.system_prompt;
 const SHAPE = KIND_INDEX.request_shape;
@@ -112,32 +168,20 @@ export function buildLinkGraph(
     }
     return Math.max(pair.orgs, orgs);
   };
-  // Evidence rows in one growable typed array (one row of KINDS.length per candidate pair): the
-  // graph is rebuilt on every campaign pass, so it must not allocate an object per pair.
   const K = KINDS.length;
-  const rowOf = new Map<number, number>();
-  let rows = new Float64Array(1024 * K);
+  const table = new PairTable(K, expectedPairs);
   const bump = (i: number, j: number, kind: number, v: number) => {
-    const key = Math.min(i, j) * n + Math.max(i, j);
-    let r = rowOf.get(key);
-    if (r === undefined) {
-      r = rowOf.size;
-      rowOf.set(key, r);
-      if ((r + 1) * K > rows.length) {
-        const grown = new Float64Array(rows.length * 2);
-        grown.set(rows);
-        rows = grown;
-      }
-    }
-    const at = r * K + kind;
-    if (rows[at]! < v) rows[at] = v;
+    const at = table.row(i < j ? i * n + j : j * n + i) * K + kind;
+    if (table.rows[at]! < v) table.rows[at] = v;
   };
-  const vectors = new Map<number, Float64Array>();
+  const vectors: Array<Float64Array | undefined> = new Array(n);
+  const norms = new Float64Array(n);
   const vec = (i: number) => {
-    let v = vectors.get(i);
-    if (!v) {
+    let v = vectors[i];
+    if (v === undefined) {
       v = facts ? facts.vector(profiles[i]!) : behaviourVector(profiles[i]!);
-      vectors.set(i, v);
+      vectors[i] = v;
+      norms[i] = squaredNorm(v);
     }
     return v;
   };
@@ -152,16 +196,22 @@ export function buildLinkGraph(
       for (let y = x + 1; y < end; y++) bump(m[x]!, m[y]!, kind, v);
     }
   }
-  const nearPairs = new Map<number, number>();
-  for (const [id, pair] of near) {
+  // Near-duplicate pair counts by row (the last bump source: a pair without a row gets none later).
+  const nearRows: number[] = [];
+  // forEach, not for…of: no [key, value] array per entry (~10,000 pairs a pass).
+  near.forEach((pair, id) => {
     const a = Math.floor(id / PAIR);
     const b = id % PAIR;
     // One matching signature pair between two keys is chance phrasing; two or more are evidence.
-    if (b >= n || pair.n < 2) continue;
+    if (b >= n || pair.n < 2) return;
     const v = Math.min(1, pair.n / 4) * rarity(orgsOfPair(pair), pop);
-    nearPairs.set(a * n + b, pair.n);
     if (v > 0) bump(a, b, KIND_INDEX.near_duplicate, v);
-  }
+    const r = table.find(a * n + b);
+    if (r >= 0) nearRows.push(r, pair.n);
+  });
+  const nearOf = new Int32Array(table.size);
+  for (let x = 0; x < nearRows.length; x += 2) nearOf[nearRows[x]!] = nearRows[x + 1]!;
+  expectedPairs = table.size;
   const w = cfg.windows;
   const lw = cfg.linkage.weights;
   const weights = KINDS.map((k) => lw[k]);
@@ -170,29 +220,29 @@ export function buildLinkGraph(
   // Timing and behaviour are only computed where they can decide the link (they cost scans).
   const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);
   const head = profiles.reduce((m, p) => Math.max(m, p.actHead), -1);
-  const acts = new Map<number, Activity>();
+  const acts: Array<Activity | undefined> = new Array(n);
   const act = (i: number) => {
-    let v = acts.get(i);
-    if (!v) {
+    let v = acts[i];
+    if (v === undefined) {
       v = facts ? facts.activity(profiles[i]!, head) : readActivity(profiles[i]!, head);
-      acts.set(i, v);
+      acts[i] = v;
     }
     return v;
   };
-  const edges: Edge[] = [];
-  // Pair keys a·n+b in ascending order are the edges in (a, b) order: a numeric sort of the keys
-  // instead of a comparator sort of the edge objects (32-bit keys while they fit: read back as
-  // small integers, they are cheaper map keys than doubles).
-  const keys = n * n <= 0x7fffffff ? new Int32Array(rowOf.size) : new Float64Array(rowOf.size);
-  let at = 0;
-  for (const key of rowOf.keys()) keys[at++] = key;
-  keys.sort();
-  for (const key of keys) {
-    const r = rowOf.get(key)!;
+  const rows = table.rows;
+  const order = table.sortedRows(n);
+  const ea = new Int32Array(order.length);
+  const eb = new Int32Array(order.length);
+  const es = new Float64Array(order.length);
+  const er = new Int32Array(order.length);
+  const en = new Int32Array(order.length);
+  let kept = 0;
+  for (const r of order) {
+    const key = table.rowKey[r]!;
     const base = r * K;
     let strength = strengthOf(rows, base, weights);
     const a = Math.floor(key / n);
-    const b = key % n;
+    const b = key - a * n;
     if (strength >= MIN_BASE && strength < strong && 1 - (1 - strength) * (1 - headroom) >= strong) {
       rows[base + KIND_INDEX.signup_burst] = signupBurst(
         profiles[a]!,
@@ -202,13 +252,20 @@ export function buildLinkGraph(
         cfg.linkage.signupBurstMs,
       );
       rows[base + KIND_INDEX.synchronized] = syncOf(act(a), act(b));
-      rows[base + KIND_INDEX.similar_behaviour] = ramp(cosine(vec(a), vec(b)), 0.9, 0.98);
+      rows[base + KIND_INDEX.similar_behaviour] = ramp(
+        cosineWithNorms(vec(a), vec(b), norms[a]!, norms[b]!),
+        0.9,
+        0.98,
+      );
       strength = strengthOf(rows, base, weights);
     }
     if (strength < keepBelow) continue;
-    const evidence: Evidence = {};
-    for (let k = 0; k < K; k++) if (rows[base + k]! > 0) evidence[KINDS[k]!] = rows[base + k]!;
-    edges.push({ a, b, evidence, strength });
+    ea[kept] = a;
+    eb[kept] = b;
+    es[kept] = strength;
+    er[kept] = r;
+    en[kept] = nearOf[r]!;
+    kept++;
   }
-  return { edges, postings, nearPairs };
+  return new LinkGraph(kept, ea, eb, es, er, rows, en, postings);
 }

@@ -6,7 +6,6 @@
  * users through near-duplicate prompts); Louvain keeps densely linked groups together and cuts
  * those bridges. Components below `minSize` are kept whole: for them the chain is the evidence.
  */
-import { UndirectedGraph } from 'graphology';
 import louvainImport from 'graphology-communities-louvain';
 import { mulberry32 } from '../../events/hash.js';
 import type { Edge } from './graph.js';
@@ -18,6 +17,68 @@ type Louvain = typeof louvainImport.default;
 const louvain: Louvain =
   (louvainImport as unknown as { default?: Louvain }).default ?? (louvainImport as unknown as Louvain);
 
+/**
+ * A component's strong-edge graph as graphology-communities-louvain reads it: the slice of
+ * graphology's `UndirectedGraph` its index is built from (order, size, nodes and edges in insertion
+ * order, degrees), over arrays. The Louvain code and its seeded RNG are the package's own and see
+ * the same nodes, edges, order and weights as from an `UndirectedGraph` built edge by edge, so the
+ * communities are the same; building that graph (a node record, an edge record and an attribute
+ * object per edge, string-keyed maps) was most of a split's time and allocation.
+ */
+class LouvainView {
+  readonly type = 'undirected';
+  readonly multi = false;
+  readonly selfLoopCount = 0;
+  readonly order: number;
+  private readonly nodes: string[];
+  private readonly source: string[] = [];
+  private readonly target: string[] = [];
+  private readonly degree = new Map<string, number>();
+  readonly weights: number[] = [];
+
+  constructor(members: readonly number[]) {
+    this.nodes = members.map(String);
+    this.order = members.length;
+    for (const node of this.nodes) this.degree.set(node, 0);
+  }
+
+  get size(): number {
+    return this.weights.length;
+  }
+
+  addEdge(a: number, b: number, weight: number): void {
+    const source = String(a);
+    const target = String(b);
+    this.source.push(source);
+    this.target.push(target);
+    this.weights.push(weight);
+    this.degree.set(source, this.degree.get(source)! + 1);
+    this.degree.set(target, this.degree.get(target)! + 1);
+  }
+
+  forEachNode(callback: (node: string) => void): void {
+    for (const node of this.nodes) callback(node);
+  }
+
+  /** Edges in insertion order; the key is the edge's index (see `weight` in `splitComponent`). */
+  forEachEdge(callback: (edge: number, attr: undefined, source: string, target: string) => void): void {
+    for (let i = 0; i < this.weights.length; i++) callback(i, undefined, this.source[i]!, this.target[i]!);
+  }
+
+  undirectedDegreeWithoutSelfLoops(node: string): number {
+    return this.degree.get(node)!;
+  }
+
+  // graphology's `isGraph` recognises a graph by these two methods; Louvain never calls them.
+  addUndirectedEdgeWithKey(): never {
+    throw new Error('LouvainView is read-only');
+  }
+
+  dropNode(): never {
+    throw new Error('LouvainView is read-only');
+  }
+}
+
 export function splitComponent(
   members: readonly number[],
   edges: readonly Edge[],
@@ -25,22 +86,19 @@ export function splitComponent(
   minSize: number,
 ): number[][] {
   if (members.length < minSize) return [[...members]];
-  const graph = new UndirectedGraph();
-  for (const m of members) graph.addNode(String(m));
-  // The same nodes and edges in the same order as checking the graph for each edge (Louvain reads
-  // them in insertion order; edge keys play no part), with numeric sets instead of string lookups.
+  const graph = new LouvainView(members);
+  // Each strong edge inside the component once, in order (Louvain reads them in insertion order).
   const nodes = new Set(members);
   const linked = new Set<number>();
-  let edgeKey = 0;
   for (const e of edges) {
     if (e.strength < minStrength || !nodes.has(e.a) || !nodes.has(e.b)) continue;
     const pair = e.a < e.b ? e.a * PAIR + e.b : e.b * PAIR + e.a;
     if (linked.has(pair)) continue;
     linked.add(pair);
-    graph.addUndirectedEdgeWithKey(edgeKey++, String(e.a), String(e.b), { weight: e.strength });
+    graph.addEdge(e.a, e.b, e.strength);
   }
-  const communities = louvain(graph, {
-    getEdgeWeight: 'weight',
+  const communities = louvain(graph as unknown as Parameters<Louvain>[0], {
+    getEdgeWeight: (edge) => graph.weights[Number(edge)]!,
     rng: mulberry32(members.length),
     resolution: 1,
   });
@@ -57,27 +115,53 @@ export function splitComponent(
   return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
-/** The exact input of `splitComponent`: members in order, then the strong edges in order, strengths in full. */
-function splitInput(
-  members: readonly number[],
-  edges: readonly Edge[],
-  minStrength: number,
-  minSize: number,
-): string {
-  let s = `${minStrength}/${minSize}/${members.join(',')}|`;
-  for (const e of edges) if (e.strength >= minStrength) s += `${e.a}-${e.b}:${e.strength},`;
-  return s;
+/** The strong edges of a split's input in order, as arrays: compared, not printed (a string of
+ * every strength in full precision cost more than the comparison). */
+interface StrongEdges {
+  a: Int32Array;
+  b: Int32Array;
+  strength: Float64Array;
 }
 
+function strongEdges(edges: readonly Edge[], minStrength: number): StrongEdges {
+  let count = 0;
+  for (const e of edges) if (e.strength >= minStrength) count++;
+  const out = { a: new Int32Array(count), b: new Int32Array(count), strength: new Float64Array(count) };
+  let i = 0;
+  for (const e of edges) {
+    if (e.strength < minStrength) continue;
+    out.a[i] = e.a;
+    out.b[i] = e.b;
+    out.strength[i++] = e.strength;
+  }
+  return out;
+}
+
+function sameEdges(x: StrongEdges, y: StrongEdges): boolean {
+  if (x.a.length !== y.a.length) return false;
+  for (let i = 0; i < x.a.length; i++)
+    if (x.a[i] !== y.a[i] || x.b[i] !== y.b[i] || x.strength[i] !== y.strength[i]) return false;
+  return true;
+}
+
+interface Memo {
+  edges: StrongEdges;
+  groups: number[][];
+}
+
+const found = (memos: readonly Memo[] | undefined, edges: StrongEdges) =>
+  memos?.find((m) => sameEdges(m.edges, edges))?.groups;
+
 /**
- * `splitComponent` results of the previous campaign pass, by their exact input. Louvain is seeded,
- * so the same members and strong edges (same order, same strengths) give the same communities:
- * a component whose strong edges did not change since the last pass is not split again. Entries
- * not used in a pass are dropped at its end (`endPass`).
+ * `splitComponent` results of the previous campaign pass, by their exact input (members in order,
+ * then the strong edges in order with their strengths). Louvain is seeded, so the same input gives
+ * the same communities: a component whose strong edges did not change since the last pass is not
+ * split again. Entries not used in a pass are dropped at its end (`endPass`).
  */
 export class SplitMemo {
-  private prev = new Map<string, number[][]>();
-  private next = new Map<string, number[][]>();
+  /** By parameters and members; then by strong edges. */
+  private prev = new Map<string, Memo[]>();
+  private next = new Map<string, Memo[]>();
 
   split(
     members: readonly number[],
@@ -86,10 +170,18 @@ export class SplitMemo {
     minSize: number,
   ): number[][] {
     if (members.length < minSize) return splitComponent(members, edges, minStrength, minSize);
-    const input = splitInput(members, edges, minStrength, minSize);
-    let groups = this.next.get(input) ?? this.prev.get(input);
-    if (groups === undefined) groups = splitComponent(members, edges, minStrength, minSize);
-    this.next.set(input, groups);
+    const key = `${minStrength}/${minSize}/${members.join(',')}`;
+    const strong = strongEdges(edges, minStrength);
+    let memos = this.next.get(key);
+    let groups = found(memos, strong);
+    if (groups === undefined) {
+      groups = found(this.prev.get(key), strong) ?? splitComponent(members, edges, minStrength, minSize);
+      if (memos === undefined) {
+        memos = [];
+        this.next.set(key, memos);
+      }
+      memos.push({ edges: strong, groups });
+    }
     return groups.map((g) => [...g]);
   }
 

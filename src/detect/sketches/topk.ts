@@ -54,10 +54,29 @@ export function topkAdd(s: TopK, id: string, ts: number, payload?: readonly numb
 
 /** Entries by descending count (ties by id, for determinism). A new array; entries are shared. */
 export function topkSorted(s: TopK): TopEntry[] {
-  return [...s.e].sort(byCount);
+  return sortByCount(s.e.slice());
 }
 
 const byCount = (a: TopEntry, b: TopEntry) => b.c - a.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * `entries.sort(byCount)` in place, by insertion: sketches are small (k ≤ 8 in profiles, at most
+ * 16 entries in a merge) and mostly in order already, while `Array.prototype.sort` allocates a
+ * work array on every call (a campaign pass's merges sort thousands of times). `byCount` is a
+ * total order on distinct ids, so every correct sort gives this order.
+ */
+function sortByCount(entries: TopEntry[]): TopEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i]!;
+    let j = i - 1;
+    while (j >= 0 && byCount(entries[j]!, e) > 0) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = e;
+  }
+  return entries;
+}
 
 /** Merge of two sketches into a new one of size max(k): counts and payloads add. */
 export function topkMerge(a: TopK, b: TopK): TopK {
@@ -79,39 +98,34 @@ export function topkMerge(a: TopK, b: TopK): TopK {
       } else all.push({ id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] });
     }
   const k = Math.max(a.k, b.k);
-  all.sort(byCount);
+  sortByCount(all);
   if (all.length > k) all.length = k;
   return { k, w: a.w, e: all };
 }
 
 /**
- * `topkMerge(acc, b)` written into `acc`, which the caller owns (entries included), with `index`
- * (acc's entries by id, kept in step) instead of a linear search: the same entries, since the
- * merge's result is the union sorted by `byCount`, a total order, and cut at k.
+ * `topkMerge(acc, b)` written into `acc`, which the caller owns (entries included): the same
+ * entries, since the merge's result is the union sorted by `byCount`, a total order, and cut at k.
+ * Ids are found by a linear search of at most 2k entries, like `topkMerge` (a Map index per fold
+ * measured slower on campaign merges).
  */
-export function topkFoldInto(acc: TopK, b: TopK, index: Map<string, TopEntry>): void {
+export function topkFoldInto(acc: TopK, b: TopK): void {
+  const entries = acc.e;
   for (const e of b.e) {
-    const prev = index.get(e.id);
+    let prev: TopEntry | undefined;
+    for (let i = 0; i < entries.length; i++)
+      if (entries[i]!.id === e.id) {
+        prev = entries[i]!;
+        break;
+      }
     if (prev) {
       prev.c += e.c;
       prev.err += e.err;
       prev.t = Math.min(prev.t, e.t);
       for (let i = 0; i < prev.x.length; i++) prev.x[i]! += e.x[i] ?? 0;
-    } else {
-      const entry = { id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] };
-      acc.e.push(entry);
-      index.set(e.id, entry);
-    }
+    } else entries.push({ id: e.id, c: e.c, err: e.err, t: e.t, x: [...e.x] });
   }
   acc.k = Math.max(acc.k, b.k);
-  acc.e.sort(byCount);
-  if (acc.e.length > acc.k) {
-    for (let i = acc.k; i < acc.e.length; i++) index.delete(acc.e[i]!.id);
-    acc.e.length = acc.k;
-  }
-}
-
-/** `topkFoldInto`'s index of a sketch's entries by id. */
-export function topkIndex(s: TopK): Map<string, TopEntry> {
-  return new Map(s.e.map((e) => [e.id, e]));
+  sortByCount(entries);
+  if (entries.length > acc.k) entries.length = acc.k;
 }
