@@ -377,9 +377,8 @@ export function domainOf(text: string, p: DomainContext): Domain {
   return domainWithoutLexicon(head, p);
 }
 
-/** `domainOf`, given the first lexicon rule that matches (`probeText`; null: unknown, ask `domainOf`). */
-function domainFrom(rule: number | null, text: string, p: DomainContext): Domain {
-  if (rule === null) return domainOf(text, p);
+/** `domainOf`, given the first lexicon rule that matches (`probeText`'s `domainRule`). */
+function domainFrom(rule: number, text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
   if (p.tools > 0) return 'tool_use';
@@ -443,7 +442,7 @@ interface TextFeatures {
   cot: boolean;
   grading: boolean;
   /** `Probes.domainRule`: the domain still depends on images, tools and turns. */
-  domainRule: number | null;
+  domainRule: number;
   /** True when the memo holds this object (its `minhash` must not be handed out as is). */
   shared: boolean;
 }

@@ -292,10 +292,9 @@ export interface Probes {
   grading: boolean;
   /**
    * Index in DOMAIN_RULES of the first rule that matches the head of the last user turn, -1 when
-   * none does, or null when the scan cannot tell (a word runs across the head's end): then ask
-   * the expressions.
+   * none does.
    */
-  domainRule: number | null;
+  domainRule: number;
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
   /**
@@ -370,6 +369,9 @@ export function probeText(system: string, user: string): Probes {
         lower = c < 128 ? WORD_LOWER[c]! : 0;
       } while (lower !== 0);
       const len = i - start;
+      // A word running across the head's end is, in the head, its first characters: a word of
+      // its own, which the domain rules (read in the head) may list.
+      if (inUser && start < DOMAIN_HEAD && i > DOMAIN_HEAD) domain = cutWordRule(units, start, head, domain);
       if (inUser && words < MAX_WORDS) {
         userWords[2 * words] = start;
         userWords[2 * words + 1] = i;
@@ -411,20 +413,32 @@ export function probeText(system: string, user: string): Probes {
       }
     }
   }
-  // A word running across the head's end is cut there in `head`: the words of the head are not
-  // all words of the text then.
-  const cut =
-    user.length > DOMAIN_HEAD && isAsciiWord(user, DOMAIN_HEAD - 1) && isAsciiWord(user, DOMAIN_HEAD);
   return {
     cot,
     grading,
-    domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
+    domainRule: domain === ALL_DOMAINS ? -1 : domain,
     seen,
     words: asciiWords ? words : -1,
   };
 }
 
-function isAsciiWord(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c < 128 && ASCII_WORD[c] === 1;
+/**
+ * The first domain rule, below `domain`, matching the head where the word of `units` from
+ * `start` is cut at DOMAIN_HEAD: that word's first characters are a word of the head, the last
+ * one (nothing follows it there, so a listed word with a `follow` cannot match at it).
+ */
+function cutWordRule(units: Uint16Array, start: number, head: string, domain: number): number {
+  const len = DOMAIN_HEAD - start;
+  if (len > longestWord) return domain;
+  let h = SEED;
+  for (let k = start; k < DOMAIN_HEAD; k++) h = step(h, WORD_LOWER[units[k]!]!);
+  const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
+  if (found === null) return domain;
+  for (let k = 0; k < found.length; k++) {
+    const t = found[k]!;
+    if (t.follow !== -1 || t.group < DOMAIN0) continue;
+    const rule = t.group - DOMAIN0;
+    if (rule < domain && matchesAt(t.sticky, head, start + t.shift)) domain = rule;
+  }
+  return domain;
 }
