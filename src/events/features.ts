@@ -7,7 +7,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { hash64, hash64Units } from './hash.js';
-import { minhash, minhashOfAsciiWords, words } from './minhash.js';
+import { minhash, words } from './minhash.js';
 import {
   DOMAIN_HEAD,
   DOMAIN_RULES,
@@ -18,7 +18,6 @@ import {
   SEEN_COLON,
   SEEN_DIGIT,
   SEEN_QUOTE,
-  userWords,
 } from './probes.js';
 import { isObj, promptParts, UnitBuffer } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
@@ -454,7 +453,7 @@ function computeTextFeatures(system: string, user: string, systemHash: string | 
     systemHash,
     skeletonHash: skel.skeletonHash,
     frameHash: skel.frameHash,
-    minhash: probes.words >= 0 ? minhashOfAsciiWords(user, userWords, probes.words) : minhash(user),
+    minhash: probes.minhash ?? minhash(user),
     cot: probes.cot,
     grading: probes.grading,
     domainRule: probes.domainRule,

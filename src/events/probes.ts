@@ -12,7 +12,15 @@
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
-import { isWordCodePoint, MAX_WORDS } from './minhash.js';
+import { fmix32 } from './hash.js';
+import {
+  addShingle,
+  clearShingles,
+  isWordCodePoint,
+  MAX_WORDS,
+  SHINGLE_SEED,
+  shingledSignature,
+} from './minhash.js';
 import { UnitBuffer } from './text.js';
 import type { Domain } from './types.js';
 
@@ -298,15 +306,12 @@ export interface Probes {
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
   /**
-   * When the last user turn has no word character (`[\p{L}\p{N}_]`) outside ASCII and no
-   * surrogate: the number of its words (runs of `[A-Za-z0-9_]`, at most MAX_WORDS) whose spans
-   * are in `userWords`, which are then the words MinHash shingles. Otherwise -1.
+   * `minhash(user)` when the last user turn has no word character (`[\p{L}\p{N}_]`) outside
+   * ASCII and no surrogate (then its words are the runs of `[A-Za-z0-9_]` the scan walks, and
+   * their shingles are hashed as they are read), else null (ask `minhash`).
    */
-  words: number;
+  minhash: number[] | null;
 }
-
-/** Spans of the last user turn's first words (`Probes.words`): start and end of each, in turn. */
-export const userWords = new Int32Array(2 * MAX_WORDS);
 
 const ALL_DOMAINS = DOMAIN_RULES.length;
 
@@ -333,6 +338,10 @@ export function probeText(system: string, user: string): Probes {
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
   let words = 0;
+  // The previous user word's shingle hashes as a shingle's first and second word (`fillSpans`).
+  let asFirst = 0;
+  let asSecond = 0;
+  clearShingles();
   // No word character outside ASCII so far (see `Probes.words`).
   let asciiWords = true;
   for (let part = system ? 0 : 1; part < 2; part++) {
@@ -359,24 +368,42 @@ export function probeText(system: string, user: string): Probes {
       }
       const start = i;
       let h = SEED;
-      // Word characters below 58 are the digits.
-      const digit = inUser ? SEEN_DIGIT : 0;
-      do {
-        if (lower < 58) seen |= digit;
-        h = step(h, lower);
-        if (++i === n) break;
-        c = units[i]!;
-        lower = c < 128 ? WORD_LOWER[c]! : 0;
-      } while (lower !== 0);
+      if (inUser && words < MAX_WORDS) {
+        // A word MinHash shingles: its three shingle chains (`fillSpans`'s, same lower case)
+        // run beside the word's key, so its characters are read once.
+        let x0 = SHINGLE_SEED;
+        let x1 = asFirst;
+        let x2 = asSecond;
+        do {
+          // Word characters below 58 are the digits.
+          if (lower < 58) seen |= SEEN_DIGIT;
+          h = step(h, lower);
+          x0 = step(x0, lower);
+          x1 = step(x1, lower);
+          x2 = step(x2, lower);
+          if (++i === n) break;
+          c = units[i]!;
+          lower = c < 128 ? WORD_LOWER[c]! : 0;
+        } while (lower !== 0);
+        // The third chain completes the shingle that started two words back.
+        if (words >= 2) addShingle(fmix32(x2));
+        asSecond = fmix32(x1);
+        asFirst = fmix32(x0);
+        words++;
+      } else {
+        const digit = inUser ? SEEN_DIGIT : 0;
+        do {
+          if (lower < 58) seen |= digit;
+          h = step(h, lower);
+          if (++i === n) break;
+          c = units[i]!;
+          lower = c < 128 ? WORD_LOWER[c]! : 0;
+        } while (lower !== 0);
+      }
       const len = i - start;
       // A word running across the head's end is, in the head, its first characters: a word of
       // its own, which the domain rules (read in the head) may list.
       if (inUser && start < DOMAIN_HEAD && i > DOMAIN_HEAD) domain = cutWordRule(units, start, head, domain);
-      if (inUser && words < MAX_WORDS) {
-        userWords[2 * words] = start;
-        userWords[2 * words + 1] = i;
-        words++;
-      }
       if (!cot && len >= 4) {
         const last = LOWER[units[i - 1]!]!;
         const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
@@ -413,12 +440,15 @@ export function probeText(system: string, user: string): Probes {
       }
     }
   }
+  // Fewer than three words make one short shingle.
+  if (words === 1) addShingle(asFirst);
+  else if (words === 2) addShingle(asSecond);
   return {
     cot,
     grading,
     domainRule: domain === ALL_DOMAINS ? -1 : domain,
     seen,
-    words: asciiWords ? words : -1,
+    minhash: asciiWords ? shingledSignature() : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
 import { fmix32, hash32, hash64, hash64Units } from '../../src/events/hash.js';
-import { minhash, minhashOfAsciiWords, minhashOfSpans, words } from '../../src/events/minhash.js';
+import { minhash, words } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -14,7 +14,6 @@ import {
   SEEN_COLON,
   SEEN_DIGIT,
   SEEN_QUOTE,
-  userWords,
 } from '../../src/events/probes.js';
 
 /** The probes by their definition: each expression tested on the whole text. */
@@ -247,7 +246,7 @@ describe('skeletonHashes', () => {
   });
 });
 
-describe("MinHash from the probe scan's word spans", () => {
+describe('MinHash from the probe scan', () => {
   /** True when `text` has a word character of `words` (`[\p{L}\p{N}_]`) outside ASCII, or a surrogate. */
   const hasOtherWords = (text: string) =>
     /[\ud800-\udfff]/.test(text) || /[^\p{ASCII}]/u.test(text.replace(/[^\p{L}\p{N}_]/gu, ''));
@@ -260,18 +259,15 @@ describe("MinHash from the probe scan's word spans", () => {
       // Non-word characters outside ASCII (dashes, ellipsis, curly quotes, marks, spaces).
       if (next() < 0.3)
         text = text.replace(/ /g, () => ['—', '…', '’', ' ', '\u0301', ' '][Math.floor(next() * 6)]!);
-      const { words } = probeText(next() < 0.5 ? 'a system prompt' : '', text);
+      const scanned = probeText(next() < 0.5 ? 'a system prompt' : '', text).minhash;
       if (hasOtherWords(text)) {
-        expect(words, JSON.stringify(text)).toBe(-1);
+        expect(scanned, JSON.stringify(text)).toBeNull();
         continue;
       }
       if (/[^\p{ASCII}]/u.test(text)) otherChars++;
       else ascii++;
-      expect(words, JSON.stringify(text)).toBeGreaterThanOrEqual(0);
-      expect(minhashOfAsciiWords(text, userWords, words), JSON.stringify(text)).toEqual(minhash(text));
-      expect(minhashOfSpans(text.toLowerCase(), userWords, words), JSON.stringify(text)).toEqual(
-        minhash(text),
-      );
+      expect(scanned, JSON.stringify(text)).toEqual(minhash(text));
+      expect(scanned, JSON.stringify(text)).toEqual(minhashByDefinition(text));
     }
     expect(ascii).toBeGreaterThan(500);
     expect(otherChars).toBeGreaterThan(500);
@@ -324,11 +320,8 @@ describe('minhash', () => {
     for (let i = 0; i < 3000; i++) texts.push(randomText(next, i % 10 === 0 ? 400 : 30));
     for (const text of texts) {
       expect(minhash(text), JSON.stringify(text)).toEqual(minhashByDefinition(text));
-      const { words: count } = probeText('', text);
-      if (count >= 0)
-        expect(minhashOfAsciiWords(text, userWords, count), JSON.stringify(text)).toEqual(
-          minhashByDefinition(text),
-        );
+      const scanned = probeText('', text).minhash;
+      if (scanned !== null) expect(scanned, JSON.stringify(text)).toEqual(minhashByDefinition(text));
     }
   });
 });
