@@ -185,7 +185,11 @@ for (let c = 0; c < 128; c++) LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
 const WORD_LOWER = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_LOWER[c] = ASCII_WORD[c] === 1 ? LOWER[c]! : 0;
 
-const SEED = 0x811c9dc5;
+/**
+ * Seed of a word's key: MinHash's shingle seed, so that the first shingle chain of a word the
+ * scan shingles is its key too (one multiplication chain fewer per character).
+ */
+const SEED = SHINGLE_SEED;
 const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
 function wordKey(word: string): number {
   let h = SEED;
@@ -371,14 +375,13 @@ export function probeText(system: string, user: string): Probes {
       if (inUser && words < MAX_WORDS) {
         // A word MinHash shingles: its three shingle chains (`fillSpans`'s, same lower case)
         // run beside the word's key, so its characters are read once.
-        let x0 = SHINGLE_SEED;
+        // The first chain is `h` (SEED is the shingle seed).
         let x1 = asFirst;
         let x2 = asSecond;
         do {
           // Word characters below 58 are the digits.
           if (lower < 58) seen |= SEEN_DIGIT;
           h = step(h, lower);
-          x0 = step(x0, lower);
           x1 = step(x1, lower);
           x2 = step(x2, lower);
           if (++i === n) break;
@@ -388,7 +391,7 @@ export function probeText(system: string, user: string): Probes {
         // The third chain completes the shingle that started two words back.
         if (words >= 2) addShingle(fmix32(x2));
         asSecond = fmix32(x1);
-        asFirst = fmix32(x0);
+        asFirst = fmix32(h);
         words++;
       } else {
         const digit = inUser ? SEEN_DIGIT : 0;
