@@ -285,15 +285,23 @@ function foldNamesLower(s: string, out: Uint16Array): number {
       continue;
     }
     // An ASCII unit other than a capital: lower-casing keeps it.
-    if (unit === 32 || (unit >= 9 && unit <= 13)) space = len > 0;
-    else {
-      if (space) {
-        out[len++] = 32;
-        space = false;
-      }
-      out[len++] = unit;
+    if (unit === 32 || (unit >= 9 && unit <= 13)) {
+      space = len > 0;
+      i++;
+      continue;
     }
-    i++;
+    if (space) {
+      out[len++] = 32;
+      space = false;
+    }
+    out[len++] = unit;
+    // The rest of a run of printable ASCII other than capitals (most of a prompt), copied in a
+    // tight loop: nothing in it folds, lower-cases or starts a name.
+    while (++i < n) {
+      const u = input[i]!;
+      if (u <= 32 || u >= 127 || (u >= 65 && u <= 90)) break;
+      out[len++] = u;
+    }
   }
   return len;
 }
