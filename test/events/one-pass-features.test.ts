@@ -244,6 +244,22 @@ describe('skeletonHashes', () => {
       expect(skeletonHashes(text, seen), JSON.stringify(text)).toEqual(byString(text));
     }
   });
+  it('replaces numbers as the number rule does, next to names, signs, exponents and dots', () => {
+    // Short pieces around the places where the walk's number matching meets name matching.
+    const pieces = "0|7|42|-|+|.|,|_|e|E|e-|E+|%|A|Bo|Ann|x|ab|'| |  |\n|. |: |? |!|-3|Jean-|O'|é|Σ".split(
+      '|',
+    );
+    const next = rng(23);
+    for (let i = 0; i < 30_000; i++) {
+      let text = '';
+      const parts = 1 + Math.floor(next() * 12);
+      for (let k = 0; k < parts; k++) text += pieces[Math.floor(next() * pieces.length)];
+      expect(skeletonHashes(text), JSON.stringify(text)).toEqual(byString(text));
+    }
+    expect(skeleton('Take 3. Apples, 5Eb and A-5 or 1e-3% Bob-7 x')).toBe(
+      'take ‹num› ‹name› , ‹num› ‹name› and a ‹num› or ‹num› ‹name› ‹num› x',
+    );
+  });
 });
 
 describe('MinHash from the probe scan', () => {
