@@ -78,12 +78,34 @@ export function clearShingles(): void {
   scratch.fill(EMPTY);
 }
 
-/** The signature of the shingles added since `clearShingles`, densified (a new array). */
+/**
+ * The signature of the shingles added since `clearShingles`, densified (`densify`'s rule, read
+ * from `scratch`): one new array, of doubles from the start (copied from a template, so storing
+ * values past the small-integer range does not convert it).
+ */
 export function shingledSignature(): number[] {
-  const sig = new Array<number>(MINHASH_SIZE);
-  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
-  return densify(sig);
+  let empty = 0;
+  for (let i = 0; i < MINHASH_SIZE; i++) if (scratch[i] === EMPTY) empty++;
+  const sig = DOUBLES.slice();
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    let v = scratch[i]!;
+    if (v === EMPTY && empty !== MINHASH_SIZE) {
+      const row = i * PROBES;
+      for (let k = 0; k < PROBES; k++) {
+        const borrowed = scratch[PROBE[row + k]!]!;
+        if (borrowed !== EMPTY) {
+          v = borrowed;
+          break;
+        }
+      }
+    }
+    sig[i] = v;
+  }
+  return sig;
 }
+
+/** A signature-sized array of doubles, copied by `shingledSignature`. */
+const DOUBLES = new Array<number>(MINHASH_SIZE).fill(0.5);
 
 /**
  * Shingles of the `count` words in `spans` (of the lower-cased `text`) into `scratch`: for each,
