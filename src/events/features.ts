@@ -448,17 +448,11 @@ interface DomainContext {
   multiTurn: boolean;
 }
 
-/** Coarse capability the prompt exercises, by a keyword lexicon (ordered: first match wins). */
-export function domainOf(text: string, p: DomainContext): Domain {
-  if (p.images > 0) return 'vision';
-  if (p.grading) return 'grading';
-  if (p.tools > 0) return 'tool_use';
-  const head = text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text;
-  for (const [domain, re] of DOMAIN_RULES) if (re.test(head)) return domain;
-  return domainWithoutLexicon(head, p);
-}
-
-/** `domainOf`, given the first lexicon rule that matches (`probeText`'s `domainRule`). */
+/**
+ * Coarse capability the prompt exercises: vision, grading or tool use by the request, else by
+ * the keyword lexicon (DOMAIN_RULES, ordered: first match in the head of the last user turn
+ * wins), given as the index of the first rule that matches (`probeText`'s `domainRule`, -1: none).
+ */
 function domainFrom(rule: number, text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';

@@ -144,7 +144,7 @@ describe('probeText', () => {
     expect(probesByScan('', 'grade each response').grading).toBe(true);
     expect(probesByScan('', 'The rubric').grading).toBe(true);
     const rules = DOMAIN_RULES.map(([d]) => d);
-    const domainOf = (text: string) => rules[probesByScan('', text).domainRule ?? -1];
+    const domainOf = (text: string) => rules[probesByScan('', text).domainRule];
     expect(domainOf('put it in Spanish')).toBe('translation');
     expect(domainOf('TL;DR please')).toBe('summarization');
     expect(domainOf('```\ncode\n```')).toBe('code');
