@@ -7,7 +7,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { hash64, hash64Units } from './hash.js';
-import { minhash, minhashOfAsciiWords, words } from './minhash.js';
+import { minhash, words } from './minhash.js';
 import {
   DOMAIN_HEAD,
   DOMAIN_RULES,
@@ -18,7 +18,6 @@ import {
   SEEN_COLON,
   SEEN_DIGIT,
   SEEN_QUOTE,
-  userWords,
 } from './probes.js';
 import { isObj, promptParts, UnitBuffer } from './text.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
@@ -55,6 +54,10 @@ const SLOT_RULES: Array<[RegExp, string, readonly string[] | null, number]> = [
   ],
   [/[-+]?\d[\d,_.]*(e[-+]?\d+)?%?/gi, ' ‹num› ', null, SEEN_DIGIT],
 ];
+
+/** Index of the number rule in SLOT_RULES (the last), which `foldNamesLower` applies itself. */
+const NUM_RULE = SLOT_RULES.length - 1;
+const NUM_SLOT = SLOT_RULES[NUM_RULE]![1];
 
 /**
  * The last slot rule: a capitalised word that does not start a sentence is a name slot. As a
@@ -175,9 +178,14 @@ let units = new Uint16Array(4 * SKELETON_CHARS + 64);
  */
 export function skeletonHashes(text: string, seen = SEEN_ALL): { skeletonHash: string; frameHash: string } {
   let s = text.length > SKELETON_CHARS ? text.slice(0, SKELETON_CHARS) : text;
-  for (const [re, slot, needles, mark] of SLOT_RULES)
+  // All rules but the last (numbers), which the fold walk applies as it goes.
+  for (let r = 0; r < NUM_RULE; r++) {
+    const [re, slot, needles, mark] = SLOT_RULES[r]!;
     if ((seen & mark) !== 0 && mayMatch(s, needles)) s = s.replace(re, slot);
+  }
   if (s.includes('Σ')) {
+    const [re, slot, , mark] = SLOT_RULES[NUM_RULE]!;
+    if ((seen & mark) !== 0) s = s.replace(re, slot);
     const skel = replaceNames(s).toLowerCase().replace(FOLD, ' ').trim();
     return { skeletonHash: hash64(skel), frameHash: hash64(frame(skel)) };
   }
@@ -243,15 +251,26 @@ function lowerInto(
 /** The code units of the text `foldNamesLower` walks (see `UnitBuffer`). */
 const foldUnits = new UnitBuffer();
 
+/** Printable ASCII units a fold walk copies as they are: not a capital, space, digit or sign. */
+const PLAIN = Uint8Array.from({ length: 128 }, (_, c) =>
+  c > 32 && c < 127 && !(c >= 65 && c <= 90) && !(c >= 48 && c <= 57) && c !== 43 && c !== 45 ? 1 : 0,
+);
+
+const isDigit = (u: number) => u >= 48 && u <= 57;
+
 /**
- * Writes `replaceNames(s).toLowerCase().replace(FOLD, ' ').trim()` into `out` and returns its
- * length, for an `s` without capital sigma. Name matching is `replaceNames`'s.
+ * Writes `replaceNames(s.replace(NUMBER, NUM_SLOT)).toLowerCase().replace(FOLD, ' ').trim()`
+ * into `out` and returns its length, for an `s` without capital sigma (NUMBER: the number slot
+ * rule's expression, whose matches this walk finds itself: `numberEnd`). Name matching is
+ * `replaceNames`'s on the text with numbers replaced: see `nameMayStartAfter` and `nameEndBefore`.
  */
 function foldNamesLower(s: string, out: Uint16Array): number {
   const input = foldUnits.load(s);
   let len = 0;
   // A whitespace run seen since the last kept unit: one space, unless at the start or the end.
   let space = false;
+  // Where the last number replaced ended (-1: none yet).
+  let numEnd = -1;
   let i = 0;
   const n = s.length;
   while (i < n) {
@@ -260,17 +279,12 @@ function foldNamesLower(s: string, out: Uint16Array): number {
     if (!(unit < 65 || (unit > 90 && unit < 128))) {
       const pair = unit >= 0xd800 && unit <= 0xdbff ? s.codePointAt(i)! : unit;
       const width = pair > 0xffff ? 2 : 1;
-      const end = (classOf(pair) & UPPER) === 0 || !nameMayStart(s, i) ? i : nameEnd(s, i + width);
+      const end =
+        (classOf(pair) & UPPER) === 0 || !nameMayStartAfter(s, i, numEnd)
+          ? i
+          : nameEndBefore(s, input, i + width);
       if (end > i + width) {
-        // NAME_SLOT is ' ‹name› ': a space on each side.
-        space = len > 0;
-        for (let k = 1; k < NAME_SLOT.length - 1; k++) {
-          if (space) {
-            out[len++] = 32;
-            space = false;
-          }
-          out[len++] = NAME_SLOT.charCodeAt(k);
-        }
+        len = putSlot(out, len, NAME_SLOT);
         space = true;
         i = end;
         continue;
@@ -286,24 +300,91 @@ function foldNamesLower(s: string, out: Uint16Array): number {
       continue;
     }
     // An ASCII unit other than a capital: lower-casing keeps it.
-    if (unit === 32 || (unit >= 9 && unit <= 13)) space = len > 0;
-    else {
-      if (space) {
-        out[len++] = 32;
-        space = false;
-      }
-      out[len++] = unit;
+    if (unit === 32 || (unit >= 9 && unit <= 13)) {
+      space = len > 0;
+      i++;
+      continue;
     }
-    i++;
+    // A number (`[-+]?\d…`) starts at a digit, or at a sign before one.
+    if (isDigit(unit) || ((unit === 43 || unit === 45) && i + 1 < n && isDigit(input[i + 1]!))) {
+      len = putSlot(out, len, NUM_SLOT);
+      space = true;
+      i = numEnd = numberEnd(input, i + 1, n);
+      continue;
+    }
+    if (space) {
+      out[len++] = 32;
+      space = false;
+    }
+    out[len++] = unit;
+    // The rest of a run of plain units (most of a prompt), copied in a tight loop: nothing in
+    // it folds, lower-cases, starts a name or a number.
+    while (++i < n) {
+      const u = input[i]!;
+      if (u >= 128 || PLAIN[u] === 0) break;
+      out[len++] = u;
+    }
   }
   return len;
 }
 
-/** End of the letters, apostrophes and hyphens of a name from `from` (`replaceNames`'s rule). */
-function nameEnd(s: string, from: number): number {
+/**
+ * Appends `slot` (' ‹…› ') to `out` from `len` with its spaces folded: the leading one pending
+ * after any kept unit, the trailing one left to the caller (`space = true`). Returns the length.
+ */
+function putSlot(out: Uint16Array, len: number, slot: string): number {
+  if (len > 0) out[len++] = 32;
+  for (let k = 1; k < slot.length - 1; k++) out[len++] = slot.charCodeAt(k);
+  return len;
+}
+
+/**
+ * End of the match of the number rule `[-+]?\d[\d,_.]*(e[-+]?\d+)?%?` (flags `gi`) whose
+ * first digit is at `from - 1`: the digits, commas, underscores and dots after it, an exponent
+ * if one follows whole, and a percent sign.
+ */
+function numberEnd(input: Uint16Array, from: number, n: number): number {
+  let i = from;
+  while (i < n) {
+    const u = input[i]!;
+    if (!(isDigit(u) || u === 44 || u === 95 || u === 46)) break;
+    i++;
+  }
+  if (i < n && (input[i] === 101 || input[i] === 69)) {
+    let j = i + 1;
+    if (j < n && (input[j] === 43 || input[j] === 45)) j++;
+    if (j < n && isDigit(input[j]!)) {
+      while (j < n && isDigit(input[j]!)) j++;
+      i = j;
+    }
+  }
+  if (i < n && input[i] === 37) i++;
+  return i;
+}
+
+/**
+ * `nameMayStart` in the text with numbers replaced: there, a number that ends (`numEnd`) where
+ * the whitespace before `i` starts (or at `i`) is a slot ending in ' ›' plus a space, so a name
+ * may start whatever `s` holds there.
+ */
+function nameMayStartAfter(s: string, i: number, numEnd: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (classOf(s.charCodeAt(j)) & SPACE) !== 0) j--;
+  if (j + 1 === numEnd) return true;
+  if (j === i - 1 || j < 0) return false;
+  const c = s.charCodeAt(j);
+  return c !== 46 && c !== 33 && c !== 63 && c !== 58;
+}
+
+/**
+ * `nameEnd` in the text with numbers replaced: a hyphen before a digit starts a number there
+ * (a slot, which begins with a space), so the name stops before it.
+ */
+function nameEndBefore(s: string, input: Uint16Array, from: number): number {
   let end = from;
   while (end < s.length) {
     const c = s.codePointAt(end)!;
+    if (c === 45 && end + 1 < s.length && isDigit(input[end + 1]!)) break;
     if (c !== 39 && c !== 45 && (classOf(c) & LETTER) === 0) break;
     end += c > 0xffff ? 2 : 1;
   }
@@ -367,19 +448,12 @@ interface DomainContext {
   multiTurn: boolean;
 }
 
-/** Coarse capability the prompt exercises, by a keyword lexicon (ordered: first match wins). */
-export function domainOf(text: string, p: DomainContext): Domain {
-  if (p.images > 0) return 'vision';
-  if (p.grading) return 'grading';
-  if (p.tools > 0) return 'tool_use';
-  const head = text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text;
-  for (const [domain, re] of DOMAIN_RULES) if (re.test(head)) return domain;
-  return domainWithoutLexicon(head, p);
-}
-
-/** `domainOf`, given the first lexicon rule that matches (`probeText`; null: unknown, ask `domainOf`). */
-function domainFrom(rule: number | null, text: string, p: DomainContext): Domain {
-  if (rule === null) return domainOf(text, p);
+/**
+ * Coarse capability the prompt exercises: vision, grading or tool use by the request, else by
+ * the keyword lexicon (DOMAIN_RULES, ordered: first match in the head of the last user turn
+ * wins), given as the index of the first rule that matches (`probeText`'s `domainRule`, -1: none).
+ */
+function domainFrom(rule: number, text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
   if (p.tools > 0) return 'tool_use';
@@ -443,7 +517,7 @@ interface TextFeatures {
   cot: boolean;
   grading: boolean;
   /** `Probes.domainRule`: the domain still depends on images, tools and turns. */
-  domainRule: number | null;
+  domainRule: number;
   /** True when the memo holds this object (its `minhash` must not be handed out as is). */
   shared: boolean;
 }
@@ -455,7 +529,7 @@ function computeTextFeatures(system: string, user: string, systemHash: string | 
     systemHash,
     skeletonHash: skel.skeletonHash,
     frameHash: skel.frameHash,
-    minhash: probes.words >= 0 ? minhashOfAsciiWords(user, userWords, probes.words) : minhash(user),
+    minhash: probes.minhash ?? minhash(user),
     cot: probes.cot,
     grading: probes.grading,
     domainRule: probes.domainRule,

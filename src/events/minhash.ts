@@ -53,25 +53,8 @@ export function minhash(text: string): number[] {
  */
 export function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
   scratch.fill(EMPTY);
-  fillSpans(lower, Math.min(count, MAX_WORDS), spans, false);
-  const sig = new Array<number>(MINHASH_SIZE);
-  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
-  return densify(sig);
-}
-
-/**
- * `minhash(text)` given its words as `count` spans of ASCII word characters (`[A-Za-z0-9_]`) of
- * `text` itself, not lower-cased: the first `count` of them, at most MAX_WORDS, must be the words
- * `words(text)` finds. The probe scan records such spans for a text whose other characters are
- * not word characters (then the words of `\p{L}\p{N}_` are the ASCII runs), which spares
- * lower-casing the whole text: the words are lower-cased here, a unit at a time.
- */
-export function minhashOfAsciiWords(text: string, spans: Int32Array, count: number): number[] {
-  scratch.fill(EMPTY);
-  fillSpans(text, Math.min(count, MAX_WORDS), spans, true);
-  const sig = new Array<number>(MINHASH_SIZE);
-  for (let i = 0; i < MINHASH_SIZE; i++) sig[i] = scratch[i]!;
-  return densify(sig);
+  fillSpans(lower, Math.min(count, MAX_WORDS), spans);
+  return shingledSignature();
 }
 
 function add(sig: number[], h: number): void {
@@ -83,16 +66,51 @@ function add(sig: number[], h: number): void {
 /** The signature being filled by the fast path (values are unsigned 32-bit, like `add`'s). */
 const scratch = new Uint32Array(MINHASH_SIZE);
 
-/** Lower case of ASCII units (only word characters are looked up). */
-const ASCII_LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
 /** Seed of a shingle's hash chain. */
-const SHINGLE_SEED = 0x9e3779b9;
+export const SHINGLE_SEED = 0x9e3779b9;
 
 /**
- * Shingles of the `count` words in `spans` (of `text`) into `scratch`: for each, the chained
- * `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word), then `add`'s
- * bucket and value. `asciiLower`: the spans hold ASCII word characters of a text that is not
- * lower-cased (they are lower-cased here); otherwise `text` is lower-cased already.
+ * Starts a signature in `scratch`, for callers that hash the shingles themselves (`fillSpans`
+ * and the probe scan, which shingles the words it walks: see `probeText`), then `addShingle`
+ * each shingle's hash and take `shingledSignature()`.
+ */
+export function clearShingles(): void {
+  scratch.fill(EMPTY);
+}
+
+/**
+ * The signature of the shingles added since `clearShingles`, densified (`densify`'s rule, read
+ * from `scratch`): one new array, of doubles from the start (copied from a template, so storing
+ * values past the small-integer range does not convert it).
+ */
+export function shingledSignature(): number[] {
+  let empty = 0;
+  for (let i = 0; i < MINHASH_SIZE; i++) if (scratch[i] === EMPTY) empty++;
+  const sig = DOUBLES.slice();
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    let v = scratch[i]!;
+    if (v === EMPTY && empty !== MINHASH_SIZE) {
+      const row = i * PROBES;
+      for (let k = 0; k < PROBES; k++) {
+        const borrowed = scratch[PROBE[row + k]!]!;
+        if (borrowed !== EMPTY) {
+          v = borrowed;
+          break;
+        }
+      }
+    }
+    sig[i] = v;
+  }
+  return sig;
+}
+
+/** A signature-sized array of doubles, copied by `shingledSignature`. */
+const DOUBLES = new Array<number>(MINHASH_SIZE).fill(0.5);
+
+/**
+ * Shingles of the `count` words in `spans` (of the lower-cased `text`) into `scratch`: for each,
+ * the chained `hash32` of its words (`hash32(word, seed)` inlined, without slicing the word),
+ * then `add`'s bucket and value.
  *
  * Each word is hashed three times, as the first, second and third word of a shingle, with
  * different seeds; the three hashes are computed in one walk over the word's characters as
@@ -100,7 +118,7 @@ const SHINGLE_SEED = 0x9e3779b9;
  * first chain's seed is fixed; the second's and third's are the hashes the previous word left
  * as a first and a second word.
  */
-function fillSpans(text: string, count: number, spans: Int32Array, asciiLower: boolean): void {
+function fillSpans(text: string, count: number, spans: Int32Array): void {
   if (count === 0) return;
   // The previous word's hash as a shingle's first word, and as its second word.
   let asFirst = 0;
@@ -111,8 +129,7 @@ function fillSpans(text: string, count: number, spans: Int32Array, asciiLower: b
     let x2 = asSecond;
     const end = spans[2 * j + 1]!;
     for (let k = spans[2 * j]!; k < end; k++) {
-      const unit = text.charCodeAt(k);
-      const c = asciiLower ? ASCII_LOWER[unit]! : unit;
+      const c = text.charCodeAt(k);
       x0 = Math.imul(x0 ^ c, 0x01000193);
       x1 = Math.imul(x1 ^ c, 0x01000193);
       x2 = Math.imul(x2 ^ c, 0x01000193);
@@ -127,7 +144,8 @@ function fillSpans(text: string, count: number, spans: Int32Array, asciiLower: b
   else if (count === 2) addShingle(asSecond);
 }
 
-function addShingle(h: number): void {
+/** Adds a shingle of hash `h` (a chained `hash32` of its words, mixed) to `scratch`. */
+export function addShingle(h: number): void {
   // `h % MINHASH_SIZE` for an unsigned h and a power-of-two size, without a floating-point modulo.
   const bucket = h & (MINHASH_SIZE - 1);
   const value = mix(h ^ 0x5bd1e995);

@@ -12,7 +12,15 @@
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
  */
-import { isWordCodePoint, MAX_WORDS } from './minhash.js';
+import { fmix32 } from './hash.js';
+import {
+  addShingle,
+  clearShingles,
+  isWordCodePoint,
+  MAX_WORDS,
+  SHINGLE_SEED,
+  shingledSignature,
+} from './minhash.js';
 import { UnitBuffer } from './text.js';
 import type { Domain } from './types.js';
 
@@ -177,7 +185,11 @@ for (let c = 0; c < 128; c++) LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
 const WORD_LOWER = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_LOWER[c] = ASCII_WORD[c] === 1 ? LOWER[c]! : 0;
 
-const SEED = 0x811c9dc5;
+/**
+ * Seed of a word's key: MinHash's shingle seed, so that the first shingle chain of a word the
+ * scan shingles is its key too (one multiplication chain fewer per character).
+ */
+const SEED = SHINGLE_SEED;
 const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
 function wordKey(word: string): number {
   let h = SEED;
@@ -292,22 +304,18 @@ export interface Probes {
   grading: boolean;
   /**
    * Index in DOMAIN_RULES of the first rule that matches the head of the last user turn, -1 when
-   * none does, or null when the scan cannot tell (a word runs across the head's end): then ask
-   * the expressions.
+   * none does.
    */
-  domainRule: number | null;
+  domainRule: number;
   /** SEEN_* bits of the characters in the last user turn. */
   seen: number;
   /**
-   * When the last user turn has no word character (`[\p{L}\p{N}_]`) outside ASCII and no
-   * surrogate: the number of its words (runs of `[A-Za-z0-9_]`, at most MAX_WORDS) whose spans
-   * are in `userWords`, which are then the words MinHash shingles. Otherwise -1.
+   * `minhash(user)` when the last user turn has no word character (`[\p{L}\p{N}_]`) outside
+   * ASCII and no surrogate (then its words are the runs of `[A-Za-z0-9_]` the scan walks, and
+   * their shingles are hashed as they are read), else null (ask `minhash`).
    */
-  words: number;
+  minhash: number[] | null;
 }
-
-/** Spans of the last user turn's first words (`Probes.words`): start and end of each, in turn. */
-export const userWords = new Int32Array(2 * MAX_WORDS);
 
 const ALL_DOMAINS = DOMAIN_RULES.length;
 
@@ -334,6 +342,10 @@ export function probeText(system: string, user: string): Probes {
   let domain = head.includes('```') ? 2 : ALL_DOMAINS;
   let seen = 0;
   let words = 0;
+  // The previous user word's shingle hashes as a shingle's first and second word (`fillSpans`).
+  let asFirst = 0;
+  let asSecond = 0;
+  clearShingles();
   // No word character outside ASCII so far (see `Probes.words`).
   let asciiWords = true;
   for (let part = system ? 0 : 1; part < 2; part++) {
@@ -360,21 +372,41 @@ export function probeText(system: string, user: string): Probes {
       }
       const start = i;
       let h = SEED;
-      // Word characters below 58 are the digits.
-      const digit = inUser ? SEEN_DIGIT : 0;
-      do {
-        if (lower < 58) seen |= digit;
-        h = step(h, lower);
-        if (++i === n) break;
-        c = units[i]!;
-        lower = c < 128 ? WORD_LOWER[c]! : 0;
-      } while (lower !== 0);
-      const len = i - start;
       if (inUser && words < MAX_WORDS) {
-        userWords[2 * words] = start;
-        userWords[2 * words + 1] = i;
+        // A word MinHash shingles: its three shingle chains (`fillSpans`'s, same lower case)
+        // run beside the word's key, so its characters are read once.
+        // The first chain is `h` (SEED is the shingle seed).
+        let x1 = asFirst;
+        let x2 = asSecond;
+        do {
+          // Word characters below 58 are the digits.
+          if (lower < 58) seen |= SEEN_DIGIT;
+          h = step(h, lower);
+          x1 = step(x1, lower);
+          x2 = step(x2, lower);
+          if (++i === n) break;
+          c = units[i]!;
+          lower = c < 128 ? WORD_LOWER[c]! : 0;
+        } while (lower !== 0);
+        // The third chain completes the shingle that started two words back.
+        if (words >= 2) addShingle(fmix32(x2));
+        asSecond = fmix32(x1);
+        asFirst = fmix32(h);
         words++;
+      } else {
+        const digit = inUser ? SEEN_DIGIT : 0;
+        do {
+          if (lower < 58) seen |= digit;
+          h = step(h, lower);
+          if (++i === n) break;
+          c = units[i]!;
+          lower = c < 128 ? WORD_LOWER[c]! : 0;
+        } while (lower !== 0);
       }
+      const len = i - start;
+      // A word running across the head's end is, in the head, its first characters: a word of
+      // its own, which the domain rules (read in the head) may list.
+      if (inUser && start < DOMAIN_HEAD && i > DOMAIN_HEAD) domain = cutWordRule(units, start, head, domain);
       if (!cot && len >= 4) {
         const last = LOWER[units[i - 1]!]!;
         const suffix = last === 112 /* p */ ? 4 : last === 110 /* n */ && len >= 5 ? 5 : 0;
@@ -411,20 +443,35 @@ export function probeText(system: string, user: string): Probes {
       }
     }
   }
-  // A word running across the head's end is cut there in `head`: the words of the head are not
-  // all words of the text then.
-  const cut =
-    user.length > DOMAIN_HEAD && isAsciiWord(user, DOMAIN_HEAD - 1) && isAsciiWord(user, DOMAIN_HEAD);
+  // Fewer than three words make one short shingle.
+  if (words === 1) addShingle(asFirst);
+  else if (words === 2) addShingle(asSecond);
   return {
     cot,
     grading,
-    domainRule: cut ? null : domain === ALL_DOMAINS ? -1 : domain,
+    domainRule: domain === ALL_DOMAINS ? -1 : domain,
     seen,
-    words: asciiWords ? words : -1,
+    minhash: asciiWords ? shingledSignature() : null,
   };
 }
 
-function isAsciiWord(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c < 128 && ASCII_WORD[c] === 1;
+/**
+ * The first domain rule, below `domain`, matching the head where the word of `units` from
+ * `start` is cut at DOMAIN_HEAD: that word's first characters are a word of the head, the last
+ * one (nothing follows it there, so a listed word with a `follow` cannot match at it).
+ */
+function cutWordRule(units: Uint16Array, start: number, head: string, domain: number): number {
+  const len = DOMAIN_HEAD - start;
+  if (len > longestWord) return domain;
+  let h = SEED;
+  for (let k = start; k < DOMAIN_HEAD; k++) h = step(h, WORD_LOWER[units[k]!]!);
+  const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
+  if (found === null) return domain;
+  for (let k = 0; k < found.length; k++) {
+    const t = found[k]!;
+    if (t.follow !== -1 || t.group < DOMAIN0) continue;
+    const rule = t.group - DOMAIN0;
+    if (rule < domain && matchesAt(t.sticky, head, start + t.shift)) domain = rule;
+  }
+  return domain;
 }
