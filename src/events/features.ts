@@ -509,13 +509,8 @@ export function extractPromptFeatures(
  * The prompt features that depend on the system prompt and the last user turn alone (the probe
  * text is the two joined, so the pair is the key, not either part).
  */
-interface TextFeatures {
-  systemHash: string | null;
-  skeletonHash: string;
-  frameHash: string;
-  minhash: number[];
-  cot: boolean;
-  grading: boolean;
+interface TextFeatures
+  extends Pick<PromptFeatures, 'systemHash' | 'skeletonHash' | 'frameHash' | 'minhash' | 'cot' | 'grading'> {
   /** `Probes.domainRule`: the domain still depends on images, tools and turns. */
   domainRule: number;
   /** True when the memo holds this object (its `minhash` must not be handed out as is). */
