@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildCampaigns } from '../../src/detect/campaigns.js';
 import { resolveConfig } from '../../src/detect/config.js';
 import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
+import {
+  type LshLookup,
+  lshIndexNew,
+  lshInsert,
+  PAIR,
+  SIG_SLOTS,
+} from '../../src/detect/linkage/lsh-index.js';
 import { buildPopulation } from '../../src/detect/population.js';
 import { subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
@@ -75,5 +82,25 @@ describe('linkage', () => {
     const { profiles, comps } = link([...hydra('hy', 10, 7, 600), ...frameworkOrgs('fw', 10, 3, 120)]);
     expect(comps).toHaveLength(1);
     expect(comps[0]!.map((i) => profiles[i]!.key).every((k) => k.startsWith('hy'))).toBe(true);
+  });
+});
+
+describe('LSH index inserts', () => {
+  const sig = (seed: number) => Array.from({ length: 32 }, (_, i) => (seed * 7919 + i * 104729) >>> 0);
+  it('counts a signature that collides with one entry in every band as one verified pair, afresh per insert', () => {
+    const idx = lshIndexNew();
+    const sigs = new Map<number, number[]>();
+    const look: LshLookup = { sig: (key, slot) => sigs.get(key * SIG_SLOTS + slot), org: (key) => `o${key}` };
+    const put = (key: number, slot: number, s: number[]) => {
+      sigs.set(key * SIG_SLOTS + slot, s);
+      lshInsert(idx, key, slot, s, undefined, look);
+    };
+    put(0, 0, sig(1));
+    put(1, 0, sig(1)); // the same entry of key 0 in all 8 bands: checked once
+    expect(idx.pairs.get(0 * PAIR + 1)).toMatchObject({ n: 1, orgs: 2 });
+    put(1, 1, sig(1)); // a new insert checks key 0's entry again (key 1's own entries are skipped)
+    expect(idx.pairs.get(0 * PAIR + 1)!.n).toBe(2);
+    put(2, 0, sig(2)); // no collision
+    expect(idx.pairs.size).toBe(1);
   });
 });
