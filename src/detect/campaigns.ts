@@ -168,6 +168,11 @@ function componentIndex(n: number, groups: readonly (readonly number[])[]): Int3
   return of;
 }
 
+/** Raises `best[m]` to `x` (an absent entry counts as 0). */
+function raiseTo(best: Map<number, number>, m: number, x: number): void {
+  if (x > (best.get(m) ?? 0)) best.set(m, x);
+}
+
 function reusable(cache: CampaignCache, members: number[], total: number) {
   const hit = cache.entries.get(members[0]!);
   if (!hit || total > hit.n * (1 + cache.growth)) return null;
@@ -231,7 +236,8 @@ export function buildCampaigns(
   });
   const out: CampaignResult[] = [];
   const nextCache: CampaignCache['entries'] = new Map();
-  for (const [ci, members] of comps.entries()) {
+  for (let ci = 0; ci < comps.length; ci++) {
+    const members = comps[ci]!;
     const total = totals[ci]!;
     const hit = hits[ci];
     if (hit) {
@@ -250,8 +256,8 @@ export function buildCampaigns(
       sum += e.strength;
       count++;
       if (!behavioural(e)) continue;
-      for (const m of [e.a, e.b])
-        if (e.strength > (bestBehavioural.get(m) ?? 0)) bestBehavioural.set(m, e.strength);
+      raiseTo(bestBehavioural, e.a, e.strength);
+      raiseTo(bestBehavioural, e.b, e.strength);
     }
     const meanEdge = count > 0 ? sum / count : 0;
     const merged = mergeAll(

@@ -17,6 +17,7 @@ import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './population.js';
 import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
 import { scoreProfile, sharedIntent, verdictOf } from './scoring.js';
+import type { SignalContext } from './signals/types.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
 import type { CampaignState, KeyState, VerdictChange } from './state.js';
 
@@ -66,10 +67,14 @@ export class Engine {
     org: (key) => this.order[key]?.p.org ?? '',
   };
 
+  /** The context of a key's own scoring, one object updated per scoring (no campaign). */
+  private readonly ctx: SignalContext;
+
   constructor(config: DeepPartial<DetectConfig> = {}) {
     this.config = resolveConfig(config);
     this.facts = new ProfileFacts(this.config.linkage.minShare);
     this.orgCounts = new OrgCounts(this.config.linkage.postingCap);
+    this.ctx = { pop: this.pop, cfg: this.config, now: this.now };
   }
 
   ingest(event: RequestEvent): void {
@@ -268,7 +273,10 @@ export class Engine {
   }
 
   private scoreOwn(st: KeyState): void {
-    const r = scoreProfile(st.p, { pop: this.pop, cfg: this.config, now: this.now });
+    const ctx = this.ctx;
+    ctx.pop = this.pop;
+    ctx.now = this.now;
+    const r = scoreProfile(st.p, ctx);
     if (
       r.score >= this.config.cadence.suspectScore &&
       st.own.score < this.config.cadence.suspectScore &&
@@ -277,7 +285,7 @@ export class Engine {
       st.suspect = true;
       this.newSuspects++;
     }
-    st.own = { score: r.score, verdict: r.verdict, reasons: r.reasons, intent: r.intent };
+    st.own = r; // a ScoreResult is an OwnScore: score, verdict, reasons, intent
     st.lastEvalN = st.p.n;
     st.lastEvalTs = this.now;
   }

@@ -22,21 +22,11 @@ export interface Contribution extends Reason {
   contribution: number;
 }
 
-/** A scored reason before its text: `detail` is read (and formatted) only for the reasons kept. */
-interface Part {
-  signal: string;
-  score: number;
-  result: { detail: string };
-  contribution: number;
-}
-
 export interface ScoreResult {
   score: number;
   verdict: Verdict;
   /** Top reasons by contribution (signals scoring ≥ 0.1 only). */
   reasons: Reason[];
-  /** Every signal's raw score, by name (for tuning and the report). */
-  signals: Record<string, number>;
   /** The intent signals that can corroborate a campaign (INTENT less WEAK) scoring ≥ 0.1. */
   intent: Record<string, number>;
 }
@@ -114,42 +104,83 @@ export function gateFor(signal: string, g: Gates): number {
   return INTENT.has(signal) ? g.intentGate : AUTOMATION.has(signal) ? g.automationGate : 1;
 }
 
+/** Per signal index (SIGNALS order): its half of the evidence, and whether it is weak. */
+const IS_INTENT = SIGNALS.map((s) => INTENT.has(s.name));
+const IS_AUTOMATION = SIGNALS.map((s) => AUTOMATION.has(s.name));
+const IS_WEAK = SIGNALS.map((s) => WEAK.has(s.name));
+
+/**
+ * Scratch of one scoring, reused by every call (scoring is synchronous and never re-entered):
+ * each signal's clamped score and contribution by index, and the indices of the reasons found.
+ * A scoring allocates only what it returns.
+ */
+const scores = new Float64Array(SIGNALS.length);
+const contributions = new Float64Array(SIGNALS.length);
+const found: number[] = [];
+
+/** The intent record of a profile that scores on no corroborating intent signal (never written). */
+const NO_INTENT: Record<string, number> = Object.freeze({});
+
+/** Reason order: by contribution, descending, then by signal name (a total order: names differ). */
+const before = (i: number, j: number) =>
+  contributions[j]! - contributions[i]! || (SIGNALS[i]!.name < SIGNALS[j]!.name ? -1 : 1);
+
+/** Inserts signal `i` into `found`, kept in reason order (at most 16 entries). */
+function insertFound(i: number): void {
+  let j = found.length - 1;
+  found.push(i);
+  while (j >= 0 && before(found[j]!, i) > 0) {
+    found[j + 1] = found[j]!;
+    j--;
+  }
+  found[j + 1] = i;
+}
+
 export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult {
   const { cfg } = ctx;
   const weights = cfg.scoring.weights as Record<string, number>;
   const support = Math.min(1, p.n / cfg.scoring.minRequests);
+  // The gates: each half's strongest non-weak score (gatesOf, over the scratch).
+  let intentMax = 0;
+  let automationMax = 0;
+  for (let i = 0; i < SIGNALS.length; i++) {
+    const raw = SIGNALS[i]!.score(p, ctx);
+    const score = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0;
+    scores[i] = score;
+    if (IS_WEAK[i]) continue;
+    if (IS_INTENT[i] && score > intentMax) intentMax = score;
+    if (IS_AUTOMATION[i] && score > automationMax) automationMax = score;
+  }
+  const floor = cfg.scoring.intentFloor;
+  const intentGate = floor + (1 - floor) * automationMax;
+  const automationGate = floor + (1 - floor) * intentMax;
   let z = -cfg.scoring.bias;
-  const parts: Part[] = [];
-  const signals: Record<string, number> = {};
-  const intent: Record<string, number> = {};
-  const results = SIGNALS.map((s) => {
-    const r = s.fn(p, ctx);
-    return { name: s.name, r, score: Number.isFinite(r.score) ? Math.min(1, Math.max(0, r.score)) : 0 };
-  });
-  const gates = gatesOf(
-    results.map((x) => ({ signal: x.name, score: x.score })),
-    cfg.scoring.intentFloor,
-  );
-  for (const { name, r, score } of results) {
-    const factor = gateFor(name, gates);
+  let intent: Record<string, number> | null = null;
+  found.length = 0;
+  for (let i = 0; i < SIGNALS.length; i++) {
+    const name = SIGNALS[i]!.name;
+    const score = scores[i]!;
+    const factor = IS_INTENT[i] ? intentGate : IS_AUTOMATION[i] ? automationGate : 1;
     const contribution = (weights[name] ?? 0) * score * support * factor;
     z += contribution;
-    signals[name] = round(score);
-    if (score >= 0.1 && INTENT.has(name) && !WEAK.has(name)) intent[name] = round(score);
-    if (score >= 0.1 && contribution > 0)
-      parts.push({ signal: name, score: round(score), result: r, contribution });
+    if (score < 0.1) continue;
+    if (IS_INTENT[i] && !IS_WEAK[i]) {
+      intent ??= {};
+      intent[name] = round(score);
+    }
+    if (contribution > 0) {
+      contributions[i] = contribution;
+      insertFound(i);
+    }
   }
-  parts.sort((a, b) => b.contribution - a.contribution || (a.signal < b.signal ? -1 : 1));
   const score = round(sigmoid(z));
-  return {
-    score,
-    verdict: verdictOf(score, cfg.thresholds),
-    reasons: parts
-      .slice(0, cfg.scoring.maxReasons)
-      .map(({ signal, score: s, result }) => ({ signal, score: s, detail: result.detail })),
-    signals,
-    intent,
-  };
+  // Details are formatted for the reasons kept only, from the same profile and context.
+  const reasons: Reason[] = [];
+  for (let k = 0; k < found.length && k < cfg.scoring.maxReasons; k++) {
+    const s = SIGNALS[found[k]!]!;
+    reasons.push({ signal: s.name, score: round(scores[found[k]!]!), detail: s.detail(p, ctx) });
+  }
+  return { score, verdict: verdictOf(score, cfg.thresholds), reasons, intent: intent ?? NO_INTENT };
 }
 
 /** A campaign's intent signal that counts as shared when a member scores on it too. */

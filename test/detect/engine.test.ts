@@ -8,7 +8,8 @@ import {
   type VerdictChange,
 } from '../../src/detect/engine.js';
 import { emptyPopulation } from '../../src/detect/population.js';
-import { INTENT, scoreProfile, sharedIntent, WEAK } from '../../src/detect/scoring.js';
+import { gateFor, gatesOf, INTENT, scoreProfile, sharedIntent, WEAK } from '../../src/detect/scoring.js';
+import { SIGNALS } from '../../src/detect/signals/index.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
   batchJob,
@@ -296,5 +297,49 @@ describe('sharedIntent', () => {
     expect(Object.keys(r.intent).length).toBeGreaterThan(0);
     for (const name of Object.keys(r.intent)) expect(INTENT.has(name) && !WEAK.has(name)).toBe(true);
     expect(r.intent.sweep).toBeUndefined();
+  });
+});
+
+describe('scoreProfile', () => {
+  const cfg = resolveConfig();
+  const harvesterEvents = harvester('h', 5, 300);
+  const chatEvents = chatApp('c', 6, 300);
+  const [h] = profilesOf(harvesterEvents, cfg);
+  const [c] = profilesOf(chatEvents, cfg);
+  const ctxOf = (events: RequestEvent[]) => ({ pop: emptyPopulation(), cfg, now: events.at(-1)!.ts });
+  it('gives the same result for a profile whatever was scored before (its scratch carries nothing over)', () => {
+    const first = scoreProfile(h!, ctxOf(harvesterEvents));
+    const other = scoreProfile(c!, ctxOf(chatEvents));
+    expect(scoreProfile(h!, ctxOf(harvesterEvents))).toEqual(first);
+    expect(scoreProfile(c!, ctxOf(chatEvents))).toEqual(other);
+    expect(first.reasons).not.toEqual(other.reasons);
+  });
+  it("lists the signals' own details, strongest contribution first, at most maxReasons", () => {
+    const ctx = ctxOf(harvesterEvents);
+    const r = scoreProfile(h!, ctx);
+    expect(r.reasons.length).toBeGreaterThan(1);
+    expect(r.reasons.length).toBeLessThanOrEqual(cfg.scoring.maxReasons);
+    for (const reason of r.reasons) {
+      const s = SIGNALS.find((x) => x.name === reason.signal)!;
+      expect(reason.detail).toBe(s.detail(h!, ctx));
+      expect(reason.score).toBeCloseTo(Math.min(1, s.score(h!, ctx)), 3);
+      expect(reason.score).toBeGreaterThanOrEqual(0.1);
+    }
+    // The order rebuilt from the exported gates: contribution = weight · score · support · gate.
+    const weights = cfg.scoring.weights as Record<string, number>;
+    const all = SIGNALS.map((s) => ({ signal: s.name, score: Math.min(1, Math.max(0, s.score(h!, ctx))) }));
+    const gates = gatesOf(all, cfg.scoring.intentFloor);
+    const support = Math.min(1, h!.n / cfg.scoring.minRequests);
+    const expected = all
+      .map((x) => ({ ...x, c: (weights[x.signal] ?? 0) * x.score * support * gateFor(x.signal, gates) }))
+      .filter((x) => x.score >= 0.1 && x.c > 0)
+      .sort((a, b) => b.c - a.c || (a.signal < b.signal ? -1 : 1))
+      .slice(0, cfg.scoring.maxReasons)
+      .map((x) => x.signal);
+    expect(r.reasons.map((x) => x.signal)).toEqual(expected);
+  });
+  it('keeps no intent for traffic that shows none', () => {
+    const r = scoreProfile(c!, ctxOf(chatEvents));
+    expect(r.intent).toEqual({});
   });
 });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { buildCampaigns } from '../../src/detect/campaigns.js';
 import { resolveConfig } from '../../src/detect/config.js';
+import { buildPostings } from '../../src/detect/linkage/evidence.js';
 import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
-import { buildPopulation } from '../../src/detect/population.js';
+import {
+  type LshLookup,
+  lshIndexNew,
+  lshInsert,
+  PAIR,
+  SIG_SLOTS,
+} from '../../src/detect/linkage/lsh-index.js';
+import { requestShape } from '../../src/detect/linkage/shape.js';
+import { buildPopulation, SALIENT_KINDS, salientAll } from '../../src/detect/population.js';
 import { subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import { chatApp, DAY, edgesOf, frameworkOrgs, HOUR, hydra, profilesOf } from './fixtures.js';
@@ -75,5 +84,67 @@ describe('linkage', () => {
     const { profiles, comps } = link([...hydra('hy', 10, 7, 600), ...frameworkOrgs('fw', 10, 3, 120)]);
     expect(comps).toHaveLength(1);
     expect(comps[0]!.map((i) => profiles[i]!.key).every((k) => k.startsWith('hy'))).toBe(true);
+  });
+});
+
+describe('LSH index inserts', () => {
+  const sig = (seed: number) => Array.from({ length: 32 }, (_, i) => (seed * 7919 + i * 104729) >>> 0);
+  it('counts a signature that collides with one entry in every band as one verified pair, afresh per insert', () => {
+    const idx = lshIndexNew();
+    const sigs = new Map<number, number[]>();
+    const look: LshLookup = { sig: (key, slot) => sigs.get(key * SIG_SLOTS + slot), org: (key) => `o${key}` };
+    const put = (key: number, slot: number, s: number[]) => {
+      sigs.set(key * SIG_SLOTS + slot, s);
+      lshInsert(idx, key, slot, s, undefined, look);
+    };
+    put(0, 0, sig(1));
+    put(1, 0, sig(1)); // the same entry of key 0 in all 8 bands: checked once
+    expect(idx.pairs.get(0 * PAIR + 1)).toMatchObject({ n: 1, orgs: 2 });
+    put(1, 1, sig(1)); // a new insert checks key 0's entry again (key 1's own entries are skipped)
+    expect(idx.pairs.get(0 * PAIR + 1)!.n).toBe(2);
+    put(2, 0, sig(2)); // no collision
+    expect(idx.pairs.size).toBe(1);
+  });
+});
+
+describe('posting lists', () => {
+  it('list the items two keys share, in the order the items were first seen, members in key order', () => {
+    const { profiles, pop } = link([
+      ...hydra('hy', 6, 3, 300),
+      ...frameworkOrgs('fw', 5, 4, 40),
+      ...chatApp('chat', 5, 80),
+    ]);
+    const posts = buildPostings(profiles, pop, cfg);
+    // Reference: every item's keys, listed eagerly in first-seen order (one list per kind and id).
+    const seen = new Map<string, number[]>();
+    const kindOf = {
+      frames: 'template',
+      skels: 'template',
+      systems: 'system_prompt',
+      subnets: 'subnet',
+      fps: 'fingerprint',
+      meta: 'meta',
+    } as const;
+    const note = (kind: string, id: string, i: number) => {
+      const members = seen.get(`${kind} ${id}`) ?? [];
+      if (members.at(-1) !== i) members.push(i);
+      seen.set(`${kind} ${id}`, members);
+    };
+    profiles.forEach((p, i) => {
+      salientAll(p, cfg.linkage.minShare).forEach((ids, k) => {
+        for (const id of ids) note(kindOf[SALIENT_KINDS[k]!], id, i);
+      });
+      note('same_org', p.org, i);
+      const shape = requestShape(p);
+      if (shape) note('request_shape', shape, i);
+    });
+    const order = [...seen.keys()];
+    expect(posts.length).toBeGreaterThan(3);
+    for (const post of posts) expect(post.members).toEqual(seen.get(`${post.kind} ${post.id}`));
+    const positions = posts.map((post) => order.indexOf(`${post.kind} ${post.id}`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    // Every item at least two keys share is listed unless it counts for nothing (rarity 0).
+    const shared = order.filter((k) => seen.get(k)!.length >= 2).length;
+    expect(posts.length).toBeLessThanOrEqual(shared);
   });
 });

@@ -17,7 +17,7 @@ import { singleTurn } from '../../src/detect/signals/single-turn.js';
 import { sweep } from '../../src/detect/signals/sweep.js';
 import { templateReuse } from '../../src/detect/signals/template-reuse.js';
 import { hourCv, machineTiming } from '../../src/detect/signals/timing.js';
-import type { SignalContext } from '../../src/detect/signals/types.js';
+import type { Signal, SignalContext } from '../../src/detect/signals/types.js';
 import { volume } from '../../src/detect/signals/volume.js';
 import { hllAdd } from '../../src/detect/sketches/hll.js';
 import { topkAdd } from '../../src/detect/sketches/topk.js';
@@ -33,6 +33,12 @@ const ctx = (over: Partial<SignalContext> = {}): SignalContext => ({
   ...over,
 });
 
+/** A signal's score and detail on one profile, read as scoring reads them. */
+const run = (s: Signal, p: AccountProfile, c: SignalContext) => ({
+  score: s.score(p, c),
+  detail: s.detail(p, c),
+});
+
 /** A hand-built profile: n requests over `spanMs` ending now, with the given fields. */
 function profile(n: number, fields: Partial<AccountProfile> = {}, spanMs = DAY): AccountProfile {
   const p = newProfile('k', 'a', 'o', cfg);
@@ -45,27 +51,27 @@ const domains = (counts: Partial<Record<string, number>>) => DOMAINS.map((d) => 
 
 describe('harvest_ratio', () => {
   it('scores short prompts with long answers high', () => {
-    const r = harvestRatio(profile(1000, { inTok: 60_000, outTok: 1_200_000 }), ctx());
+    const r = run(harvestRatio, profile(1000, { inTok: 60_000, outTok: 1_200_000 }), ctx());
     expect(r.score).toBe(1);
     expect(r.detail).toContain('ratio 20.0');
   });
   it('leaves long-input short-output traffic (batch, RAG) at 0', () => {
-    expect(harvestRatio(profile(1000, { inTok: 3_000_000, outTok: 80_000 }), ctx()).score).toBe(0);
+    expect(run(harvestRatio, profile(1000, { inTok: 3_000_000, outTok: 80_000 }), ctx()).score).toBe(0);
   });
   it('needs long answers in absolute terms (boundary)', () => {
-    const short = harvestRatio(profile(1000, { inTok: 10_000, outTok: 90_000 }), ctx());
+    const short = run(harvestRatio, profile(1000, { inTok: 10_000, outTok: 90_000 }), ctx());
     expect(short.score).toBe(0);
   });
 });
 
 describe('single_turn', () => {
   it('scores one-shot traffic high and conversations low', () => {
-    expect(singleTurn(profile(500), ctx()).score).toBe(1);
-    expect(singleTurn(profile(500, { singleTurn: 100, multiTurn: 400 }), ctx()).score).toBe(0);
+    expect(run(singleTurn, profile(500), ctx()).score).toBe(1);
+    expect(run(singleTurn, profile(500, { singleTurn: 100, multiTurn: 400 }), ctx()).score).toBe(0);
   });
   it('starts counting above 75% single-turn (boundary)', () => {
-    expect(singleTurn(profile(100, { singleTurn: 75 }), ctx()).score).toBe(0);
-    expect(singleTurn(profile(100, { singleTurn: 90 }), ctx()).score).toBeGreaterThan(0.5);
+    expect(run(singleTurn, profile(100, { singleTurn: 75 }), ctx()).score).toBe(0);
+    expect(run(singleTurn, profile(100, { singleTurn: 90 }), ctx()).score).toBeGreaterThan(0.5);
   });
 });
 
@@ -82,12 +88,14 @@ describe('sweep', () => {
         vision: 100,
       }),
     });
-    const r = sweep(p, ctx());
+    const r = run(sweep, p, ctx());
     expect(r.score).toBe(1);
     expect(r.detail).toMatch(/7\.0 effective domains/);
   });
   it('leaves a one-capability product at 0', () => {
-    expect(sweep(profile(700, { domains: domains({ summarization: 680, other: 20 }) }), ctx()).score).toBe(0);
+    expect(
+      run(sweep, profile(700, { domains: domains({ summarization: 680, other: 20 }) }), ctx()).score,
+    ).toBe(0);
   });
   it('needs the traffic to be single-turn', () => {
     const p = profile(700, {
@@ -102,7 +110,7 @@ describe('sweep', () => {
         vision: 100,
       }),
     });
-    expect(sweep(p, ctx()).score).toBe(0);
+    expect(run(sweep, p, ctx()).score).toBe(0);
   });
 });
 
@@ -115,13 +123,13 @@ describe('template_reuse', () => {
     return p;
   };
   it('scores one frame with varying slots at volume', () => {
-    expect(templateReuse(templated(), ctx()).score).toBeGreaterThan(0.9);
+    expect(run(templateReuse, templated(), ctx()).score).toBeGreaterThan(0.9);
   });
   it('does not score identical prompts (no varying slots)', () => {
     const p = templated();
     p.hll.prompt.r.fill(0);
     distinct(p, 'prompt', 5);
-    expect(templateReuse(p, ctx()).score).toBe(0);
+    expect(run(templateReuse, p, ctx()).score).toBe(0);
   });
   it('counts less when the frame is common across orgs', () => {
     const pop = {
@@ -129,60 +137,66 @@ describe('template_reuse', () => {
       commonLimit: 60,
       frameOrgs: new Map([['aaaa000011112222', 80]]),
     };
-    expect(templateReuse(templated(), ctx({ pop })).score).toBeLessThan(0.35);
+    expect(run(templateReuse, templated(), ctx({ pop })).score).toBeLessThan(0.35);
   });
   it('leaves unique hand-written prompts at 0', () => {
     const p = profile(300);
     for (let i = 0; i < 300; i++) topkAdd(p.frames, `f${i}`, NOW);
     distinct(p, 'frame', 300);
     distinct(p, 'prompt', 300);
-    expect(templateReuse(p, ctx()).score).toBe(0);
+    expect(run(templateReuse, p, ctx()).score).toBe(0);
   });
 });
 
 describe('cot_elicitation and grading', () => {
   it('score by share with a floor', () => {
-    expect(cotElicitation(profile(100, { cot: 80, outTok: 60_000 }), ctx()).score).toBe(1);
-    expect(cotElicitation(profile(100, { cot: 10, outTok: 60_000 }), ctx()).score).toBe(0);
+    expect(run(cotElicitation, profile(100, { cot: 80, outTok: 60_000 }), ctx()).score).toBe(1);
+    expect(run(cotElicitation, profile(100, { cot: 10, outTok: 60_000 }), ctx()).score).toBe(0);
     // "Let's think step by step" on benchmark questions with short answers is an eval harness.
-    expect(cotElicitation(profile(100, { cot: 100, outTok: 12_000 }), ctx()).score).toBe(0);
-    expect(grading(profile(100, { grading: 60 }), ctx()).score).toBe(1);
-    expect(grading(profile(100, { grading: 5 }), ctx()).score).toBe(0);
-    expect(grading(profile(100, { grading: 30 }), ctx()).score).toBeCloseTo(0.5, 5);
+    expect(run(cotElicitation, profile(100, { cot: 100, outTok: 12_000 }), ctx()).score).toBe(0);
+    expect(run(grading, profile(100, { grading: 60 }), ctx()).score).toBe(1);
+    expect(run(grading, profile(100, { grading: 5 }), ctx()).score).toBe(0);
+    expect(run(grading, profile(100, { grading: 30 }), ctx()).score).toBeCloseTo(0.5, 5);
   });
 });
 
 describe('logprob_extraction', () => {
   it('scores max top_logprobs on most requests', () => {
-    const r = logprobExtraction(profile(200, { logprobReq: 200, highTopLp: 200, topLpSum: 4000 }), ctx());
+    const r = run(
+      logprobExtraction,
+      profile(200, { logprobReq: 200, highTopLp: 200, topLpSum: 4000 }),
+      ctx(),
+    );
     expect(r.score).toBe(1);
     expect(r.detail).toContain('mean 20.0');
   });
   it('scores large logit_bias maps', () => {
     expect(
-      logprobExtraction(profile(200, { biasReq: 100, largeBiasReq: 100, biasSizeMax: 300 }), ctx()).score,
+      run(logprobExtraction, profile(200, { biasReq: 100, largeBiasReq: 100, biasSizeMax: 300 }), ctx())
+        .score,
     ).toBe(1);
   });
   it('leaves a classifier reading one logprob at 0', () => {
     expect(
-      logprobExtraction(profile(200, { logprobReq: 200, topLpSum: 200, biasReq: 200 }), ctx()).score,
+      run(logprobExtraction, profile(200, { logprobReq: 200, topLpSum: 200, biasReq: 200 }), ctx()).score,
     ).toBe(0);
   });
 });
 
 describe('sampling', () => {
   it('scores repeated sampling of the same prompt', () => {
-    expect(sampling(profile(200, { repeats: 150, ringInserts: 50 }), ctx()).score).toBe(1);
-    expect(sampling(profile(200, { multiN: 200, nSum: 800 }), ctx()).score).toBe(1);
+    expect(run(sampling, profile(200, { repeats: 150, ringInserts: 50 }), ctx()).score).toBe(1);
+    expect(run(sampling, profile(200, { multiN: 200, nSum: 800 }), ctx()).score).toBe(1);
   });
   it('caps max_tokens pinned high alone at 0.8', () => {
     expect(
-      sampling(profile(200, { maxTokSet: 200, maxTokHigh: 200, ringInserts: 200 }), ctx()).score,
+      run(sampling, profile(200, { maxTokSet: 200, maxTokHigh: 200, ringInserts: 200 }), ctx()).score,
     ).toBeCloseTo(0.8, 5);
   });
   it('leaves ordinary traffic at 0', () => {
     expect(
-      sampling(profile(200, { maxTokSet: 200, maxTokHigh: 10, ringInserts: 190, repeats: 10 }), ctx()).score,
+      run(sampling, profile(200, { maxTokSet: 200, maxTokHigh: 10, ringInserts: 190, repeats: 10 }), ctx())
+        .score,
     ).toBe(0);
   });
 });
@@ -190,17 +204,17 @@ describe('sampling', () => {
 describe('machine_timing', () => {
   it('scores a flat 24/7 profile', () => {
     const p = profile(2400, { hours: new Array(24).fill(100) }, 2 * DAY);
-    expect(machineTiming(p, ctx()).score).toBe(1);
+    expect(run(machineTiming, p, ctx()).score).toBe(1);
   });
   it('leaves a diurnal product at 0', () => {
     const hours = Array.from({ length: 24 }, (_, h) => (h >= 8 && h <= 21 ? 150 : 20));
     const n = hours.reduce((a, b) => a + b, 0);
     const p = profile(n, { hours, gaps: { k: n - 1, mean: 60_000, m2: (n - 2) * 90_000 ** 2 } }, 2 * DAY);
-    expect(machineTiming(p, ctx()).score).toBe(0);
+    expect(run(machineTiming, p, ctx()).score).toBe(0);
   });
   it('scores clockwork inter-arrival times', () => {
     const p = profile(500, { gaps: { k: 499, mean: 60_000, m2: 498 * 6_000 ** 2 } }, 8 * HOUR);
-    expect(machineTiming(p, ctx()).score).toBe(1);
+    expect(run(machineTiming, p, ctx()).score).toBe(1);
   });
   it('corrects hour-of-day CV for Poisson noise', () => {
     expect(hourCv(new Array(24).fill(10), 240)).toBe(0);
@@ -209,12 +223,14 @@ describe('machine_timing', () => {
 
 describe('multimodal_bulk', () => {
   it('scores one-shot image requests with long answers at volume', () => {
-    expect(multimodalBulk(profile(500, { imageReq: 500, images: 500, outTok: 400_000 }), ctx()).score).toBe(
-      1,
-    );
+    expect(
+      run(multimodalBulk, profile(500, { imageReq: 500, images: 500, outTok: 400_000 }), ctx()).score,
+    ).toBe(1);
   });
   it('leaves a document app with short structured answers low', () => {
-    expect(multimodalBulk(profile(500, { imageReq: 500, images: 900, outTok: 60_000 }), ctx()).score).toBe(0);
+    expect(
+      run(multimodalBulk, profile(500, { imageReq: 500, images: 900, outTok: 60_000 }), ctx()).score,
+    ).toBe(0);
   });
 });
 
@@ -222,10 +238,10 @@ describe('model_fanout', () => {
   it('scores prompts sent to several models', () => {
     const p = profile(300, { ringInserts: 100, fanPrompts: 80 });
     topkAdd(p.models, 'model-a', NOW);
-    expect(modelFanout(p, ctx()).score).toBe(1);
+    expect(run(modelFanout, p, ctx()).score).toBe(1);
   });
   it('leaves one-model traffic at 0', () => {
-    expect(modelFanout(profile(300, { ringInserts: 300, fanPrompts: 3 }), ctx()).score).toBe(0);
+    expect(run(modelFanout, profile(300, { ringInserts: 300, fanPrompts: 3 }), ctx()).score).toBe(0);
   });
 });
 
@@ -241,17 +257,17 @@ describe('new_model_pivot', () => {
     const p = profile(400, {}, 5 * DAY);
     for (let i = 0; i < 100; i++) topkAdd(p.models, 'old', NOW - 5 * DAY);
     for (let i = 0; i < 300; i++) topkAdd(p.models, 'new', NOW - 2 * DAY + 2 * HOUR);
-    expect(newModelPivot(p, ctx({ pop: pop(NOW - 2 * DAY) })).score).toBe(1);
+    expect(run(newModelPivot, p, ctx({ pop: pop(NOW - 2 * DAY) })).score).toBe(1);
   });
   it('ignores models present from the start', () => {
     const p = profile(400, {}, 5 * DAY);
     for (let i = 0; i < 400; i++) topkAdd(p.models, 'new', NOW - 5 * DAY);
-    expect(newModelPivot(p, ctx({ pop: pop(NOW - 7 * DAY + HOUR) })).score).toBe(0);
+    expect(run(newModelPivot, p, ctx({ pop: pop(NOW - 7 * DAY + HOUR) })).score).toBe(0);
   });
   it('fades when the first use comes days after the release', () => {
     const p = profile(400, {}, 5 * DAY);
     for (let i = 0; i < 400; i++) topkAdd(p.models, 'new', NOW - DAY);
-    expect(newModelPivot(p, ctx({ pop: pop(NOW - 5 * DAY) })).score).toBe(0);
+    expect(run(newModelPivot, p, ctx({ pop: pop(NOW - 5 * DAY) })).score).toBe(0);
   });
 });
 
@@ -259,26 +275,27 @@ describe('volume', () => {
   it('scores output far above the population median', () => {
     const p = profile(5000, { outTok: 5_000_000, slowOut: { v: 5_000_000, t: NOW } }, DAY);
     const pop = { ...emptyPopulation(NOW, NOW - DAY), outRateP50: 20_000 };
-    const r = volume(p, ctx({ pop }));
+    const r = run(volume, p, ctx({ pop }));
     expect(r.score).toBeGreaterThan(0.5);
     expect(r.detail).toContain('population median');
   });
   it('leaves a typical key at 0', () => {
     const p = profile(100, { outTok: 20_000, slowOut: { v: 20_000, t: NOW } }, DAY);
     const pop = { ...emptyPopulation(NOW, NOW - DAY), outRateP50: 20_000 };
-    expect(volume(p, ctx({ pop })).score).toBe(0);
+    expect(run(volume, p, ctx({ pop })).score).toBe(0);
   });
 });
 
 describe('coordination', () => {
   it('is 0 for a single key and grows with linked keys', () => {
-    expect(coordination(profile(10), ctx()).score).toBe(0);
-    const r = coordination(
+    expect(run(coordination, profile(10), ctx()).score).toBe(0);
+    const r = run(
+      coordination,
       profile(10),
       ctx({ campaign: { keys: 20, meanEdge: 0.8, evidence: '20 keys in 203.0.113.0/24' } }),
     );
     expect(r.score).toBe(1);
-    const weak = coordination(profile(10), ctx({ campaign: { keys: 6, meanEdge: 0.35, evidence: '' } }));
+    const weak = run(coordination, profile(10), ctx({ campaign: { keys: 6, meanEdge: 0.35, evidence: '' } }));
     expect(weak.score).toBeCloseTo(0.25, 5);
     expect(r.detail).toContain('203.0.113.0/24');
   });
@@ -295,30 +312,30 @@ describe('fixed_config', () => {
     return p;
   };
   it('scores one frozen, anonymous, one-shot request shape', () => {
-    expect(fixedConfig(frozen(300), ctx()).score).toBe(1);
+    expect(run(fixedConfig, frozen(300), ctx()).score).toBe(1);
   });
   it('leaves a product that passes end-user ids at 0', () => {
     const p = frozen(300, { endUserReq: 300 });
     for (let i = 0; i < 300; i++) hllAdd(p.hll.endUser, 1000 + (i % 40)); // 40 people who come back
-    expect(fixedConfig(p, ctx()).score).toBe(0);
+    expect(run(fixedConfig, p, ctx()).score).toBe(0);
   });
   it('treats a fresh made-up end-user id on every request as no attribution', () => {
     const p = frozen(300, { endUserReq: 300 });
     for (let i = 0; i < 300; i++) hllAdd(p.hll.endUser, 5000 + i);
-    const r = fixedConfig(p, ctx());
+    const r = run(fixedConfig, p, ctx());
     expect(r.score).toBeGreaterThan(0.9);
     expect(r.detail).toMatch(/never recur/);
   });
   it('needs volume and a frozen config (boundary)', () => {
-    expect(fixedConfig(frozen(19), ctx()).score).toBe(0);
-    expect(fixedConfig(frozen(50), ctx()).score).toBeCloseTo(0.5, 5);
+    expect(run(fixedConfig, frozen(19), ctx()).score).toBe(0);
+    expect(run(fixedConfig, frozen(50), ctx()).score).toBeCloseTo(0.5, 5);
     const varied = profile(300);
     for (let i = 0; i < 300; i++) {
       topkAdd(varied.models, i % 3 === 0 ? 'a' : 'b', NOW);
       topkAdd(varied.maxToks, '4096', NOW);
       topkAdd(varied.systems, '-', NOW);
     }
-    expect(fixedConfig(varied, ctx()).score).toBe(0);
+    expect(run(fixedConfig, varied, ctx()).score).toBe(0);
   });
 });
 
@@ -337,14 +354,14 @@ describe('harvest_segment', () => {
     return p;
   };
   it('scores a harvest-shaped slice mixed into a product key', () => {
-    const r = harvestSegment(mixed(60), ctx());
+    const r = run(harvestSegment, mixed(60), ctx());
     expect(r.score).toBe(1);
     expect(r.detail).toContain('reasoning-model');
   });
   it('ignores a slice too small to judge (boundary)', () => {
-    expect(harvestSegment(mixed(10), ctx()).score).toBe(0);
+    expect(run(harvestSegment, mixed(10), ctx()).score).toBe(0);
   });
   it('leaves a product without such a slice at 0', () => {
-    expect(harvestSegment(mixed(0), ctx()).score).toBe(0);
+    expect(run(harvestSegment, mixed(0), ctx()).score).toBe(0);
   });
 });

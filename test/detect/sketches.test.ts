@@ -10,7 +10,15 @@ import {
 import { hllAdd, hllCount, hllMerge, hllNew } from '../../src/detect/sketches/hll.js';
 import { reservoirAdd, reservoirNew } from '../../src/detect/sketches/reservoir.js';
 import { decodeState, encodeState } from '../../src/detect/sketches/serialize.js';
-import { type TopEntry, topkAdd, topkMerge, topkNew, topkSorted } from '../../src/detect/sketches/topk.js';
+import {
+  type TopEntry,
+  topkAdd,
+  topkMerge,
+  topkNew,
+  topkSorted,
+  topkSortedInto,
+  topkTop,
+} from '../../src/detect/sketches/topk.js';
 import { hash32 } from '../../src/events/hash.js';
 import { rng } from './fixtures.js';
 
@@ -88,11 +96,16 @@ describe('Space-Saving top-k', () => {
   it('sorts by descending count, then id, as Array.prototype.sort did (tied counts included)', () => {
     const r = rng(3);
     const byCount = (x: TopEntry, y: TopEntry) => y.c - x.c || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    const reused: TopEntry[] = [];
     for (let round = 0; round < 200; round++) {
       const a = topkNew(8);
       const b = topkNew(8);
       for (let i = 0; i < 60; i++) topkAdd(r() < 0.5 ? a : b, `id${Math.floor(r() * r() * 14)}`, i);
       expect(topkSorted(a)).toEqual([...a.e].sort(byCount));
+      // The allocation-free views agree: the top entry, and the order written into a reused array.
+      expect(topkTop(a)).toBe(topkSorted(a)[0]);
+      expect(topkSortedInto(b, reused)).toEqual([...b.e].sort(byCount));
+      expect(topkSortedInto(b, reused)).toBe(reused);
       const merged = topkMerge(a, b);
       const union = new Map<string, number>();
       for (const e of [...a.e, ...b.e]) union.set(e.id, (union.get(e.id) ?? 0) + e.c);

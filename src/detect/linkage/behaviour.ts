@@ -8,7 +8,7 @@
 
 import type { AccountProfile } from '../profile.js';
 import { DOMAINS } from '../profile.js';
-import { topkSorted } from '../sketches/topk.js';
+import { topkTop } from '../sketches/topk.js';
 
 export function behaviourVector(p: AccountProfile): Float64Array {
   const n = Math.max(1, p.n);
@@ -26,7 +26,7 @@ export function behaviourVector(p: AccountProfile): Float64Array {
   v[j++] = p.maxTokHigh / n;
   v[j++] = Math.log10(1 + p.outTok / n) / 4;
   v[j++] = Math.log10(1 + p.inTok / n) / 4;
-  const top = topkSorted(p.maxToks)[0];
+  const top = topkTop(p.maxToks);
   v[j++] = top ? Math.log2(1 + Number(top.id)) / 14 : 0;
   v[j++] = p.multiN / n;
   return v;

@@ -117,6 +117,16 @@ function youngShare(members: readonly number[], profiles: readonly AccountProfil
   return young / Math.max(1, members.length);
 }
 
+/**
+ * Items seen on one key only so far, in first-seen order, with the source row that counted their
+ * orgs: a list is made when a second key shares the item (most items are one key's, and a list
+ * of one is dropped anyway), and lists keep the order in which their items were first seen.
+ * Module scratch, emptied by each `buildPostings` (a pass is synchronous).
+ */
+const firstMember: number[] = [];
+const firstSource: number[] = [];
+const madeAt: (Posting | undefined)[] = [];
+
 export function buildPostings(
   profiles: readonly AccountProfile[],
   pop: Population,
@@ -126,20 +136,33 @@ export function buildPostings(
   facts?: PostingFacts,
 ): Posting[] {
   const l = cfg.linkage;
-  // One map per source row (no `kind:id` string per lookup); `created` keeps the order lists were
-  // first made. An item's org count is read once, when its list is made.
-  const lists = POSTING_ROWS.map(() => new Map<string, Posting>());
-  const created: Posting[] = [];
+  // One map per source row (no `kind:id` string per lookup): an item's list, or its first-seen
+  // position while one key has it. An item's org count is read once, when its list is made.
+  const lists = POSTING_ROWS.map(() => new Map<string, Posting | number>());
+  firstMember.length = 0;
+  firstSource.length = 0;
+  madeAt.length = 0;
   /** `source`: the SOURCES row whose population count the item's orgs are (−1: counted as 1). */
   const add = (row: number, id: string, i: number, source: number) => {
     const byId = lists[row]!;
-    let post = byId.get(id);
-    if (post === undefined) {
-      const orgs = source >= 0 ? ((pop[SOURCES[source]![2]] as Map<string, number>).get(id) ?? 1) : 1;
-      post = { kind: POSTING_ROWS[row]!, id, members: [], rarity: rarity(orgs, pop), orgs };
-      byId.set(id, post);
-      created.push(post);
+    const cur = byId.get(id);
+    if (cur === undefined) {
+      byId.set(id, madeAt.length);
+      firstMember.push(i);
+      firstSource.push(source);
+      madeAt.push(undefined);
+      return;
     }
+    let post: Posting;
+    if (typeof cur === 'number') {
+      const first = firstMember[cur]!;
+      if (first === i) return;
+      const from = firstSource[cur]!;
+      const orgs = from >= 0 ? ((pop[SOURCES[from]![2]] as Map<string, number>).get(id) ?? 1) : 1;
+      post = { kind: POSTING_ROWS[row]!, id, members: [first], rarity: rarity(orgs, pop), orgs };
+      byId.set(id, post);
+      madeAt[cur] = post;
+    } else post = cur;
     if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
       post.members.push(i);
   };
@@ -152,7 +175,8 @@ export function buildPostings(
     if (shape) add(SHAPE_ROW, shape, i, -1);
   }
   const out: Posting[] = [];
-  for (const post of created) {
+  for (const post of madeAt) {
+    if (post === undefined) continue;
     if (post.members.length < 2) continue;
     if (post.kind === 'request_shape') {
       // Shapes are counted here, from their members, rather than in the population.
@@ -173,6 +197,7 @@ export function buildPostings(
     }
     if (post.rarity > 0) out.push(post);
   }
+  madeAt.length = 0; // the lists are the caller's now
   return out;
 }
 

@@ -67,6 +67,40 @@ export function hasDistinctSlots(sig: readonly number[], min: number): boolean {
   return false;
 }
 
+/**
+ * The entries one `lshInsert` has checked, as a stamped open-addressing table instead of a `Set`
+ * per insert (which grew and rehashed on every insert). An insert checks at most 8 bands ×
+ * BUCKET_CAP = 384 entries, so 1,024 slots never fill.
+ */
+const CHECK_BITS = 10;
+const checkedValue = new Float64Array(1 << CHECK_BITS);
+const checkedStamp = new Uint32Array(1 << CHECK_BITS);
+let checkStamp = 0;
+
+/** Starts an insert's empty checked set. */
+function newCheck(): void {
+  checkStamp = (checkStamp + 1) >>> 0;
+  if (checkStamp === 0) {
+    checkedStamp.fill(0);
+    checkStamp = 1;
+  }
+}
+
+/** Adds `entry` to the insert's checked set: true when it was not in it yet. */
+function firstCheck(entry: number): boolean {
+  const mask = (1 << CHECK_BITS) - 1;
+  let h = (Math.imul(entry | 0, 0x9e3779b1) >>> (32 - CHECK_BITS)) & mask;
+  for (;;) {
+    if (checkedStamp[h] !== checkStamp) {
+      checkedStamp[h] = checkStamp;
+      checkedValue[h] = entry;
+      return true;
+    }
+    if (checkedValue[h] === entry) return false;
+    h = (h + 1) & mask;
+  }
+}
+
 /** Distinct orgs in a bucket now; a full bucket counts as common (Infinity). */
 export function bucketOrgs(idx: LshIndex, band: number, org: (key: number) => string): number {
   const b = idx.buckets.get(band);
@@ -119,7 +153,7 @@ export function lshInsert(
   const entry = key * SIG_SLOTS + slot;
   if (old && hasDistinctSlots(old, MIN_DISTINCT_SLOTS)) remove(idx, entry, old);
   if (!hasDistinctSlots(sig, MIN_DISTINCT_SLOTS)) return;
-  const checked = new Set<number>();
+  newCheck();
   for (const band of lshBands(sig)) {
     let b = idx.buckets.get(band);
     if (!b) {
@@ -130,8 +164,7 @@ export function lshInsert(
     let orgs = -1;
     for (const x of b) {
       const other = Math.floor(x / SIG_SLOTS);
-      if (other === key || checked.has(x)) continue;
-      checked.add(x);
+      if (other === key || !firstCheck(x)) continue;
       const a = Math.min(key, other);
       const id = a * PAIR + Math.max(key, other);
       const pair = idx.pairs.get(id);

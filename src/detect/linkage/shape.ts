@@ -18,7 +18,7 @@
  */
 import type { AccountProfile } from '../profile.js';
 import { NO_SYSTEM } from '../profile.js';
-import { topkSorted } from '../sketches/topk.js';
+import { topkTop } from '../sketches/topk.js';
 
 /** Share of a key's requests each modal value must cover for the configuration to count as frozen. */
 export const FROZEN = 0.8;
@@ -26,7 +26,7 @@ export const FROZEN = 0.8;
 export const MIN_REQUESTS = 8;
 
 const modal = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') => {
-  const top = topkSorted(p[which])[0];
+  const top = topkTop(p[which]);
   return top ? { id: top.id, share: (top.c - top.err) / Math.max(1, p.n) } : null;
 };
 

@@ -10,17 +10,19 @@
  * harvested: answers of 150 → 400 output tokens on average (a benchmark answer is short).
  */
 import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
-export function cotElicitation(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  const share = p.cot / Math.max(1, p.n);
-  const reasoning = p.reasoningTok / Math.max(1, p.outTok);
-  const outPer = p.outTok / Math.max(1, p.n);
-  return {
-    score: ramp(share, 0.15, 0.6) * ramp(outPer, 150, 400),
-    get detail() {
-      return `${pct(share)} of ${num(p.n)} requests elicit chain-of-thought or reasoning traces, ${num(outPer)} output tokens/request${reasoning > 0 ? ` (${pct(reasoning)} of output is reasoning tokens)` : ''}`;
-    },
-  };
-}
+const cotShare = (p: AccountProfile) => p.cot / Math.max(1, p.n);
+const outPerRequest = (p: AccountProfile) => p.outTok / Math.max(1, p.n);
+
+export const cotElicitation: Signal = {
+  name: 'cot_elicitation',
+  score: (p) => ramp(cotShare(p), 0.15, 0.6) * ramp(outPerRequest(p), 150, 400),
+  detail(p) {
+    const share = cotShare(p);
+    const reasoning = p.reasoningTok / Math.max(1, p.outTok);
+    const outPer = outPerRequest(p);
+    return `${pct(share)} of ${num(p.n)} requests elicit chain-of-thought or reasoning traces, ${num(outPer)} output tokens/request${reasoning > 0 ? ` (${pct(reasoning)} of output is reasoning tokens)` : ''}`;
+  },
+};

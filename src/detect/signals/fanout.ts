@@ -9,16 +9,16 @@
  */
 import type { AccountProfile } from '../profile.js';
 import { topkSorted } from '../sketches/topk.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
-export function modelFanout(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  const share = p.fanPrompts / Math.max(1, p.ringInserts);
-  return {
-    score: ramp(share, 0.15, 0.5) * ramp(p.ringInserts, 20, 60),
-    get detail() {
-      const models = topkSorted(p.models).filter((m) => m.c >= 0.05 * p.n);
-      return `${pct(share)} of ${num(p.ringInserts)} distinct prompts sent to ≥ 2 models (${models.map((m) => m.id).join(', ')})`;
-    },
-  };
-}
+const fanShare = (p: AccountProfile) => p.fanPrompts / Math.max(1, p.ringInserts);
+
+export const modelFanout: Signal = {
+  name: 'model_fanout',
+  score: (p) => ramp(fanShare(p), 0.15, 0.5) * ramp(p.ringInserts, 20, 60),
+  detail(p) {
+    const models = topkSorted(p.models).filter((m) => m.c >= 0.05 * p.n);
+    return `${pct(fanShare(p))} of ${num(p.ringInserts)} distinct prompts sent to ≥ 2 models (${models.map((m) => m.id).join(', ')})`;
+  },
+};

@@ -18,42 +18,52 @@
  */
 import type { AccountProfile } from '../profile.js';
 import { hllCount } from '../sketches/hll.js';
-import { topkSorted } from '../sketches/topk.js';
-import type { SignalContext, SignalResult } from './types.js';
+import { topkTop } from '../sketches/topk.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
 const topShare = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') => {
-  const top = topkSorted(p[which])[0];
+  const top = topkTop(p[which]);
   return top ? (top.c - top.err) / Math.max(1, p.n) : 0;
 };
 
-/** Share of requests attributed to end users who come back (ids that recur). */
-export function attributedShare(p: AccountProfile): { share: number; recurring: number } {
-  if (p.endUserReq === 0) return { share: 0, recurring: 0 };
+/** How far end-user ids recur: ramp(1 − distinct ids ÷ requests with an id, 0.05, 0.3); 0 without ids. */
+function recurrence(p: AccountProfile): number {
+  if (p.endUserReq === 0) return 0;
   const distinct = Math.min(p.endUserReq, hllCount(p.hll.endUser));
-  const recurring = ramp(1 - distinct / p.endUserReq, 0.05, 0.3);
-  return { share: (p.endUserReq / Math.max(1, p.n)) * recurring, recurring };
+  return ramp(1 - distinct / p.endUserReq, 0.05, 0.3);
 }
 
-export function fixedConfig(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  if (p.n < 20) return { score: 0, detail: `${p.n} requests` };
-  const model = topShare(p, 'models');
-  const maxTok = topShare(p, 'maxToks');
-  const system = topShare(p, 'systems');
-  const fixed = model * maxTok * system;
-  const single = p.singleTurn / p.n;
-  const attributed = attributedShare(p);
-  const anonymous = 1 - attributed.share;
-  const score = ramp(fixed, 0.8, 0.98) * single * anonymous * ramp(p.n, 20, 80);
-  return {
-    score,
-    get detail() {
-      const ids = p.endUserReq / p.n;
-      const users =
-        ids > 0 && attributed.recurring < 1
-          ? `${pct(ids)} with end-user ids (${pct(1 - attributed.recurring)} of them never recur)`
-          : `${pct(ids)} with end-user ids`;
-      return `${pct(fixed)} of ${num(p.n)} requests share one model (${pct(model)}), one explicit max_tokens (${pct(maxTok)}) and one system prompt (${pct(system)}); ${pct(single)} single-turn, ${users}`;
-    },
-  };
+/** Share of requests attributed to end users who come back (ids that recur). */
+export const attributedShare = (p: AccountProfile, recurring = recurrence(p)) =>
+  (p.endUserReq / Math.max(1, p.n)) * recurring;
+
+/** The numbers behind the score, rewritten by each call (signals run one at a time). */
+const m = { model: 0, maxTok: 0, system: 0, fixed: 0, single: 0, recurring: 0 };
+
+function measure(p: AccountProfile): number {
+  if (p.n < 20) return 0;
+  m.model = topShare(p, 'models');
+  m.maxTok = topShare(p, 'maxToks');
+  m.system = topShare(p, 'systems');
+  m.fixed = m.model * m.maxTok * m.system;
+  m.single = p.singleTurn / p.n;
+  m.recurring = recurrence(p);
+  const anonymous = 1 - attributedShare(p, m.recurring);
+  return ramp(m.fixed, 0.8, 0.98) * m.single * anonymous * ramp(p.n, 20, 80);
 }
+
+export const fixedConfig: Signal = {
+  name: 'fixed_config',
+  score: measure,
+  detail(p) {
+    if (p.n < 20) return `${p.n} requests`;
+    measure(p);
+    const ids = p.endUserReq / p.n;
+    const users =
+      ids > 0 && m.recurring < 1
+        ? `${pct(ids)} with end-user ids (${pct(1 - m.recurring)} of them never recur)`
+        : `${pct(ids)} with end-user ids`;
+    return `${pct(m.fixed)} of ${num(p.n)} requests share one model (${pct(m.model)}), one explicit max_tokens (${pct(m.maxTok)}) and one system prompt (${pct(m.system)}); ${pct(m.single)} single-turn, ${users}`;
+  },
+};

@@ -8,15 +8,13 @@
  * is reward-model harvesting. 10% starts to count, 50% is full.
  */
 import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
-export function grading(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  const share = p.grading / Math.max(1, p.n);
-  return {
-    score: ramp(share, 0.1, 0.5),
-    get detail() {
-      return `${pct(share)} of ${num(p.n)} requests are rubric/grading prompts`;
-    },
-  };
-}
+const gradingShare = (p: AccountProfile) => p.grading / Math.max(1, p.n);
+
+export const grading: Signal = {
+  name: 'grading',
+  score: (p) => ramp(gradingShare(p), 0.1, 0.5),
+  detail: (p) => `${pct(gradingShare(p))} of ${num(p.n)} requests are rubric/grading prompts`,
+};

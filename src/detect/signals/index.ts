@@ -22,22 +22,22 @@ import type { Signal } from './types.js';
 import { volume } from './volume.js';
 
 export const SIGNALS: readonly Signal[] = [
-  { name: 'volume', fn: volume },
-  { name: 'harvest_ratio', fn: harvestRatio },
-  { name: 'harvest_segment', fn: harvestSegment },
-  { name: 'single_turn', fn: singleTurn },
-  { name: 'sweep', fn: sweep },
-  { name: 'template_reuse', fn: templateReuse },
-  { name: 'cot_elicitation', fn: cotElicitation },
-  { name: 'grading', fn: grading },
-  { name: 'logprob_extraction', fn: logprobExtraction },
-  { name: 'sampling', fn: sampling },
-  { name: 'machine_timing', fn: machineTiming },
-  { name: 'fixed_config', fn: fixedConfig },
-  { name: 'multimodal_bulk', fn: multimodalBulk },
-  { name: 'model_fanout', fn: modelFanout },
-  { name: 'new_model_pivot', fn: newModelPivot },
-  { name: 'coordination', fn: coordination },
+  volume,
+  harvestRatio,
+  harvestSegment,
+  singleTurn,
+  sweep,
+  templateReuse,
+  cotElicitation,
+  grading,
+  logprobExtraction,
+  sampling,
+  machineTiming,
+  fixedConfig,
+  multimodalBulk,
+  modelFanout,
+  newModelPivot,
+  coordination,
 ];
 
-export type { Signal, SignalContext, SignalFn, SignalResult } from './types.js';
+export type { Signal, SignalContext } from './types.js';

@@ -10,22 +10,20 @@
  * large logit_bias maps (tens to hundreds of entries, often ±100).
  */
 import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
-export function logprobExtraction(p: AccountProfile, ctx: SignalContext): SignalResult {
-  const n = Math.max(1, p.n);
-  const high = p.highTopLp / n;
-  const bias = p.largeBiasReq / n;
-  const avgTop = p.topLpSum / Math.max(1, p.logprobReq);
-  const score = Math.max(ramp(high, 0.2, 0.8), ramp(bias, 0.05, 0.3)) * ramp(p.n, 5, 20);
-  return {
-    score,
-    get detail() {
-      return (
-        `${pct(high)} of ${num(p.n)} requests ask top_logprobs ≥ ${ctx.cfg.signals.highTopLogprobs} (mean ${avgTop.toFixed(1)}); ` +
-        `${pct(bias)} send logit_bias maps of ≥ ${ctx.cfg.signals.largeLogitBias} entries (largest ${p.biasSizeMax})`
-      );
-    },
-  };
-}
+const highShare = (p: AccountProfile) => p.highTopLp / Math.max(1, p.n);
+const biasShare = (p: AccountProfile) => p.largeBiasReq / Math.max(1, p.n);
+
+export const logprobExtraction: Signal = {
+  name: 'logprob_extraction',
+  score: (p) => Math.max(ramp(highShare(p), 0.2, 0.8), ramp(biasShare(p), 0.05, 0.3)) * ramp(p.n, 5, 20),
+  detail(p, ctx) {
+    const avgTop = p.topLpSum / Math.max(1, p.logprobReq);
+    return (
+      `${pct(highShare(p))} of ${num(p.n)} requests ask top_logprobs ≥ ${ctx.cfg.signals.highTopLogprobs} (mean ${avgTop.toFixed(1)}); ` +
+      `${pct(biasShare(p))} send logit_bias maps of ≥ ${ctx.cfg.signals.largeLogitBias} entries (largest ${p.biasSizeMax})`
+    );
+  },
+};

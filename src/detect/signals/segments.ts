@@ -15,16 +15,14 @@
 import type { AccountProfile } from '../profile.js';
 import { SEG_ENDUSER, SEG_IN, SEG_MAXHIGH, SEG_OUT, SEG_SINGLE } from '../profile.js';
 import type { TopEntry } from '../sketches/topk.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp, short } from './util.js';
 
 /** A segment needs at least this many requests to be judged. */
 const MIN_REQUESTS = 15;
 
-interface Seg {
-  kind: string;
-  id: string;
-  score: number;
+/** The numbers behind a segment's score, written by `segmentScore` when asked for. */
+interface SegFacts {
   share: number;
   ratio: number;
   out: number;
@@ -32,11 +30,12 @@ interface Seg {
   scripted: number;
 }
 
-function segmentScore(p: AccountProfile, e: TopEntry, kind: string): Seg | null {
+/** A segment's score, or −1 when it is too small or too large to judge. */
+function segmentScore(p: AccountProfile, e: TopEntry, facts?: SegFacts): number {
   const c = e.c;
   const count = c - e.err;
   const share = count / Math.max(1, p.n);
-  if (count < MIN_REQUESTS || share < 0.03 || share > 0.85) return null;
+  if (count < MIN_REQUESTS || share < 0.03 || share > 0.85) return -1;
   const x = e.x;
   const single = x[SEG_SINGLE]! / c;
   const ratio = x[SEG_OUT]! / Math.max(1, x[SEG_IN]!);
@@ -52,27 +51,48 @@ function segmentScore(p: AccountProfile, e: TopEntry, kind: string): Seg | null 
     ramp(out, 500, 700),
   );
   const shape = ramp(single, 0.8, 0.95) * long * ramp(out, 200, 500);
-  const score = shape * ramp(scripted, 0.5, 0.9) * ramp(share, 0.03, 0.08);
-  return { kind, id: e.id, score, share, ratio, out, single, scripted };
+  if (facts) {
+    facts.share = share;
+    facts.ratio = ratio;
+    facts.out = out;
+    facts.single = single;
+    facts.scripted = scripted;
+  }
+  return shape * ramp(scripted, 0.5, 0.9) * ramp(share, 0.03, 0.08);
 }
 
-export function harvestSegment(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  let best: Seg | null = null;
-  for (const e of p.models.e) {
-    const s = segmentScore(p, e, 'model');
-    if (s && (!best || s.score > best.score)) best = s;
-  }
-  for (const e of p.systems.e) {
-    const s = segmentScore(p, e, 'system prompt');
-    if (s && (!best || s.score > best.score)) best = s;
-  }
-  if (!best || best.score === 0) return { score: 0, detail: 'no harvest-shaped segment' };
-  const b = best;
-  return {
-    score: b.score,
-    get detail() {
-      const id = b.kind === 'model' ? b.id : b.id === '-' ? '(none)' : short(b.id);
-      return `${pct(b.share)} of ${num(p.n)} requests (${b.kind} ${id}) are harvest-shaped: ${pct(b.single)} single-turn, output/input ${b.ratio.toFixed(1)}, ${num(b.out)} out/request, ${pct(b.scripted)} scripted (max_tokens pinned or no end user)`;
-    },
-  };
+/** The best segment (models first, then system prompts; the first among equals), or null. */
+function bestSegment(p: AccountProfile): { kind: string; e: TopEntry } | null {
+  let best = 0;
+  let found: { kind: string; e: TopEntry } | null = null;
+  for (const [kind, entries] of [
+    ['model', p.models.e],
+    ['system prompt', p.systems.e],
+  ] as const)
+    for (const e of entries) {
+      const s = segmentScore(p, e);
+      if (s > best) {
+        best = s;
+        found = { kind, e };
+      }
+    }
+  return found;
 }
+
+export const harvestSegment: Signal = {
+  name: 'harvest_segment',
+  score(p) {
+    let best = 0;
+    for (const e of p.models.e) best = Math.max(best, segmentScore(p, e));
+    for (const e of p.systems.e) best = Math.max(best, segmentScore(p, e));
+    return best;
+  },
+  detail(p) {
+    const b = bestSegment(p);
+    if (!b) return 'no harvest-shaped segment';
+    const f: SegFacts = { share: 0, ratio: 0, out: 0, single: 0, scripted: 0 };
+    segmentScore(p, b.e, f);
+    const id = b.kind === 'model' ? b.e.id : b.e.id === '-' ? '(none)' : short(b.e.id);
+    return `${pct(f.share)} of ${num(p.n)} requests (${b.kind} ${id}) are harvest-shaped: ${pct(f.single)} single-turn, output/input ${f.ratio.toFixed(1)}, ${num(f.out)} out/request, ${pct(f.scripted)} scripted (max_tokens pinned or no end user)`;
+  },
+};

@@ -8,19 +8,19 @@
  * Weak alone (batch jobs and eval harnesses are single-turn too); it separates harvesters from
  * chat apps and agents, whose traffic carries history and tool loops. Embeddings are excluded.
  */
-import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
-export function singleTurn(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  const n = p.n - p.embeddings;
-  if (n <= 0) return { score: 0, detail: 'no chat or completion requests' };
-  const share = (p.singleTurn - p.embeddings) / n;
-  const score = ramp(share, 0.75, 0.98);
-  return {
-    score,
-    get detail() {
-      return `${pct(share)} of ${num(n)} requests are single-turn (${pct(p.multiTurn / n)} multi-turn, ${pct(p.toolReq / n)} with tools)`;
-    },
-  };
-}
+export const singleTurn: Signal = {
+  name: 'single_turn',
+  score(p) {
+    const n = p.n - p.embeddings;
+    return n <= 0 ? 0 : ramp((p.singleTurn - p.embeddings) / n, 0.75, 0.98);
+  },
+  detail(p) {
+    const n = p.n - p.embeddings;
+    if (n <= 0) return 'no chat or completion requests';
+    const share = (p.singleTurn - p.embeddings) / n;
+    return `${pct(share)} of ${num(n)} requests are single-turn (${pct(p.multiTurn / n)} multi-turn, ${pct(p.toolReq / n)} with tools)`;
+  },
+};

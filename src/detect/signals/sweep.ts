@@ -13,33 +13,46 @@
 import type { AccountProfile } from '../profile.js';
 import { DOMAINS } from '../profile.js';
 import { hllCount } from '../sketches/hll.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, ramp } from './util.js';
 
 const IGNORED = new Set(['chat', 'other']);
 
-export function sweep(p: AccountProfile, _ctx: SignalContext): SignalResult {
+/** Requests in known domains (chat and other excluded). */
+function knownTotal(p: AccountProfile): number {
   let total = 0;
   for (let i = 0; i < DOMAINS.length; i++) if (!IGNORED.has(DOMAINS[i]!)) total += p.domains[i]!;
-  if (total < 10) return { score: 0, detail: `${total} requests in known domains` };
+  return total;
+}
+
+/** Shannon entropy (nats) of the known-domain histogram. */
+function entropy(p: AccountProfile, total: number): number {
   let h = 0;
-  const present: string[] = [];
   for (let i = 0; i < DOMAINS.length; i++) {
     const c = p.domains[i]!;
     if (IGNORED.has(DOMAINS[i]!) || c === 0) continue;
     const q = c / total;
     h -= q * Math.log(q);
-    if (q >= 0.03) present.push(DOMAINS[i]!);
   }
-  const eff = Math.exp(h);
-  const evenness = present.length > 1 ? h / Math.log(present.length) : 0;
-  const single = p.singleTurn / Math.max(1, p.n);
-  const score = ramp(eff, 2.5, 6) * ramp(single, 0.6, 0.9) * ramp(total, 30, 200);
-  return {
-    score,
-    get detail() {
-      const skels = hllCount(p.hll.skel);
-      return `${eff.toFixed(1)} effective domains (${present.join(', ') || 'none'}; evenness ${evenness.toFixed(2)}) over ${num(total)} requests, ~${num(Math.round(skels))} distinct skeletons`;
-    },
-  };
+  return h;
 }
+
+export const sweep: Signal = {
+  name: 'sweep',
+  score(p) {
+    const total = knownTotal(p);
+    if (total < 10) return 0;
+    const eff = Math.exp(entropy(p, total));
+    const single = p.singleTurn / Math.max(1, p.n);
+    return ramp(eff, 2.5, 6) * ramp(single, 0.6, 0.9) * ramp(total, 30, 200);
+  },
+  detail(p) {
+    const total = knownTotal(p);
+    if (total < 10) return `${total} requests in known domains`;
+    const h = entropy(p, total);
+    const present = DOMAINS.filter((d, i) => !IGNORED.has(d) && p.domains[i]! / total >= 0.03);
+    const evenness = present.length > 1 ? h / Math.log(present.length) : 0;
+    const skels = hllCount(p.hll.skel);
+    return `${Math.exp(h).toFixed(1)} effective domains (${present.join(', ') || 'none'}; evenness ${evenness.toFixed(2)}) over ${num(total)} requests, ~${num(Math.round(skels))} distinct skeletons`;
+  },
+};

@@ -13,32 +13,45 @@
 import { rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { hllCount } from '../sketches/hll.js';
-import { topkSorted } from '../sketches/topk.js';
-import type { SignalContext, SignalResult } from './types.js';
+import { type TopEntry, topkSortedInto } from '../sketches/topk.js';
+import type { Signal, SignalContext } from './types.js';
 import { num, pct, ramp, short } from './util.js';
 
-export function templateReuse(p: AccountProfile, ctx: SignalContext): SignalResult {
-  if (p.n < 10) return { score: 0, detail: `${p.n} requests` };
-  const top = topkSorted(p.frames).slice(0, 3);
-  const covered = top.reduce((s, e) => s + e.c - e.err, 0) / p.n;
-  const frames = Math.max(1, hllCount(p.hll.frame));
-  const perFrame = p.n / frames;
-  const templated = Math.max(ramp(covered, 0.5, 0.9), ramp(perFrame, 5, 30));
+/** The key's frames, sorted into one reused array (scoring sorts them on every call). */
+const frames: TopEntry[] = [];
+
+/** The numbers behind the score, rewritten by each call (signals run one at a time). */
+const m = { covered: 0, perFrame: 0, distinct: 0, varied: 0, lead: null as TopEntry | null, orgs: 1 };
+
+function measure(p: AccountProfile, ctx: SignalContext): number {
+  if (p.n < 10) return 0;
+  const top = topkSortedInto(p.frames, frames);
+  let covered = 0;
+  for (let i = 0; i < top.length && i < 3; i++) covered = covered + top[i]!.c - top[i]!.err;
+  m.covered = covered / p.n;
+  const frameCount = Math.max(1, hllCount(p.hll.frame));
+  m.perFrame = p.n / frameCount;
+  const templated = Math.max(ramp(m.covered, 0.5, 0.9), ramp(m.perFrame, 5, 30));
   const single = Math.max(1, p.singleTurn);
-  const distinct = Math.min(single, hllCount(p.hll.prompt));
-  const varied = distinct / single;
-  const lead = top[0];
-  const orgs = lead ? (ctx.pop.frameOrgs.get(lead.id) ?? 1) : 1;
-  const rare = rarity(orgs, ctx.pop);
-  const score = templated * ramp(varied, 0.3, 0.8) * ramp(p.n, 30, 150) * (0.3 + 0.7 * rare);
-  return {
-    score,
-    get detail() {
-      return (
-        `top 3 frames cover ${pct(covered)} of ${num(p.n)} requests (~${num(perFrame)} requests per frame), ` +
-        `~${num(Math.round(distinct))} distinct prompts (${pct(varied)} of single-turn)` +
-        (lead ? `; top frame ${short(lead.id)} used by ${orgs} org${orgs === 1 ? '' : 's'}` : '')
-      );
-    },
-  };
+  m.distinct = Math.min(single, hllCount(p.hll.prompt));
+  m.varied = m.distinct / single;
+  m.lead = top[0] ?? null;
+  m.orgs = m.lead ? (ctx.pop.frameOrgs.get(m.lead.id) ?? 1) : 1;
+  const rare = rarity(m.orgs, ctx.pop);
+  return templated * ramp(m.varied, 0.3, 0.8) * ramp(p.n, 30, 150) * (0.3 + 0.7 * rare);
 }
+
+export const templateReuse: Signal = {
+  name: 'template_reuse',
+  score: measure,
+  detail(p, ctx) {
+    if (p.n < 10) return `${p.n} requests`;
+    measure(p, ctx);
+    const { lead, orgs } = m;
+    return (
+      `top 3 frames cover ${pct(m.covered)} of ${num(p.n)} requests (~${num(m.perFrame)} requests per frame), ` +
+      `~${num(Math.round(m.distinct))} distinct prompts (${pct(m.varied)} of single-turn)` +
+      (lead ? `; top frame ${short(lead.id)} used by ${orgs} org${orgs === 1 ? '' : 's'}` : '')
+    );
+  },
+};

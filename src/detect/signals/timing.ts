@@ -11,7 +11,7 @@
  * a fixed-rate loop below 0.4. Nightly batch jobs are neither flat nor regular across nights.
  */
 import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal } from './types.js';
 import { num, ramp } from './util.js';
 
 const HOUR = 3_600_000;
@@ -25,17 +25,24 @@ export function hourCv(hours: readonly number[], n: number): number {
   return Math.sqrt(Math.max(0, cv2 - 24 / n));
 }
 
-export function machineTiming(p: AccountProfile, _ctx: SignalContext): SignalResult {
-  const spanH = (p.lastTs - p.firstTs) / HOUR;
-  const cvH = hourCv(p.hours, p.n);
-  const flat = (1 - ramp(cvH, 0.15, 0.45)) * ramp(spanH, 18, 30) * ramp(p.n, 60, 150);
+/** The numbers behind the score, rewritten by each call (signals run one at a time). */
+const m = { spanH: 0, cvH: 0, gapCv: 0 };
+
+function measure(p: AccountProfile): number {
+  m.spanH = (p.lastTs - p.firstTs) / HOUR;
+  m.cvH = hourCv(p.hours, p.n);
+  const flat = (1 - ramp(m.cvH, 0.15, 0.45)) * ramp(m.spanH, 18, 30) * ramp(p.n, 60, 150);
   const g = p.gaps;
-  const gapCv = g.k > 1 && g.mean > 0 ? Math.sqrt(g.m2 / (g.k - 1)) / g.mean : 1;
-  const regular = ramp(0.7 - gapCv, 0, 0.4) * ramp(g.k, 30, 100);
-  return {
-    score: Math.max(flat, regular),
-    get detail() {
-      return `hour-of-day CV ${cvH.toFixed(2)} over ${num(spanH)} h (0 = flat 24/7); inter-arrival CV ${gapCv.toFixed(2)} over ${num(g.k)} gaps (1 = random, <0.4 = clockwork)`;
-    },
-  };
+  m.gapCv = g.k > 1 && g.mean > 0 ? Math.sqrt(g.m2 / (g.k - 1)) / g.mean : 1;
+  const regular = ramp(0.7 - m.gapCv, 0, 0.4) * ramp(g.k, 30, 100);
+  return Math.max(flat, regular);
 }
+
+export const machineTiming: Signal = {
+  name: 'machine_timing',
+  score: measure,
+  detail(p) {
+    measure(p);
+    return `hour-of-day CV ${m.cvH.toFixed(2)} over ${num(m.spanH)} h (0 = flat 24/7); inter-arrival CV ${m.gapCv.toFixed(2)} over ${num(p.gaps.k)} gaps (1 = random, <0.4 = clockwork)`;
+  },
+};

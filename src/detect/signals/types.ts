@@ -1,7 +1,7 @@
 /**
  * @module detect/signals/types
  * The contract every signal module implements: a pure function from a profile (a key's, or a
- * campaign's merged profile) and the population context to a score in [0,1] with a detail line
+ * campaign's merged profile) and the population context to a score in [0,1], and a detail line
  * that carries the numbers behind it.
  */
 import type { DetectConfig, SignalName } from '../config.js';
@@ -17,14 +17,16 @@ export interface SignalContext {
   campaign?: { keys: number; meanEdge: number; evidence: string };
 }
 
-export interface SignalResult {
-  score: number;
-  detail: string;
-}
-
-export type SignalFn = (p: AccountProfile, ctx: SignalContext) => SignalResult;
-
+/**
+ * A signal as two pure functions of the same inputs. `score` runs on every scoring, so it
+ * allocates nothing (no result object, no closure over its numbers); `detail` recomputes the
+ * numbers and formats them, and runs only for the few reasons a scoring keeps, on the same
+ * profile and context (scoring.ts), so it states the numbers behind the score it explains.
+ */
 export interface Signal {
   name: SignalName;
-  fn: SignalFn;
+  /** The score; scoring clamps it to [0,1] (a non-finite score counts as 0). */
+  score: (p: AccountProfile, ctx: SignalContext) => number;
+  /** The line that carries the numbers behind the score. */
+  detail: (p: AccountProfile, ctx: SignalContext) => string;
 }

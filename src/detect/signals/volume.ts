@@ -12,36 +12,47 @@
  */
 import { outRatePerDay, requestRates } from '../population.js';
 import type { AccountProfile } from '../profile.js';
-import type { SignalContext, SignalResult } from './types.js';
+import type { Signal, SignalContext } from './types.js';
 import { num, ramp } from './util.js';
 
 const DAY = 86_400_000;
 
-export function volume(p: AccountProfile, ctx: SignalContext): SignalResult {
+/** The numbers behind the score, rewritten by each call (signals run one at a time). */
+const m = { rate: 0, oldEnough: false, spike: 0, fast: 0, slow: 0 };
+
+function measure(p: AccountProfile, ctx: SignalContext): number {
   const { cfg, pop, now } = ctx;
-  const rate = outRatePerDay(p, now, cfg);
+  m.rate = outRatePerDay(p, now, cfg);
   const median = pop.outRateP50;
   const vsPop =
     median !== null && median > 0
-      ? ramp(Math.log10(rate / median), 1, 2.3)
-      : ramp(Math.log10(rate / cfg.signals.referenceOutTokensPerDay), 0, 1);
+      ? ramp(Math.log10(m.rate / median), 1, 2.3)
+      : ramp(Math.log10(m.rate / cfg.signals.referenceOutTokensPerDay), 0, 1);
   const r = requestRates(p, now, cfg);
-  const oldEnough = now - p.firstTs >= 2 * DAY && p.n >= 50;
-  const spike = oldEnough && r.slow > 0 ? r.fast / r.slow : 0;
-  const vsSelf = oldEnough ? ramp(Math.log2(spike), 2, 5) : 0;
-  return {
-    score: Math.max(vsPop, vsSelf),
-    get detail() {
-      const ref =
-        median !== null
-          ? `${Math.round(rate / Math.max(1, median))}× the population median (${num(median)})`
-          : `reference ${num(cfg.signals.referenceOutTokensPerDay)}`;
-      return (
-        `${num(rate)} output tokens/day over ${num(p.n)} requests, ${ref}` +
-        (oldEnough
-          ? `; recent rate ${spike.toFixed(1)}× own history (${num(r.fast)}/h vs ${num(r.slow)}/h)`
-          : '')
-      );
-    },
-  };
+  m.fast = r.fast;
+  m.slow = r.slow;
+  m.oldEnough = now - p.firstTs >= 2 * DAY && p.n >= 50;
+  m.spike = m.oldEnough && r.slow > 0 ? r.fast / r.slow : 0;
+  const vsSelf = m.oldEnough ? ramp(Math.log2(m.spike), 2, 5) : 0;
+  return Math.max(vsPop, vsSelf);
 }
+
+export const volume: Signal = {
+  name: 'volume',
+  score: measure,
+  detail(p, ctx) {
+    measure(p, ctx);
+    const { cfg } = ctx;
+    const median = ctx.pop.outRateP50;
+    const ref =
+      median !== null
+        ? `${Math.round(m.rate / Math.max(1, median))}× the population median (${num(median)})`
+        : `reference ${num(cfg.signals.referenceOutTokensPerDay)}`;
+    return (
+      `${num(m.rate)} output tokens/day over ${num(p.n)} requests, ${ref}` +
+      (m.oldEnough
+        ? `; recent rate ${m.spike.toFixed(1)}× own history (${num(m.fast)}/h vs ${num(m.slow)}/h)`
+        : '')
+    );
+  },
+};

@@ -57,6 +57,23 @@ export function topkSorted(s: TopK): TopEntry[] {
   return sortByCount(s.e.slice());
 }
 
+/**
+ * `topkSorted(s)` written into `out`, an array the caller keeps and reuses: no array is allocated
+ * once `out` has grown to k, for callers that sort the same small sketches on every scoring.
+ */
+export function topkSortedInto(s: TopK, out: TopEntry[]): TopEntry[] {
+  out.length = 0;
+  for (const e of s.e) out.push(e);
+  return sortByCount(out);
+}
+
+/** `topkSorted(s)[0]` without the copy: the largest count, the smallest id among equal counts. */
+export function topkTop(s: TopK): TopEntry | undefined {
+  let top: TopEntry | undefined;
+  for (const e of s.e) if (top === undefined || byCount(e, top) < 0) top = e;
+  return top;
+}
+
 const byCount = (a: TopEntry, b: TopEntry) => b.c - a.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
