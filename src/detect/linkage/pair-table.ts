@@ -49,26 +49,14 @@ export class PairTable {
 
   /** The row of `key`, or −1 when the pair has none. */
   find(key: number): number {
-    const mask = this.slots.length - 1;
-    let s = hashOf(key) >>> (32 - this.bits);
-    for (;;) {
-      const k = this.keys[s]!;
-      if (k === key) return this.slots[s]!;
-      if (k === EMPTY) return -1;
-      s = (s + 1) & mask;
-    }
+    const s = this.slotOf(key);
+    return this.keys[s] === key ? this.slots[s]! : -1;
   }
 
   /** The row of `key`, made (all zeros) when the pair has none. */
   row(key: number): number {
-    const mask = this.slots.length - 1;
-    let s = hashOf(key) >>> (32 - this.bits);
-    for (;;) {
-      const k = this.keys[s]!;
-      if (k === key) return this.slots[s]!;
-      if (k === EMPTY) break;
-      s = (s + 1) & mask;
-    }
+    const s = this.slotOf(key);
+    if (this.keys[s] === key) return this.slots[s]!;
     const r = this.size++;
     if (r === this.rowKey.length) this.grow();
     this.keys[s] = key;
@@ -92,14 +80,20 @@ export class PairTable {
     this.bits++;
     this.slots = new Int32Array(1 << this.bits);
     this.keys = new Float64Array(1 << this.bits).fill(EMPTY);
-    const mask = this.slots.length - 1;
     for (let r = 0; r < this.size; r++) {
       const key = this.rowKey[r]!;
-      let s = hashOf(key) >>> (32 - this.bits);
-      while (this.keys[s] !== EMPTY) s = (s + 1) & mask;
+      const s = this.slotOf(key);
       this.keys[s] = key;
       this.slots[s] = r;
     }
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go (linear probing). */
+  private slotOf(key: number): number {
+    const mask = this.slots.length - 1;
+    let s = hashOf(key) >>> (32 - this.bits);
+    for (let k = this.keys[s]!; k !== key && k !== EMPTY; k = this.keys[s]!) s = (s + 1) & mask;
+    return s;
   }
 
   /**
