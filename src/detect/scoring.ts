@@ -82,6 +82,9 @@ export interface Gates {
   automationGate: number;
 }
 
+/** How far the strongest signal `m` of one half opens the other half's gate: floor + (1 − floor)·m. */
+const openGate = (floor: number, m: number) => floor + (1 - floor) * m;
+
 /** The gates opened by scored signals: weak signals are skipped, each half takes its maximum. */
 export function gatesOf(scores: Iterable<{ signal: string; score: number }>, floor: number): Gates {
   let intent = 0;
@@ -94,8 +97,8 @@ export function gatesOf(scores: Iterable<{ signal: string; score: number }>, flo
   return {
     intent,
     automation,
-    intentGate: floor + (1 - floor) * automation,
-    automationGate: floor + (1 - floor) * intent,
+    intentGate: openGate(floor, automation),
+    automationGate: openGate(floor, intent),
   };
 }
 
@@ -152,8 +155,8 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
     if (IS_AUTOMATION[i] && score > automationMax) automationMax = score;
   }
   const floor = cfg.scoring.intentFloor;
-  const intentGate = floor + (1 - floor) * automationMax;
-  const automationGate = floor + (1 - floor) * intentMax;
+  const intentGate = openGate(floor, automationMax);
+  const automationGate = openGate(floor, intentMax);
   let z = -cfg.scoring.bias;
   let intent: Record<string, number> | null = null;
   found.length = 0;
