@@ -51,7 +51,7 @@ export function minhash(text: string): number[] {
  * (`spans[2k]`, `spans[2k + 1]`: start and end of word k): the first `count` of them, at most
  * MAX_WORDS, must be the words `words(text)` finds.
  */
-export function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
+function minhashOfSpans(lower: string, spans: Int32Array, count: number): number[] {
   scratch.fill(EMPTY);
   fillSpans(lower, Math.min(count, MAX_WORDS), spans);
   return shingledSignature();
