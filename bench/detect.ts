@@ -1,6 +1,6 @@
 /**
  * @module bench/detect
- * `npm run bench:detect [-- --seeds 5|1,2,3 --scenarios a,b --quick --workers N --engine-config FILE]`: the detection
+ * `npm run bench:detect [-- --seeds 5|1,2,3 --scenarios a,b --quick --workers N --engine-config FILE --drop ip,headers]`: the detection
  * benchmark. Runs a matrix of simulator scenarios × seeds through the analyze pipeline, scores
  * the engine and two baselines (volume-only, PRADA) against the labels, prints the tables and
  * writes bench/out/detect.json and bench/out/detect.html (self-contained).
@@ -22,6 +22,7 @@ import {
 } from './lib/report.js';
 import { runOne } from './lib/run.js';
 import type { RunScore } from './lib/score.js';
+import { parseDrop } from './lib/strip.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK_SCENARIOS = ['standard', 'hydra', 'mixed-org', 'benign-only'];
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(ROOT, 'bench', 'out') },
       'no-data': { type: 'boolean', default: false },
       'engine-config': { type: 'string' },
+      drop: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     ? (JSON.parse(readFileSync(values['engine-config'], 'utf8')) as DeepPartial<DetectConfig>)
     : undefined;
   if (engineConfig) console.log(`engine config overrides: ${JSON.stringify(engineConfig)}`);
+  const drop = parseDrop(values.drop);
+  if (drop.length > 0) console.log(`log fields dropped before analysis: ${drop.join(', ')}`);
   console.log(`scenarios: ${scenarios.join(', ')}; seeds: ${seeds.join(', ')}; engine ${ENGINE_VERSION}`);
   const runs: RunScore[] = [];
   const started = performance.now();
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
         seed,
         prompts,
         engineConfig,
+        drop,
         workers: values.workers === undefined ? undefined : Number(values.workers),
       });
       runs.push(score);

@@ -13,6 +13,7 @@ import type { Findings } from '../../src/report/findings.js';
 import { type RealPrompts, simulateToFile } from '../../src/sim/index.js';
 import { type Baseline, PradaBaseline, VolumeBaseline } from '../baselines.js';
 import { type CampaignTimes, type RunScore, scoreBaseline, scoreCampaigns, scoreEngine } from './score.js';
+import { type Droppable, stripLog } from './strip.js';
 
 export interface RunOptions {
   scenario: string;
@@ -23,6 +24,8 @@ export interface RunOptions {
   engineConfig?: DeepPartial<DetectConfig>;
   /** Keep the temporary log and findings (for debugging). */
   keep?: string;
+  /** Log fields removed before analysis (`bench:detect --drop`; the labels are unchanged). */
+  drop?: readonly Droppable[];
 }
 
 export async function runOne(o: RunOptions): Promise<{ score: RunScore; findings: Findings }> {
@@ -31,13 +34,15 @@ export async function runOne(o: RunOptions): Promise<{ score: RunScore; findings
   try {
     const t0 = performance.now();
     const sim = await simulateToFile({ scenario: o.scenario, seed: o.seed, out: log, prompts: o.prompts });
+    const analyzed = o.drop?.length ? join(dir, `${o.scenario}-${o.seed}.stripped.jsonl`) : log;
+    if (analyzed !== log) await stripLog(log, analyzed, o.drop!);
     const t1 = performance.now();
     const labels = sim.labels;
     const campaignOf = new Map<string, string>();
     for (const [k, l] of Object.entries(labels.keys)) if (l.campaign) campaignOf.set(k, l.campaign);
     const times: CampaignTimes = new Map();
     const baselines: Baseline[] = [new VolumeBaseline(), new PradaBaseline()];
-    const result = await analyzeStream(openLog(log), {
+    const result = await analyzeStream(openLog(analyzed), {
       workers: o.workers,
       engine: () => new Engine(o.engineConfig),
       onEvent: (e) => {
