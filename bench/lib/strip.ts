@@ -10,8 +10,20 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-/** Fields `--drop` accepts: top-level log-line fields, plus `response_text` (keep only `usage`). */
-export const DROPPABLE = ['org', 'account', 'ip', 'headers', 'user_agent', 'meta', 'response_text'] as const;
+/**
+ * Fields `--drop` accepts: top-level log-line fields (`response` drops the whole answer, usage
+ * included: a request-only log), plus `response_text` (keep only the answer's `usage`).
+ */
+export const DROPPABLE = [
+  'org',
+  'account',
+  'ip',
+  'headers',
+  'user_agent',
+  'meta',
+  'response',
+  'response_text',
+] as const;
 export type Droppable = (typeof DROPPABLE)[number];
 
 export function parseDrop(v: string | undefined): Droppable[] {

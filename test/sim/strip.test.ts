@@ -35,6 +35,7 @@ describe('bench:detect --drop (log-field ablation)', () => {
     const out = stripLine(line(), ['ip', 'headers', 'user_agent', 'org', 'response_text']);
     expect(Object.keys(out).sort()).toEqual(['account', 'key', 'meta', 'request', 'response', 'ts']);
     expect(out.response).toEqual({ usage: { prompt_tokens: 8, completion_tokens: 3 } });
+    expect(stripLine(line(), ['response']).response).toBeUndefined();
   });
 
   it('leaves a line the parser reads as the same request, with the org defaulting to the key', async () => {
