@@ -170,8 +170,10 @@ export const DetectConfigSchema = z.object({
       /** …see `inheritScoreFloor`. */
       inheritEdge: z.number().min(0).max(1).default(0.7),
       /** …or through a strong behavioural link when its own traffic shows the campaign's intent:
-       * its own score on an intent signal the campaign scores ≥ 0.5 on reaches this. */
-      inheritIntent: z.number().min(0).max(1).default(0.7),
+       * its own score on an intent signal the campaign scores ≥ 0.5 on reaches this (0.45 since
+       * engine 1.4.0: hydra keys linked without IP evidence score 0.47–0.69 on it, the benign
+       * keys linked to flagged campaigns ≤ 0.31; docs/benchmark.md). */
+      inheritIntent: z.number().min(0).max(1).default(0.45),
       weights: weights(DEFAULT_LINK_WEIGHTS).prefault({}),
     })
     .prefault({}),

@@ -268,8 +268,9 @@ describe('inherits', () => {
     expect(inherits(0.05, 0.75, 0, cfg)).toBe(true);
   });
   it('or a strong behavioural link and its own share of the campaign intent', () => {
-    expect(inherits(0.05, 0.63, 0.69, cfg)).toBe(false);
-    expect(inherits(0.05, 0.63, 0.7, cfg)).toBe(true);
+    expect(inherits(0.05, 0.63, 0.31, cfg)).toBe(false);
+    expect(inherits(0.05, 0.63, 0.44, cfg)).toBe(false);
+    expect(inherits(0.05, 0.63, 0.45, cfg)).toBe(true);
     // Own intent without a behavioural link (infrastructure only) is not enough.
     expect(inherits(0.05, 0, 1, cfg)).toBe(false);
   });
