@@ -19,13 +19,12 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ConfigFlags } from '../config/load.js';
 import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
-import { rememberTextFeatures } from '../events/features.js';
 import { forEachPacked } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
 import { renderFindingsHtml } from '../report/html.js';
 import { formatSummary } from '../report/summary.js';
-import { type ParseChunk, type ParsedChunk, parseChunk } from './analyze-worker.js';
+import type { ParseChunk, ParsedChunk } from './analyze-worker.js';
 
 /** What the pipeline needs from an engine (the detection engine implements it). */
 export interface EngineLike {
@@ -199,6 +198,20 @@ async function* lineChunks(
   if (held > 0) yield joined();
 }
 
+/**
+ * The parser for parsing on this thread, with the text-feature memo on for the run (the log holds
+ * the prompts anyway; turn it off after). Loaded only then: the parser's modules (gpt-tokenizer's
+ * ranks above all, ~0.5 s of CPU to load) are not needed on this thread when workers parse.
+ */
+async function localParser() {
+  const [{ parseChunk }, { rememberTextFeatures }] = await Promise.all([
+    import('./analyze-worker.js'),
+    import('../events/features.js'),
+  ]);
+  rememberTextFeatures(true);
+  return { parseChunk, rememberTextFeatures };
+}
+
 /** The analyze pipeline over a stream of log lines: parse → engine → findings. */
 export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
@@ -233,22 +246,21 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   };
   let seq = 0;
   let nextSeq = 0;
-  // Parsing on this thread: remember recent prompts' features for the run (the log holds them).
-  if (!pool) rememberTextFeatures(true);
+  const parser = pool ? null : await localParser();
   try {
     for await (const chunk of lineChunks(src, chunkBytes, (n) => (bytes += n))) {
       const c: ParseChunk = { seq: seq++, bytes: chunk };
-      if (!pool) {
-        consume(parseChunk(c, storeText));
+      if (parser) {
+        consume(parser.parseChunk(c, storeText));
         nextSeq++;
         continue;
       }
-      pool.post(c);
-      while (pool.inFlight >= maxInFlight) consume(await pool.take(nextSeq++));
+      pool!.post(c);
+      while (pool!.inFlight >= maxInFlight) consume(await pool!.take(nextSeq++));
     }
     while (nextSeq < seq) consume(await pool!.take(nextSeq++));
   } finally {
-    if (!pool) rememberTextFeatures(false);
+    parser?.rememberTextFeatures(false);
     await pool?.close();
   }
   o.onProgress?.(lines, bytes);
