@@ -4,7 +4,9 @@
  * MinHash signatures in one Uint32Array (both transferred, not copied), and the strings in one
  * flat array. Posting RequestEvent objects instead makes the receiving thread rebuild every
  * nested object property by property (structured clone), which cost the analyze pipeline's
- * main thread more than the engine did. Lossless: `unpackEvents(packEvents(es))` deep-equals `es`.
+ * main thread more than the engine did. A client (user agent, fingerprint, SDK headers: 16 strings
+ * on a typical line) is sent once per batch, and its later events refer to it, since each string
+ * costs a copy on both sides of the hand-off. Lossless: `unpackEvents(packEvents(es))` deep-equals `es`.
  */
 import type { Domain, Endpoint, RequestEvent } from './types.js';
 
@@ -12,13 +14,22 @@ export interface PackedEvents {
   count: number;
   nums: Float64Array;
   sigs: Uint32Array;
-  /** Per event: FIXED_STRS strings, then the sdk and meta entries as name/value pairs. */
+  /**
+   * Per event: FIXED_STRS strings; then, for the first event of its client in the batch, the
+   * client (user agent, fingerprint, sdk entries as name/value pairs); then the meta entries.
+   */
   strs: Array<string | null | undefined>;
 }
 
-/** Numbers per event (see `packInto`). */
-const NUMS = 34;
-const FIXED_STRS = 23;
+/** Numbers per event (see `add`). */
+const NUMS = 35;
+const FIXED_STRS = 21;
+
+/** A client in the batch: where its strings start in `strs`, and its number of sdk entries. */
+interface PackedClient {
+  at: number;
+  sdkCount: number;
+}
 /** Absent numbers that may be null are packed as NaN: the extractor never yields NaN. */
 const nullable = (v: number | null) => (v === null ? Number.NaN : v);
 const orNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -30,6 +41,8 @@ export class EventPacker {
   private strs: Array<string | null | undefined> = [];
   private sigLen = 0;
   private count = 0;
+  /** The last client packed with each fingerprint (null: neither user agent nor sdk headers). */
+  private clients = new Map<string | null, PackedClient>();
 
   constructor(expected = 256) {
     this.nums = new Float64Array(expected * NUMS);
@@ -80,6 +93,8 @@ export class EventPacker {
     n[i++] = nullable(ps.seed);
     n[i++] = sdkNames.length;
     n[i++] = metaNames === null ? -1 : metaNames.length;
+    const client = this.clientOf(e, sdkNames, this.strs.length + FIXED_STRS);
+    n[i++] = client.at;
     // Which optional texts are present: 1 prompt text, 2 system text, 4 output text.
     n[i++] =
       (p.text !== undefined ? 1 : 0) | (p.systemText !== undefined ? 2 : 0) | (o.text !== undefined ? 4 : 0);
@@ -91,8 +106,6 @@ export class EventPacker {
       e.accountId,
       e.orgId,
       e.ip,
-      e.userAgent,
-      e.fingerprint,
       e.endpoint,
       e.model,
       ps.responseFormat,
@@ -110,9 +123,35 @@ export class EventPacker {
       e.upstream,
       e.limitedBy,
     );
-    for (const k of sdkNames) this.strs.push(k, e.sdk[k]);
+    if (client.at === this.strs.length) {
+      this.strs.push(e.userAgent, e.fingerprint);
+      for (const k of sdkNames) this.strs.push(k, e.sdk[k]);
+    }
     if (metaNames) for (const k of metaNames) this.strs.push(k, e.meta![k]);
     this.count++;
+  }
+
+  /**
+   * The batch's client with `e`'s user agent, fingerprint and sdk entries (names in the same
+   * order), or a new one whose strings are to be packed in `strs` from `at`. Looked up by the fingerprint (the client
+   * memo hands out the same fingerprint and sdk strings for a client, so the checks are cheap).
+   */
+  private clientOf(e: RequestEvent, sdkNames: string[], at: number): PackedClient {
+    const known = this.clients.get(e.fingerprint);
+    if (known !== undefined && this.holds(known, e, sdkNames)) return known;
+    const client = { at, sdkCount: sdkNames.length };
+    this.clients.set(e.fingerprint, client);
+    return client;
+  }
+
+  private holds(c: PackedClient, e: RequestEvent, sdkNames: string[]): boolean {
+    const s = this.strs;
+    if (c.sdkCount !== sdkNames.length || s[c.at] !== e.userAgent) return false;
+    for (let k = 0, x = c.at + 2; k < sdkNames.length; k++, x += 2) {
+      const name = sdkNames[k]!;
+      if (s[x] !== name || s[x + 1] !== e.sdk[name]) return false;
+    }
+    return true;
   }
 
   get size(): number {
@@ -183,13 +222,16 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
     const seed = orNull(n[i++]!);
     const sdkCount = n[i++]!;
     const metaCount = n[i++]!;
+    const clientAt = n[i++]!;
     const texts = n[i++]!;
     const minhash = new Array<number>(sigLen);
     for (let k = 0; k < sigLen; k++) minhash[k] = b.sigs[sigAt + k]!;
     sigAt += sigLen;
     const sdk: Record<string, string> = {};
+    for (let k = 0, c = clientAt + 2; k < sdkCount; k++, c += 2) sdk[s[c] as string] = s[c + 1] as string;
     let x = at + FIXED_STRS;
-    for (let k = 0; k < sdkCount; k++, x += 2) sdk[s[x] as string] = s[x + 1] as string;
+    // The event's own client follows its fixed strings.
+    if (clientAt === x) x += 2 + 2 * sdkCount;
     let meta: Record<string, string> | undefined;
     if (metaCount >= 0) {
       meta = {};
@@ -205,11 +247,11 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       logitBiasSize,
       logitBiasMaxAbs,
       tools,
-      responseFormat: s[at + 9] as string | null,
-      reasoningEffort: s[at + 10] as string | null,
+      responseFormat: s[at + 7] as string | null,
+      reasoningEffort: s[at + 8] as string | null,
       stream: (pflags & 2) !== 0,
       seed,
-      endUser: s[at + 11] as string | null,
+      endUser: s[at + 9] as string | null,
     };
     const prompt: RequestEvent['prompt'] = {
       chars,
@@ -219,23 +261,23 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       assistantTurns,
       toolMessages,
       images,
-      systemHash: s[at + 12] as string | null,
-      skeletonHash: s[at + 13] as string,
-      frameHash: s[at + 14] as string,
+      systemHash: s[at + 10] as string | null,
+      skeletonHash: s[at + 11] as string,
+      frameHash: s[at + 12] as string,
       minhash,
       cot: (flags & 1) !== 0,
       grading: (flags & 2) !== 0,
-      domain: s[at + 15] as Domain,
+      domain: s[at + 13] as Domain,
     };
-    if (texts & 1) prompt.text = s[at + 16] as string;
-    if (texts & 2) prompt.systemText = s[at + 17] as string;
+    if (texts & 1) prompt.text = s[at + 14] as string;
+    if (texts & 2) prompt.systemText = s[at + 15] as string;
     const output: RequestEvent['output'] = {
       tokens: outTokens,
       reasoningTokens,
-      finishReason: s[at + 18] as string | null,
+      finishReason: s[at + 16] as string | null,
       choices,
     };
-    if (texts & 4) output.text = s[at + 19] as string;
+    if (texts & 4) output.text = s[at + 17] as string;
     const event: RequestEvent = {
       v,
       id: s[at] as string,
@@ -244,21 +286,21 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       accountId: s[at + 2] as string,
       orgId: s[at + 3] as string,
       ip: s[at + 4] as string | null,
-      userAgent: s[at + 5] as string | null,
+      userAgent: s[clientAt] as string | null,
       sdk,
-      fingerprint: s[at + 6] as string | null,
-      endpoint: s[at + 7] as Endpoint,
-      model: s[at + 8] as string | null,
+      fingerprint: s[clientAt + 1] as string | null,
+      endpoint: s[at + 5] as Endpoint,
+      model: s[at + 6] as string | null,
       params,
       prompt,
       output,
       usage: { promptTokens, completionTokens, imageTokens, estimated },
       status,
-      errorCode: s[at + 20] as string | null,
+      errorCode: s[at + 18] as string | null,
       latencyMs,
       ttftMs,
-      upstream: s[at + 21] as string | null,
-      limitedBy: s[at + 22] as string | null,
+      upstream: s[at + 19] as string | null,
+      limitedBy: s[at + 20] as string | null,
     };
     if (meta) event.meta = meta;
     at = x;

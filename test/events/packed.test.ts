@@ -78,6 +78,33 @@ describe('packed events', () => {
     expect(back[0]!.params.temperature).toBeNull();
   });
 
+  it('sends a client once per batch, exactly: same fingerprint with other header order or user agent', () => {
+    const ua = 'OpenAI/Python 1.40.0';
+    const a = { 'x-stainless-lang': 'python', 'x-stainless-os': 'Linux' };
+    const b = { 'x-stainless-os': 'Linux', 'x-stainless-lang': 'python' };
+    const events = [
+      parsed(line({ user_agent: ua, headers: a })),
+      parsed(line({ user_agent: ua, headers: a, meta: { m: '1' } })),
+      parsed(line({ user_agent: ua, headers: b })),
+      parsed(line({ user_agent: 'other', headers: a })),
+      parsed(line({})),
+      parsed(line({ user_agent: ua, headers: a })),
+      parsed(line({})),
+      parsed(line({ headers: { 'user-agent': ua, ...a } })),
+    ];
+    // Header order changes the sdk object's key order, not the fingerprint.
+    expect(events[2]!.fingerprint).toBe(events[0]!.fingerprint);
+    expect(Object.keys(events[2]!.sdk)).not.toEqual(Object.keys(events[0]!.sdk));
+    const packed = packEvents(events);
+    const back = unpackEvents(packed);
+    expect(back).toEqual(events);
+    expect(back.map((e) => Object.keys(e.sdk))).toEqual(events.map((e) => Object.keys(e.sdk)));
+    expect(back[0]!.sdk).not.toBe(back[5]!.sdk);
+    // Clients packed: ua+a, ua+b, other+a, none, then ua+a again (the batch remembers the last
+    // client of each fingerprint), which the last event (user agent from its headers) reuses.
+    expect(packed.strs.filter((x) => x === 'python').length).toBe(4);
+  });
+
   it('packs an empty batch', () => {
     expect(unpackEvents(packEvents([]))).toEqual([]);
   });
