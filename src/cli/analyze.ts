@@ -21,6 +21,7 @@ import type { ConfigFlags } from '../config/load.js';
 import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
 import { forEachPacked } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
+import { countPresent, emptyPresent } from '../report/coverage.js';
 import type { Findings } from '../report/findings.js';
 import { renderFindingsHtml } from '../report/html.js';
 import { formatSummary } from '../report/summary.js';
@@ -227,12 +228,17 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   let badLines = 0;
   let nextProgress = 10_000;
   const samples: Array<{ line: number; error: string }> = [];
+  const present = emptyPresent();
   const ingest = o.onEvent
     ? (e: RequestEvent) => {
         o.onEvent!(e);
+        countPresent(present, e);
         engine.ingest(e);
       }
-    : (e: RequestEvent) => engine.ingest(e);
+    : (e: RequestEvent) => {
+        countPresent(present, e);
+        engine.ingest(e);
+      };
   const consume = (b: ParsedChunk) => {
     forEachPacked(b.events, ingest);
     badLines += b.bad.length;
@@ -265,7 +271,7 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   }
   o.onProgress?.(lines, bytes);
   engine.evaluate();
-  const findings = engine.findings({ lines, bad_lines: badLines, bad_line_samples: samples });
+  const findings = engine.findings({ lines, bad_lines: badLines, bad_line_samples: samples, present });
   const seconds = (performance.now() - started) / 1000;
   return { findings, lines, badLines, seconds, linesPerSecond: lines / seconds, engineStats: engine.stats() };
 }

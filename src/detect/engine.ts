@@ -28,11 +28,8 @@ export const ENGINE_VERSION = '1.4.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
-export interface FindingsInput {
-  lines: number;
-  bad_lines: number;
-  bad_line_samples?: { line: number; error: string }[];
-}
+/** What the caller read (lines, bad lines, evidence present), as recorded in the findings. */
+export type FindingsInput = Findings['input'];
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -3,6 +3,7 @@
  * The findings format (version 1): the output of `distillguard analyze` and of
  * `GET /admin/findings`. Documented in ARCHITECTURE.md; keep stable.
  */
+import type { Present } from './coverage.js';
 
 export type Verdict = 'benign' | 'suspicious' | 'distillation';
 
@@ -54,7 +55,13 @@ export interface CampaignFinding {
 export interface Findings {
   version: 1;
   generated_at: string;
-  input: { lines: number; bad_lines: number; bad_line_samples?: Array<{ line: number; error: string }> };
+  input: {
+    lines: number;
+    bad_lines: number;
+    bad_line_samples?: Array<{ line: number; error: string }>;
+    /** Valid lines carrying each kind of evidence (`analyze` only; report/coverage.ts). */
+    present?: Present;
+  };
   engine?: { version: string; config: unknown };
   accounts: AccountFinding[];
   campaigns: CampaignFinding[];

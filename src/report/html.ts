@@ -4,6 +4,7 @@
  * counts, campaigns with their reasons, and flagged accounts. No scripts, no network; every
  * value is HTML-escaped. The full evidence report comes later.
  */
+import { MISSING_HEADING, missingEvidence } from './coverage.js';
 import type { AccountFinding, CampaignFinding, Findings, Reason } from './findings.js';
 
 export function escapeHtml(s: string): string {
@@ -45,6 +46,13 @@ function accountRows(as: AccountFinding[]): string {
     .join('');
 }
 
+/** The kinds of evidence most lines lacked (report/coverage.ts), or nothing. */
+function missingHtml(f: Findings): string {
+  const missing = missingEvidence(f.input);
+  if (missing.length === 0) return '';
+  return `<p>${MISSING_HEADING}</p><ul>${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>\n`;
+}
+
 export function renderFindingsHtml(f: Findings, title = 'distillguard findings'): string {
   const flagged = f.accounts.filter((a) => a.verdict !== 'benign').sort((a, b) => b.score - a.score);
   const counts = { distillation: 0, suspicious: 0, benign: 0 };
@@ -55,7 +63,7 @@ export function renderFindingsHtml(f: Findings, title = 'distillguard findings')
 <p>Generated ${escapeHtml(f.generated_at)} from ${f.input.lines} lines (${f.input.bad_lines} bad). ${f.accounts.length} keys:
 ${verdict('distillation')} ${counts.distillation}, ${verdict('suspicious')} ${counts.suspicious}, ${verdict('benign')} ${counts.benign}.
 ${f.engine ? `Engine ${escapeHtml(f.engine.version)}.` : ''}</p>
-<h2>Campaigns (${campaigns.length})</h2>
+${missingHtml(f)}<h2>Campaigns (${campaigns.length})</h2>
 <table><tr><th>id</th><th>verdict</th><th>score</th><th>keys</th><th>requests</th><th>output tokens</th><th>first flagged</th><th>reasons</th></tr>${campaignRows(campaigns)}</table>
 <h2>Flagged accounts (${flagged.length})</h2>
 <table><tr><th>key</th><th>verdict</th><th>score</th><th>requests</th><th>output tokens</th><th>campaign</th><th>first flagged</th><th>reasons</th></tr>${accountRows(flagged)}</table>

@@ -1,8 +1,10 @@
 /**
  * @module report/summary
  * The terminal summary of a findings document: verdict counts, campaigns, top accounts and the
- * reasons that fired most, as plain aligned text tables (no colours, safe to pipe).
+ * reasons that fired most, as plain aligned text tables (no colours, safe to pipe), and the
+ * kinds of evidence most lines of the log lacked.
  */
+import { MISSING_HEADING, missingEvidence } from './coverage.js';
 import {
   type AccountFinding,
   type CampaignFinding,
@@ -57,6 +59,8 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
       `${counts.distillation} distillation, ${counts.suspicious} suspicious, ${counts.benign} benign; ` +
       `${f.campaigns.length} campaigns`,
   );
+  const missing = missingEvidence(f.input);
+  if (missing.length > 0) out.push('', MISSING_HEADING, ...missing.map((m) => `  - ${m}`));
   const campaigns = [...f.campaigns].sort(
     (a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || b.score - a.score,
   );
