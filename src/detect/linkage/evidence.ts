@@ -12,6 +12,7 @@ import { type Population, rarity, SALIENT_KINDS, salientAll } from '../populatio
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
+import { OrgIndex } from './org-index.js';
 import { requestShape } from './shape.js';
 
 export interface Posting {
@@ -89,25 +90,8 @@ const YOUNG_FULL = 0.7;
  * (each of which may be its own org). Own scores come from each key's profile alone, never from
  * linkage, so this does not feed back on itself. Exact while the posting is below its cap.
  */
-function customerOrgs(
-  post: Posting,
-  profiles: readonly AccountProfile[],
-  suspect: (i: number) => boolean,
-): number {
-  const clean = new Map<string, boolean>();
-  for (const m of post.members) {
-    const org = profiles[m]!.org;
-    clean.set(org, (clean.get(org) ?? false) || !suspect(m));
-  }
-  let suspectOrgs = 0;
-  for (const ok of clean.values()) if (!ok) suspectOrgs++;
-  return Math.max(0, post.orgs - suspectOrgs);
-}
-
-function orgsOf(members: readonly number[], profiles: readonly AccountProfile[]): number {
-  const orgs = new Set<string>();
-  for (const m of members) orgs.add(profiles[m]!.org);
-  return orgs.size;
+function customerOrgs(post: Posting, orgs: OrgIndex, suspect: (i: number) => boolean): number {
+  return Math.max(0, post.orgs - orgs.distinctWhereAll(post.members, suspect));
 }
 
 /** Share of members first seen after `since` (new accounts, not customers present from the start). */
@@ -134,6 +118,8 @@ export function buildPostings(
   vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
   suspect?: (i: number) => boolean,
   facts?: PostingFacts,
+  /** The pass's org numbers (the link graph's); made here when absent. */
+  orgs: OrgIndex = new OrgIndex(profiles),
 ): Posting[] {
   const l = cfg.linkage;
   // One map per source row (no `kind:id` string per lookup): an item's list, or its first-seen
@@ -181,11 +167,11 @@ export function buildPostings(
     if (post.kind === 'request_shape') {
       // Shapes are counted here, from their members, rather than in the population.
       post.orgs =
-        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgsOf(post.members, profiles);
+        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgs.distinct(post.members);
       post.rarity = rarity(post.orgs, pop);
     }
     if (post.rarity < 1 && post.kind !== 'same_org' && suspect && post.members.length < l.postingCap)
-      post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, profiles, suspect), pop));
+      post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, orgs, suspect), pop));
     if (post.rarity < 1 && post.kind !== 'same_org') {
       const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
       if (young > YOUNG_FROM)

@@ -18,6 +18,7 @@ import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
+import { OrgIndex } from './org-index.js';
 import { PairTable } from './pair-table.js';
 import { type Activity, readActivity, signupBurst, syncOf } from './timing.js';
 
@@ -330,19 +331,20 @@ export function buildLinkGraph(
   table: PairTable = linkRowTable(),
 ): LinkGraph {
   const n = profiles.length;
+  const orgs = new OrgIndex(profiles);
   const bucketFill = new Map<number, number>();
   const orgsOfPair = (pair: NearPair) => {
     if (!index) return pair.orgs;
     let fill = bucketFill.get(pair.band);
     if (fill === undefined) {
-      fill = bucketOrgs(index, pair.band, (k) => profiles[k]?.org ?? '');
+      fill = bucketOrgs(index, pair.band, orgs);
       bucketFill.set(pair.band, fill);
     }
     return Math.max(pair.orgs, fill);
   };
   table.clear();
   const vectors = new PassVectors(profiles, facts);
-  const postings = buildPostings(profiles, pop, cfg, (i) => vectors.of(i), suspect, facts);
+  const postings = buildPostings(profiles, pop, cfg, (i) => vectors.of(i), suspect, facts, orgs);
   bumpPostings(table, n, postings);
   const nearOf = bumpNear(table, n, near, pop, orgsOfPair);
   return keptEdges(table, profiles, pop, cfg, nearOf, vectors, new PassActivity(profiles, facts), postings);
