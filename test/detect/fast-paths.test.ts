@@ -8,6 +8,7 @@ import type { Edge } from '../../src/detect/linkage/graph.js';
 import { distinctSlots, hasDistinctSlots } from '../../src/detect/linkage/lsh-index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { SplitMemo, splitComponent } from '../../src/detect/linkage/split.js';
+import { readActivity } from '../../src/detect/linkage/timing.js';
 import { salientAll } from '../../src/detect/population.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { hexHash } from '../../src/detect/sketches/hll.js';
@@ -65,6 +66,12 @@ describe('ProfileFacts', () => {
         expect(facts.salient(q)).toEqual(salientAll(q, cfg.linkage.minShare));
         expect(facts.shape(q)).toBe(requestShape(q));
         expect([...facts.vector(q)]).toEqual([...behaviourVector(q)]);
+        const reading = facts.activity(q, q.actHead);
+        const fresh = readActivity(q, q.actHead);
+        expect({ ...reading, v: [...reading.v.subarray(0, reading.size)] }).toEqual({
+          ...fresh,
+          v: [...fresh.v],
+        });
         checked++;
       }
     }

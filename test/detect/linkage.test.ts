@@ -147,4 +147,13 @@ describe('posting lists', () => {
     const shared = order.filter((k) => seen.get(k)!.length >= 2).length;
     expect(posts.length).toBeLessThanOrEqual(shared);
   });
+
+  it('are the same pass after pass, whatever the passes in between saw (item slots are kept between passes)', () => {
+    const { profiles, pop } = link([...hydra('hy', 6, 3, 300), ...frameworkOrgs('fw', 5, 4, 40)]);
+    const first = buildPostings(profiles, pop, cfg);
+    const other = link([...chatApp('chat', 5, 80), ...hydra('hy2', 4, 7, 200)]);
+    expect(buildPostings(other.profiles, other.pop, cfg).length).toBeGreaterThan(0);
+    expect(buildPostings(profiles.slice(2), pop, cfg).length).toBeGreaterThan(0);
+    expect(buildPostings(profiles, pop, cfg)).toEqual(first);
+  });
 });

@@ -32,6 +32,28 @@ describe('PairTable', () => {
     expect(bumps).toBe(keys.length);
   });
 
+  it('starts empty again after clear, with all-zero rows', () => {
+    const r = rng(7);
+    const table = new PairTable(3, 4);
+    for (let pass = 0; pass < 3; pass++) {
+      table.clear();
+      expect(table.size).toBe(0);
+      const keys = Array.from({ length: 2_000 + pass * 3_000 }, () => Math.floor(r() * 50_000));
+      const ref = new Map<number, number>();
+      for (const key of keys) {
+        const row = table.row(key);
+        if (!ref.has(key)) {
+          ref.set(key, ref.size);
+          expect([...table.rows.subarray(row * 3, row * 3 + 3)]).toEqual([0, 0, 0]);
+        }
+        expect(row).toBe(ref.get(key));
+        table.rows[row * 3 + (key % 3)]! += 1;
+      }
+      expect(table.find(-5)).toBe(-1);
+      expect(table.find(50_001)).toBe(-1);
+    }
+  });
+
   it('lists rows in ascending key order, for keys a·n+b below and past 2³²', () => {
     const r = rng(9);
     for (const n of [300, 100_000]) {

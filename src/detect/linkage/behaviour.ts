@@ -10,9 +10,13 @@ import type { AccountProfile } from '../profile.js';
 import { DOMAINS } from '../profile.js';
 import { topkTop } from '../sketches/topk.js';
 
-export function behaviourVector(p: AccountProfile): Float64Array {
+/** Length of a behaviour vector. */
+const VECTOR_LENGTH = DOMAINS.length + 13;
+
+/** The key's behaviour vector: a new array, or written into `into` (every value is written). */
+export function behaviourVector(p: AccountProfile, into?: Float64Array): Float64Array {
   const n = Math.max(1, p.n);
-  const v = new Float64Array(DOMAINS.length + 13);
+  const v = into?.length === VECTOR_LENGTH ? into : new Float64Array(VECTOR_LENGTH);
   for (let i = 0; i < DOMAINS.length; i++) v[i] = p.domains[i]! / n;
   let j = DOMAINS.length;
   v[j++] = p.singleTurn / n;

@@ -12,6 +12,7 @@ import { type Population, rarity, SALIENT_KINDS, salientAll } from '../populatio
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
+import { OrgIndex } from './org-index.js';
 import { requestShape } from './shape.js';
 
 export interface Posting {
@@ -89,25 +90,8 @@ const YOUNG_FULL = 0.7;
  * (each of which may be its own org). Own scores come from each key's profile alone, never from
  * linkage, so this does not feed back on itself. Exact while the posting is below its cap.
  */
-function customerOrgs(
-  post: Posting,
-  profiles: readonly AccountProfile[],
-  suspect: (i: number) => boolean,
-): number {
-  const clean = new Map<string, boolean>();
-  for (const m of post.members) {
-    const org = profiles[m]!.org;
-    clean.set(org, (clean.get(org) ?? false) || !suspect(m));
-  }
-  let suspectOrgs = 0;
-  for (const ok of clean.values()) if (!ok) suspectOrgs++;
-  return Math.max(0, post.orgs - suspectOrgs);
-}
-
-function orgsOf(members: readonly number[], profiles: readonly AccountProfile[]): number {
-  const orgs = new Set<string>();
-  for (const m of members) orgs.add(profiles[m]!.org);
-  return orgs.size;
+function customerOrgs(post: Posting, orgs: OrgIndex, suspect: (i: number) => boolean): number {
+  return Math.max(0, post.orgs - orgs.distinctWhereAll(post.members, suspect));
 }
 
 /** Share of members first seen after `since` (new accounts, not customers present from the start). */
@@ -127,6 +111,27 @@ const firstMember: number[] = [];
 const firstSource: number[] = [];
 const madeAt: (Posting | undefined)[] = [];
 
+/**
+ * An item's place in a pass: the pass that last saw it, and its index in that pass's scratch
+ * above. Kept between passes, one map per posting row (no `kind:id` string per lookup): the items
+ * of a pass are mostly the last pass's, so a pass finds them instead of inserting every item into
+ * new maps. Items no pass has seen lately are dropped once they outnumber the live ones.
+ */
+interface Slot {
+  pass: number;
+  at: number;
+}
+const slots = POSTING_ROWS.map(() => new Map<string, Slot>());
+let passes = 0;
+
+/** Drops the slots of items the current pass has not seen, once they are most of the slots. */
+function pruneSlots(live: number): void {
+  let total = 0;
+  for (const bySlot of slots) total += bySlot.size;
+  if (total <= 2 * live + 1024) return;
+  for (const bySlot of slots) for (const [id, slot] of bySlot) if (slot.pass !== passes) bySlot.delete(id);
+}
+
 export function buildPostings(
   profiles: readonly AccountProfile[],
   pop: Population,
@@ -134,35 +139,44 @@ export function buildPostings(
   vector: (i: number) => Float64Array = (i) => behaviourVector(profiles[i]!),
   suspect?: (i: number) => boolean,
   facts?: PostingFacts,
+  /** The pass's org numbers (the link graph's); made here when absent. */
+  orgs: OrgIndex = new OrgIndex(profiles),
 ): Posting[] {
   const l = cfg.linkage;
-  // One map per source row (no `kind:id` string per lookup): an item's list, or its first-seen
-  // position while one key has it. An item's org count is read once, when its list is made.
-  const lists = POSTING_ROWS.map(() => new Map<string, Posting | number>());
+  const pass = ++passes;
   firstMember.length = 0;
   firstSource.length = 0;
   madeAt.length = 0;
-  /** `source`: the SOURCES row whose population count the item's orgs are (−1: counted as 1). */
+  /**
+   * An item's list, made when a second key has it; until then its first key and source wait in the
+   * scratch. An item's org count is read once, when its list is made. `source`: the SOURCES row
+   * whose population count the item's orgs are (−1: counted as 1).
+   */
   const add = (row: number, id: string, i: number, source: number) => {
-    const byId = lists[row]!;
-    const cur = byId.get(id);
-    if (cur === undefined) {
-      byId.set(id, madeAt.length);
+    const byId = slots[row]!;
+    let slot = byId.get(id);
+    if (slot === undefined) {
+      slot = { pass: 0, at: 0 };
+      byId.set(id, slot);
+    }
+    if (slot.pass !== pass) {
+      slot.pass = pass;
+      slot.at = madeAt.length;
       firstMember.push(i);
       firstSource.push(source);
       madeAt.push(undefined);
       return;
     }
-    let post: Posting;
-    if (typeof cur === 'number') {
-      const first = firstMember[cur]!;
+    const at = slot.at;
+    let post = madeAt[at];
+    if (post === undefined) {
+      const first = firstMember[at]!;
       if (first === i) return;
-      const from = firstSource[cur]!;
+      const from = firstSource[at]!;
       const orgs = from >= 0 ? ((pop[SOURCES[from]![2]] as Map<string, number>).get(id) ?? 1) : 1;
       post = { kind: POSTING_ROWS[row]!, id, members: [first], rarity: rarity(orgs, pop), orgs };
-      byId.set(id, post);
-      madeAt[cur] = post;
-    } else post = cur;
+      madeAt[at] = post;
+    }
     if (post.members.length < l.postingCap && post.members[post.members.length - 1] !== i)
       post.members.push(i);
   };
@@ -174,6 +188,7 @@ export function buildPostings(
     const shape = facts ? facts.shape(p) : requestShape(p);
     if (shape) add(SHAPE_ROW, shape, i, -1);
   }
+  pruneSlots(madeAt.length);
   const out: Posting[] = [];
   for (const post of madeAt) {
     if (post === undefined) continue;
@@ -181,11 +196,11 @@ export function buildPostings(
     if (post.kind === 'request_shape') {
       // Shapes are counted here, from their members, rather than in the population.
       post.orgs =
-        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgsOf(post.members, profiles);
+        post.members.length >= l.postingCap ? Number.POSITIVE_INFINITY : orgs.distinct(post.members);
       post.rarity = rarity(post.orgs, pop);
     }
     if (post.rarity < 1 && post.kind !== 'same_org' && suspect && post.members.length < l.postingCap)
-      post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, profiles, suspect), pop));
+      post.rarity = Math.max(post.rarity, rarity(customerOrgs(post, orgs, suspect), pop));
     if (post.rarity < 1 && post.kind !== 'same_org') {
       const young = youngShare(post.members, profiles, pop.startTs + cfg.windows.newModelWarmupMs);
       if (young > YOUNG_FROM)

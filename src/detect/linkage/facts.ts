@@ -19,7 +19,10 @@ interface Entry {
   salient: string[][];
   shape: string | null;
   vector: Float64Array | null;
+  /** The request count the vector and the activity reading were read at. */
+  vectorN: number;
   activity: Activity | null;
+  activityN: number;
 }
 
 export class ProfileFacts implements SalientSource {
@@ -28,17 +31,21 @@ export class ProfileFacts implements SalientSource {
   /** `minShare`: the linkage's salience threshold (config.linkage.minShare). */
   constructor(private readonly minShare: number) {}
 
+  /**
+   * The profile's entry, brought up to its request count: salient lists and shape are read anew
+   * (new lists: `OrgCounts` tells changed lists by identity); the vector and the activity reading
+   * are marked stale and later rewritten into their arrays (see `vector`, `activity`).
+   */
   private entry(p: AccountProfile): Entry {
     let e = this.memo.get(p);
-    if (e === undefined || e.n !== p.n) {
-      e = {
-        n: p.n,
-        salient: salientAll(p, this.minShare),
-        shape: requestShape(p),
-        vector: null,
-        activity: null,
-      };
+    if (e === undefined) {
+      e = { n: -1, salient: [], shape: null, vector: null, vectorN: -1, activity: null, activityN: -1 };
       this.memo.set(p, e);
+    }
+    if (e.n !== p.n) {
+      e.n = p.n;
+      e.salient = salientAll(p, this.minShare);
+      e.shape = requestShape(p);
     }
     return e;
   }
@@ -52,18 +59,29 @@ export class ProfileFacts implements SalientSource {
     return this.entry(p).shape;
   }
 
-  /** The behaviour vector (read-only: shared between passes). */
+  /**
+   * The behaviour vector (read-only; shared between passes while the key sends nothing, then
+   * rewritten in place: a pass reads it, nothing holds it past the key's next event).
+   */
   vector(p: AccountProfile): Float64Array {
     const e = this.entry(p);
-    e.vector ??= behaviourVector(p);
+    if (e.vector === null || e.vectorN !== e.n) {
+      e.vector = behaviourVector(p, e.vector ?? undefined);
+      e.vectorN = e.n;
+    }
     return e.vector;
   }
 
-  /** The activity reading at `head` (timing.ts): the last one while it still holds, else a new one. */
+  /**
+   * The activity reading at `head` (timing.ts): the last one while it still holds, else a new one
+   * written into the last one's object and array (a pass reads a key's reading at one head only).
+   */
   activity(p: AccountProfile, head: number): Activity {
     const e = this.entry(p);
-    if (e.activity === null || !activityHolds(e.activity, head, p.act.length))
-      e.activity = readActivity(p, head);
+    if (e.activity === null || e.activityN !== e.n || !activityHolds(e.activity, head, p.act.length)) {
+      e.activity = readActivity(p, head, e.activity ?? undefined);
+      e.activityN = e.n;
+    }
     return e.activity;
   }
 }

@@ -18,6 +18,7 @@ import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
+import { OrgIndex } from './org-index.js';
 import { PairTable } from './pair-table.js';
 import { type Activity, readActivity, signupBurst, syncOf } from './timing.js';
 
@@ -91,6 +92,9 @@ class RowEdge implements Edge {
   }
 }
 
+/** An empty table of evidence rows (one number per link kind) for `buildLinkGraph` to reuse. */
+export const linkRowTable = (): PairTable => new PairTable(KINDS.length);
+
 /** Timing, sign-up and behaviour evidence only corroborate: they are computed for pairs that
  * already share content or infrastructure evidence of at least this strength. */
 const MIN_BASE = 0.25;
@@ -122,9 +126,6 @@ export function batchNearPairs(
   return out;
 }
 
-/** Candidate pairs of the previous pass: the next pass's table starts at that size. */
-let expectedPairs = 1024;
-
 const SYSTEM = KIND_INDEX.system_prompt;
 const SHAPE = KIND_INDEX.request_shape;
 
@@ -142,50 +143,14 @@ function strengthOf(rows: Float64Array, base: number, weights: readonly number[]
   return 1 - keep * (1 - Math.min(1, sys));
 }
 
-/**
- * The evidence graph over `profiles` (indexed as in the engine: arrival order). `near` holds the
- * verified near-duplicate pairs of the engine's LSH index (computed in batch when absent).
- */
-export function buildLinkGraph(
-  profiles: readonly AccountProfile[],
-  pop: Population,
-  cfg: DetectConfig,
-  near: ReadonlyMap<number, NearPair> = batchNearPairs(profiles, pop, cfg),
-  index?: LshIndex,
-  /** Keys that already look like harvesters on their own: they do not make an item common. */
-  suspect?: (i: number) => boolean,
-  /** Per-profile facts remembered between passes (the engine's); computed fresh when absent. */
-  facts?: ProfileFacts,
-): LinkGraph {
-  const n = profiles.length;
-  const bucketFill = new Map<number, number>();
-  const orgsOfPair = (pair: NearPair) => {
-    if (!index) return pair.orgs;
-    let orgs = bucketFill.get(pair.band);
-    if (orgs === undefined) {
-      orgs = bucketOrgs(index, pair.band, (k) => profiles[k]?.org ?? '');
-      bucketFill.set(pair.band, orgs);
-    }
-    return Math.max(pair.orgs, orgs);
-  };
-  const K = KINDS.length;
-  const table = new PairTable(K, expectedPairs);
-  const bump = (i: number, j: number, kind: number, v: number) => {
-    const at = table.row(i < j ? i * n + j : j * n + i) * K + kind;
-    if (table.rows[at]! < v) table.rows[at] = v;
-  };
-  const vectors: Array<Float64Array | undefined> = new Array(n);
-  const norms = new Float64Array(n);
-  const vec = (i: number) => {
-    let v = vectors[i];
-    if (v === undefined) {
-      v = facts ? facts.vector(profiles[i]!) : behaviourVector(profiles[i]!);
-      vectors[i] = v;
-      norms[i] = squaredNorm(v);
-    }
-    return v;
-  };
-  const postings = buildPostings(profiles, pop, cfg, vec, suspect, facts);
+/** Adds evidence `v` of `kind` to the pair (i, j) of keys below `n`: a row keeps each kind's strongest. */
+function bump(table: PairTable, n: number, i: number, j: number, kind: number, v: number): void {
+  const at = table.row(i < j ? i * n + j : j * n + i) * KINDS.length + kind;
+  if (table.rows[at]! < v) table.rows[at] = v;
+}
+
+/** Each posting's evidence on the pairs of its members (past `FULL_PAIRS` members, chained). */
+function bumpPostings(table: PairTable, n: number, postings: readonly Posting[]): void {
   for (const post of postings) {
     const m = post.members;
     const v = post.kind === 'same_org' ? 1 : post.rarity;
@@ -193,10 +158,23 @@ export function buildLinkGraph(
     const kind = KIND_INDEX[post.kind];
     for (let x = 0; x < m.length; x++) {
       const end = m.length <= FULL_PAIRS ? m.length : Math.min(m.length, x + 1 + CHAIN);
-      for (let y = x + 1; y < end; y++) bump(m[x]!, m[y]!, kind, v);
+      for (let y = x + 1; y < end; y++) bump(table, n, m[x]!, m[y]!, kind, v);
     }
   }
-  // Near-duplicate pair counts by row (the last bump source: a pair without a row gets none later).
+}
+
+/**
+ * Near-duplicate evidence (two or more verified signature pairs between two keys, weighted by the
+ * rarity of the bucket that matched), and each row's count of verified pairs. The last bump
+ * source: a pair without a row gets none later.
+ */
+function bumpNear(
+  table: PairTable,
+  n: number,
+  near: ReadonlyMap<number, NearPair>,
+  pop: Population,
+  orgsOfPair: (pair: NearPair) => number,
+): Int32Array {
   const nearRows: number[] = [];
   // forEach, not for…of: no [key, value] array per entry (~10,000 pairs a pass).
   near.forEach((pair, id) => {
@@ -205,30 +183,89 @@ export function buildLinkGraph(
     // One matching signature pair between two keys is chance phrasing; two or more are evidence.
     if (b >= n || pair.n < 2) return;
     const v = Math.min(1, pair.n / 4) * rarity(orgsOfPair(pair), pop);
-    if (v > 0) bump(a, b, KIND_INDEX.near_duplicate, v);
+    if (v > 0) bump(table, n, a, b, KIND_INDEX.near_duplicate, v);
     const r = table.find(a * n + b);
     if (r >= 0) nearRows.push(r, pair.n);
   });
   const nearOf = new Int32Array(table.size);
   for (let x = 0; x < nearRows.length; x += 2) nearOf[nearRows[x]!] = nearRows[x + 1]!;
-  expectedPairs = table.size;
+  return nearOf;
+}
+
+/** Behaviour vectors and their squared norms, read once per key per pass (from the facts when given). */
+class PassVectors {
+  private readonly vectors: (Float64Array | undefined)[];
+  readonly norms: Float64Array;
+
+  constructor(
+    private readonly profiles: readonly AccountProfile[],
+    private readonly facts: ProfileFacts | undefined,
+  ) {
+    this.vectors = new Array(profiles.length);
+    this.norms = new Float64Array(profiles.length);
+  }
+
+  of(i: number): Float64Array {
+    let v = this.vectors[i];
+    if (v === undefined) {
+      v = this.facts ? this.facts.vector(this.profiles[i]!) : behaviourVector(this.profiles[i]!);
+      this.vectors[i] = v;
+      this.norms[i] = squaredNorm(v);
+    }
+    return v;
+  }
+}
+
+/** Activity readings at the pass's newest bucket, read once per key per pass (from the facts when given). */
+class PassActivity {
+  private readonly readings: (Activity | undefined)[];
+  private readonly head: number;
+
+  constructor(
+    private readonly profiles: readonly AccountProfile[],
+    private readonly facts: ProfileFacts | undefined,
+  ) {
+    this.readings = new Array(profiles.length);
+    this.head = profiles.reduce((m, p) => Math.max(m, p.actHead), -1);
+  }
+
+  of(i: number): Activity {
+    let v = this.readings[i];
+    if (v === undefined) {
+      const p = this.profiles[i]!;
+      v = this.facts ? this.facts.activity(p, this.head) : readActivity(p, this.head);
+      this.readings[i] = v;
+    }
+    return v;
+  }
+}
+
+/**
+ * The edges kept from the table's rows, in pair-key order: each row's strength, with timing,
+ * sign-up and behaviour evidence added where they can decide the link (they cost scans), and the
+ * rows below `KEEP_FRACTION` of the strong threshold dropped. A function of its own (not inside
+ * `buildLinkGraph`), so that the optimizing compiler has the budget to inline the evidence
+ * functions into this loop.
+ */
+function keptEdges(
+  table: PairTable,
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+  nearOf: Int32Array,
+  vectors: PassVectors,
+  acts: PassActivity,
+  postings: Posting[],
+): LinkGraph {
+  const n = profiles.length;
+  const K = KINDS.length;
   const w = cfg.windows;
   const lw = cfg.linkage.weights;
   const weights = KINDS.map((k) => lw[k]);
   const strong = cfg.linkage.strongEdge;
   const keepBelow = strong * KEEP_FRACTION;
-  // Timing and behaviour are only computed where they can decide the link (they cost scans).
   const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);
-  const head = profiles.reduce((m, p) => Math.max(m, p.actHead), -1);
-  const acts: Array<Activity | undefined> = new Array(n);
-  const act = (i: number) => {
-    let v = acts[i];
-    if (v === undefined) {
-      v = facts ? facts.activity(profiles[i]!, head) : readActivity(profiles[i]!, head);
-      acts[i] = v;
-    }
-    return v;
-  };
+  const norms = vectors.norms;
   const rows = table.rows;
   const order = table.sortedRows(n);
   const ea = new Int32Array(order.length);
@@ -237,7 +274,8 @@ export function buildLinkGraph(
   const er = new Int32Array(order.length);
   const en = new Int32Array(order.length);
   let kept = 0;
-  for (const r of order) {
+  for (let x = 0; x < order.length; x++) {
+    const r = order[x]!;
     const key = table.rowKey[r]!;
     const base = r * K;
     let strength = strengthOf(rows, base, weights);
@@ -251,9 +289,11 @@ export function buildLinkGraph(
         w.newModelWarmupMs,
         cfg.linkage.signupBurstMs,
       );
-      rows[base + KIND_INDEX.synchronized] = syncOf(act(a), act(b));
+      rows[base + KIND_INDEX.synchronized] = syncOf(acts.of(a), acts.of(b));
+      const va = vectors.of(a);
+      const vb = vectors.of(b);
       rows[base + KIND_INDEX.similar_behaviour] = ramp(
-        cosineWithNorms(vec(a), vec(b), norms[a]!, norms[b]!),
+        cosineWithNorms(va, vb, norms[a]!, norms[b]!),
         0.9,
         0.98,
       );
@@ -268,4 +308,44 @@ export function buildLinkGraph(
     kept++;
   }
   return new LinkGraph(kept, ea, eb, es, er, rows, en, postings);
+}
+
+/**
+ * The evidence graph over `profiles` (indexed as in the engine: arrival order). `near` holds the
+ * verified near-duplicate pairs of the engine's LSH index (computed in batch when absent).
+ */
+export function buildLinkGraph(
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+  near: ReadonlyMap<number, NearPair> = batchNearPairs(profiles, pop, cfg),
+  index?: LshIndex,
+  /** Keys that already look like harvesters on their own: they do not make an item common. */
+  suspect?: (i: number) => boolean,
+  /** Per-profile facts remembered between passes (the engine's); computed fresh when absent. */
+  facts?: ProfileFacts,
+  /**
+   * The evidence rows' table, reused pass after pass (the engine's; cleared here): the graph
+   * returned reads its rows, so it is valid until the table's next use. A new one when absent.
+   */
+  table: PairTable = linkRowTable(),
+): LinkGraph {
+  const n = profiles.length;
+  const orgs = new OrgIndex(profiles);
+  const bucketFill = new Map<number, number>();
+  const orgsOfPair = (pair: NearPair) => {
+    if (!index) return pair.orgs;
+    let fill = bucketFill.get(pair.band);
+    if (fill === undefined) {
+      fill = bucketOrgs(index, pair.band, orgs);
+      bucketFill.set(pair.band, fill);
+    }
+    return Math.max(pair.orgs, fill);
+  };
+  table.clear();
+  const vectors = new PassVectors(profiles, facts);
+  const postings = buildPostings(profiles, pop, cfg, (i) => vectors.of(i), suspect, facts, orgs);
+  bumpPostings(table, n, postings);
+  const nearOf = bumpNear(table, n, near, pop, orgsOfPair);
+  return keptEdges(table, profiles, pop, cfg, nearOf, vectors, new PassActivity(profiles, facts), postings);
 }

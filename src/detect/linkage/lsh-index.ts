@@ -8,6 +8,7 @@
  * verified pairs. Buckets filled by many orgs are common phrasing, not evidence (rarity).
  */
 import { lshBands, similarity } from '../../events/minhash.js';
+import type { OrgIndex } from './org-index.js';
 
 /** Entries per bucket, signature slots per key, verified pairs that are plenty for one key pair. */
 export const BUCKET_CAP = 48;
@@ -101,14 +102,15 @@ function firstCheck(entry: number): boolean {
   }
 }
 
-/** Distinct orgs in a bucket now; a full bucket counts as common (Infinity). */
-export function bucketOrgs(idx: LshIndex, band: number, org: (key: number) => string): number {
+/** Distinct orgs in a bucket now (`orgs`: the pass's org numbers); a full bucket counts as common (Infinity). */
+export function bucketOrgs(idx: LshIndex, band: number, orgs: OrgIndex): number {
   const b = idx.buckets.get(band);
   if (!b) return 1;
   if (b.length >= BUCKET_CAP) return Number.POSITIVE_INFINITY;
-  const set = new Set<string>();
-  for (const x of b) set.add(org(Math.floor(x / SIG_SLOTS)));
-  return set.size;
+  orgs.begin();
+  let count = 0;
+  for (let i = 0; i < b.length; i++) if (orgs.first(Math.floor(b[i]! / SIG_SLOTS))) count++;
+  return count;
 }
 
 export interface LshIndex {

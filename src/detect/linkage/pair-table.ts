@@ -47,6 +47,17 @@ export class PairTable {
     this.keys = new Float64Array(1 << this.bits).fill(EMPTY);
   }
 
+  /**
+   * Empties the table for another pass, keeping its capacity: a pass's table is as large as the
+   * last one's, and allocating it afresh each pass (megabytes of zeroed typed arrays) cost more
+   * than clearing the slots and the rows in use.
+   */
+  clear(): void {
+    this.rows.fill(0, 0, this.size * this.width);
+    this.keys.fill(EMPTY);
+    this.size = 0;
+  }
+
   /** The row of `key`, or −1 when the pair has none. */
   find(key: number): number {
     const s = this.slotOf(key);

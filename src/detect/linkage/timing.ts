@@ -17,18 +17,24 @@ import { ramp } from '../signals/util.js';
 export interface Activity {
   /** Absolute bucket index of `v[0]`. */
   from: number;
+  /** The values, in `v[0]` … `v[size − 1]` (the array may be longer: it is reused, see `readActivity`). */
   v: Float64Array;
+  size: number;
   active: number;
   /** Oldest bucket with a non-zero count (+∞ when none). */
   oldest: number;
 }
 
-/** A key's activity ring aligned on absolute bucket `head`, L2-normalized, read as an `Activity`. */
-export function readActivity(p: AccountProfile, head: number): Activity {
+/**
+ * A key's activity ring aligned on absolute bucket `head`, L2-normalized, read as an `Activity`:
+ * a new one, or written into `into` (an earlier reading of the same key that nothing reads any
+ * more), whose array is reused when it is long enough.
+ */
+export function readActivity(p: AccountProfile, head: number, into?: Activity): Activity {
   const len = p.act.length;
   const from = head - len + 1;
   const size = p.actHead >= 0 && p.actHead >= from ? p.actHead - from + 1 : 0;
-  const v = new Float64Array(size);
+  const v = into !== undefined && into.v.length >= size ? into.v : new Float64Array(size);
   let norm = 0;
   let active = 0;
   let oldest = Number.POSITIVE_INFINITY;
@@ -46,7 +52,13 @@ export function readActivity(p: AccountProfile, head: number): Activity {
     const inv = 1 / Math.sqrt(norm);
     for (let i = 0; i < size; i++) v[i]! *= inv;
   }
-  return { from, v, active, oldest };
+  if (into === undefined) return { from, v, size, active, oldest };
+  into.from = from;
+  into.v = v;
+  into.size = size;
+  into.active = active;
+  into.oldest = oldest;
+  return into;
 }
 
 /** Whether a reading of a key that sent nothing since is still exact at `head`. */
@@ -63,7 +75,7 @@ export function syncOf(a: Activity, b: Activity): number {
   const active = ramp(Math.min(a.active, b.active), 6, 24);
   if (active === 0) return 0;
   const start = Math.max(a.from, b.from);
-  const end = Math.min(a.from + a.v.length, b.from + b.v.length);
+  const end = Math.min(a.from + a.size, b.from + b.size);
   let dot = 0;
   for (let abs = start; abs < end; abs++) dot += a.v[abs - a.from]! * b.v[abs - b.from]!;
   return ramp(dot, 0.6, 0.9) * active;
