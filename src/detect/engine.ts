@@ -11,7 +11,7 @@ import type { AccountFinding, CampaignFinding, Findings, Reason } from '../repor
 import { buildCampaigns, type CampaignCache, type CampaignResult } from './campaigns.js';
 import { type DeepPartial, type DetectConfig, resolveConfig } from './config.js';
 import { ProfileFacts } from './linkage/facts.js';
-import { buildLinkGraph, linkRowTable } from './linkage/graph.js';
+import { buildLinkGraph, linkScratch } from './linkage/graph.js';
 import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
 import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './population.js';
@@ -56,8 +56,8 @@ export class Engine {
   private cache: CampaignCache = { growth: 0.1, entries: new Map(), splits: new SplitMemo() };
   /** Per-profile facts of the campaign pass, reused until the profile's next event. */
   private readonly facts: ProfileFacts;
-  /** The link graph's evidence rows, one table reused by every pass (pass scratch, not checkpointed). */
-  private readonly linkRows = linkRowTable();
+  /** The link graph's evidence rows and posting slots, reused by every pass (scratch, not checkpointed). */
+  private readonly linkScratch = linkScratch();
   /** The population's org counts, updated each pass for the keys whose facts changed (not checkpointed). */
   private readonly orgCounts: OrgCounts;
   /** How the LSH index reads signatures and orgs of keys by index (one object, not one per insert). */
@@ -343,7 +343,7 @@ export class Engine {
       this.lsh,
       suspect,
       this.facts,
-      this.linkRows,
+      this.linkScratch,
     );
     // Between full evaluations a campaign is re-scored once its traffic grew by 10%.
     const results = buildCampaigns(profiles, graph, this.pop, cfg, this.now, full ? undefined : this.cache);

@@ -111,25 +111,31 @@ const firstMember: number[] = [];
 const firstSource: number[] = [];
 const madeAt: (Posting | undefined)[] = [];
 
-/**
- * An item's place in a pass: the pass that last saw it, and its index in that pass's scratch
- * above. Kept between passes, one map per posting row (no `kind:id` string per lookup): the items
- * of a pass are mostly the last pass's, so a pass finds them instead of inserting every item into
- * new maps. Items no pass has seen lately are dropped once they outnumber the live ones.
- */
+/** An item's place in a pass: the pass that last saw it, and its index in that pass's scratch above. */
 interface Slot {
   pass: number;
   at: number;
 }
-const slots = POSTING_ROWS.map(() => new Map<string, Slot>());
-let passes = 0;
 
-/** Drops the slots of items the current pass has not seen, once they are most of the slots. */
-function pruneSlots(live: number): void {
-  let total = 0;
-  for (const bySlot of slots) total += bySlot.size;
-  if (total <= 2 * live + 1024) return;
-  for (const bySlot of slots) for (const [id, slot] of bySlot) if (slot.pass !== passes) bySlot.delete(id);
+/**
+ * The posting items' slots, kept between passes by their owner (the engine's link scratch), one
+ * map per posting row (no `kind:id` string per lookup): the items of a pass are mostly the last
+ * pass's, so a pass finds them instead of inserting every item into new maps. Items no pass has
+ * seen lately are dropped once they outnumber the live ones.
+ */
+export class PostingSlots {
+  readonly byRow = POSTING_ROWS.map(() => new Map<string, Slot>());
+  /** The number of the current pass (slots of other passes count as new). */
+  pass = 0;
+
+  /** Drops the slots of items the current pass has not seen, once they are most of the slots. */
+  prune(live: number): void {
+    let total = 0;
+    for (const byId of this.byRow) total += byId.size;
+    if (total <= 2 * live + 1024) return;
+    for (const byId of this.byRow)
+      for (const [id, slot] of byId) if (slot.pass !== this.pass) byId.delete(id);
+  }
 }
 
 export function buildPostings(
@@ -141,9 +147,11 @@ export function buildPostings(
   facts?: PostingFacts,
   /** The pass's org numbers (the link graph's); made here when absent. */
   orgs: OrgIndex = new OrgIndex(profiles),
+  /** Item slots kept between passes (the engine's); new ones when absent. */
+  slots: PostingSlots = new PostingSlots(),
 ): Posting[] {
   const l = cfg.linkage;
-  const pass = ++passes;
+  const pass = ++slots.pass;
   firstMember.length = 0;
   firstSource.length = 0;
   madeAt.length = 0;
@@ -153,7 +161,7 @@ export function buildPostings(
    * whose population count the item's orgs are (−1: counted as 1).
    */
   const add = (row: number, id: string, i: number, source: number) => {
-    const byId = slots[row]!;
+    const byId = slots.byRow[row]!;
     let slot = byId.get(id);
     if (slot === undefined) {
       slot = { pass: 0, at: 0 };
@@ -188,7 +196,7 @@ export function buildPostings(
     const shape = facts ? facts.shape(p) : requestShape(p);
     if (shape) add(SHAPE_ROW, shape, i, -1);
   }
-  pruneSlots(madeAt.length);
+  slots.prune(madeAt.length);
   const out: Posting[] = [];
   for (const post of madeAt) {
     if (post === undefined) continue;

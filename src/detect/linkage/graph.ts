@@ -15,7 +15,7 @@ import { type Population, rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { ramp } from '../signals/util.js';
 import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
-import { buildPostings, nearDuplicates, type Posting } from './evidence.js';
+import { buildPostings, nearDuplicates, type Posting, PostingSlots } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
 import { OrgIndex } from './org-index.js';
@@ -92,8 +92,20 @@ class RowEdge implements Edge {
   }
 }
 
-/** An empty table of evidence rows (one number per link kind) for `buildLinkGraph` to reuse. */
-export const linkRowTable = (): PairTable => new PairTable(KINDS.length);
+/**
+ * What `buildLinkGraph` reuses pass after pass: the table of evidence rows (one number per link
+ * kind) and the posting items' slots. The graph a pass returns reads the table's rows, so it is
+ * valid until the scratch's next use.
+ */
+export interface LinkScratch {
+  rows: PairTable;
+  slots: PostingSlots;
+}
+
+export const linkScratch = (): LinkScratch => ({
+  rows: new PairTable(KINDS.length),
+  slots: new PostingSlots(),
+});
 
 /** Timing, sign-up and behaviour evidence only corroborate: they are computed for pairs that
  * already share content or infrastructure evidence of at least this strength. */
@@ -324,12 +336,10 @@ export function buildLinkGraph(
   suspect?: (i: number) => boolean,
   /** Per-profile facts remembered between passes (the engine's); computed fresh when absent. */
   facts?: ProfileFacts,
-  /**
-   * The evidence rows' table, reused pass after pass (the engine's; cleared here): the graph
-   * returned reads its rows, so it is valid until the table's next use. A new one when absent.
-   */
-  table: PairTable = linkRowTable(),
+  /** Scratch reused pass after pass (the engine's; see `LinkScratch`); new when absent. */
+  scratch: LinkScratch = linkScratch(),
 ): LinkGraph {
+  const table = scratch.rows;
   const n = profiles.length;
   const orgs = new OrgIndex(profiles);
   const bucketFill = new Map<number, number>();
@@ -344,7 +354,16 @@ export function buildLinkGraph(
   };
   table.clear();
   const vectors = new PassVectors(profiles, facts);
-  const postings = buildPostings(profiles, pop, cfg, (i) => vectors.of(i), suspect, facts, orgs);
+  const postings = buildPostings(
+    profiles,
+    pop,
+    cfg,
+    (i) => vectors.of(i),
+    suspect,
+    facts,
+    orgs,
+    scratch.slots,
+  );
   bumpPostings(table, n, postings);
   const nearOf = bumpNear(table, n, near, pop, orgsOfPair);
   return keptEdges(table, profiles, pop, cfg, nearOf, vectors, new PassActivity(profiles, facts), postings);
