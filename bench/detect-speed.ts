@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     const stageRows = [
       [
         'end to end, analyze pipeline',
-        `${workers} parse workers`,
+        `${workers} parse worker${workers === 1 ? '' : 's'}`,
         Math.round(e2e.linesPerSecond),
         (1e6 / e2e.linesPerSecond).toFixed(1),
         `wall; cpu ${e2e.cpuPerLine} µs/line, main thread ${e2e.mainPerLine}`,

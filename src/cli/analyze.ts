@@ -36,7 +36,7 @@ export interface EngineLike {
 }
 
 export interface AnalyzeOptions {
-  /** Parse worker threads; 0 parses on the main thread. Default: cores (max 4), 0 under 2 cores. */
+  /** Parse worker threads; 0 parses on the main thread. Default: `defaultWorkers()`. */
   workers?: number;
   /** Bytes of whole lines per chunk sent to a worker (a longer line makes a longer chunk). */
   chunkBytes?: number;
@@ -55,9 +55,14 @@ export const ANALYZE_DEFAULTS = { chunkBytes: 512 * 1024, maxBadSamples: 100 } a
 /** Files below this size (bytes) are parsed on the main thread by the command. */
 const SMALL_FILE = 16 * 1024 * 1024;
 
+/**
+ * Parse workers by default: one core less than the machine has (the main thread runs the engine),
+ * at most 4, none on one core. On two cores one worker beat two by 3–21% in lines/s with 12–25%
+ * less CPU per line (docs/performance.md, "Figures after round 9").
+ */
 export function defaultWorkers(): number {
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(4, cores);
+  return cores < 2 ? 0 : Math.min(4, cores - 1);
 }
 
 export interface AnalyzeResult {
