@@ -234,16 +234,12 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   let nextProgress = 10_000;
   const samples: Array<{ line: number; error: string }> = [];
   const present = emptyPresent();
-  const ingest = o.onEvent
-    ? (e: RequestEvent) => {
-        o.onEvent!(e);
-        countPresent(present, e);
-        engine.ingest(e);
-      }
-    : (e: RequestEvent) => {
-        countPresent(present, e);
-        engine.ingest(e);
-      };
+  const onEvent = o.onEvent;
+  const ingest = (e: RequestEvent) => {
+    onEvent?.(e);
+    countPresent(present, e);
+    engine.ingest(e);
+  };
   const consume = (b: ParsedChunk) => {
     forEachPacked(b.events, ingest);
     badLines += b.bad.length;
