@@ -26,7 +26,7 @@ export interface Scenario {
   newModelDay?: number;
 }
 
-const STANDARD_BENIGN: Record<BenignPersona, number> = {
+const STANDARD_BENIGN: Partial<Record<BenignPersona, number>> = {
   chat_app: 110,
   coding_assistant: 30,
   rag_app: 60,
@@ -40,9 +40,26 @@ const STANDARD_BENIGN: Record<BenignPersona, number> = {
 };
 
 /** The benign background of focused scenarios: every persona, fewer orgs. */
-const BACKGROUND: Record<BenignPersona, number> = Object.fromEntries(
+const BACKGROUND: Partial<Record<BenignPersona, number>> = Object.fromEntries(
   Object.entries(STANDARD_BENIGN).map(([k, v]) => [k, Math.max(3, Math.round(v * 0.2))]),
-) as Record<BenignPersona, number>;
+);
+
+/** The standard mix's campaigns. */
+const STANDARD_ATTACKS: AttackSpec[] = [
+  { persona: 'hydra', scale: 0.2 },
+  { persona: 'residential_proxy', scale: 0.12 },
+  { persona: 'slow_low', scale: 0.15 },
+  { persona: 'single_harvester' },
+  { persona: 'cot_coercion', scale: 0.5 },
+  { persona: 'rubric_grading', scale: 0.5 },
+  { persona: 'capability_sweep', scale: 0.5 },
+  { persona: 'logprob_extraction', scale: 0.6 },
+  { persona: 'multimodal_extraction', scale: 0.5 },
+  { persona: 'model_fanout', scale: 0.5 },
+  { persona: 'model_pivot', scale: 0.4 },
+  { persona: 'mixed_org' },
+  { persona: 'mixed_org' },
+];
 
 const focused = (
   name: string,
@@ -59,21 +76,7 @@ export const SCENARIOS: Scenario[] = [
     days: 7,
     benign: STANDARD_BENIGN,
     newModelDay: 4,
-    attacks: [
-      { persona: 'hydra', scale: 0.2 },
-      { persona: 'residential_proxy', scale: 0.12 },
-      { persona: 'slow_low', scale: 0.15 },
-      { persona: 'single_harvester' },
-      { persona: 'cot_coercion', scale: 0.5 },
-      { persona: 'rubric_grading', scale: 0.5 },
-      { persona: 'capability_sweep', scale: 0.5 },
-      { persona: 'logprob_extraction', scale: 0.6 },
-      { persona: 'multimodal_extraction', scale: 0.5 },
-      { persona: 'model_fanout', scale: 0.5 },
-      { persona: 'model_pivot', scale: 0.4 },
-      { persona: 'mixed_org' },
-      { persona: 'mixed_org' },
-    ],
+    attacks: STANDARD_ATTACKS,
   },
   focused('hydra', 'two hydra clusters: N keys round-robin under per-key limits, banned keys replaced', [
     { persona: 'hydra' },
@@ -118,6 +121,15 @@ export const SCENARIOS: Scenario[] = [
     { persona: 'capability_sweep' },
   ]),
   focused('single-harvester', 'one key harvesting in bulk', [{ persona: 'single_harvester' }]),
+  {
+    name: 'products',
+    description:
+      'the standard mix plus consumer products the engine was not tuned on: 40 content generators and 40 tutoring apps',
+    days: 7,
+    benign: { ...STANDARD_BENIGN, content_app: 40, tutor_app: 40 },
+    newModelDay: 4,
+    attacks: STANDARD_ATTACKS,
+  },
   {
     name: 'benign-only',
     description:

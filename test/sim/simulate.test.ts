@@ -11,6 +11,7 @@ import {
   type Labels,
   resolveScenario,
   SCENARIOS,
+  scenarioByName,
   scenarioLines,
   simulateToFile,
 } from '../../src/sim/index.js';
@@ -73,7 +74,7 @@ describe('simulate: the standard mix', () => {
     for (const k of seen) expect(labels.keys[k], k).toBeDefined();
     expect(Object.keys(labels.keys).length).toBe(seen.size);
     const personas = new Set(Object.values(labels.keys).map((l) => l.persona));
-    for (const p of BENIGN_PERSONAS) expect(personas.has(p), p).toBe(true);
+    for (const p of Object.keys(scenarioByName('standard')!.benign)) expect(personas.has(p), p).toBe(true);
     for (const [k, l] of Object.entries(labels.keys)) {
       expect(l.attack, k).toBe((ATTACK_PERSONAS as readonly string[]).includes(l.persona));
       if (l.attack) {
@@ -143,5 +144,35 @@ describe('simulate: scenarios', () => {
       },
     ).next().value as { response: { choices: Array<{ message: { content: string } }> } };
     expect(withText.response.choices[0]!.message.content.length).toBeGreaterThan(10);
+  });
+  it('products adds every benign persona, content and tutoring apps shaped as described', () => {
+    const b = buildScenario(resolveScenario('products'), { seed: 2, scale: 0.3, days: 2 });
+    const personas = new Set(Object.values(b.labels.keys).map((l) => l.persona));
+    for (const p of BENIGN_PERSONAS) expect(personas.has(p), p).toBe(true);
+    type Line = {
+      key: string;
+      request: { messages: Array<{ role: string; content: string }>; max_tokens?: number; user?: string };
+      response: { usage?: { prompt_tokens: number; completion_tokens: number } };
+    };
+    const of = (persona: string) => {
+      const out: Line[] = [];
+      for (const l of scenarioLines(b) as Iterable<Line>)
+        if (b.labels.keys[l.key]!.persona === persona) out.push(l);
+      return out;
+    };
+    const content = of('content_app');
+    expect(content.length).toBeGreaterThan(20);
+    for (const l of content) {
+      expect(l.request.max_tokens).toBeGreaterThanOrEqual(2048);
+      expect(l.request.user).toMatch(/\w/);
+      expect(l.request.messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    }
+    const out = content.reduce((s, l) => s + (l.response.usage?.completion_tokens ?? 0), 0);
+    const inp = content.reduce((s, l) => s + (l.response.usage?.prompt_tokens ?? 0), 0);
+    expect(out / inp).toBeGreaterThan(5);
+    const tutor = of('tutor_app');
+    expect(tutor.length).toBeGreaterThan(20);
+    for (const l of tutor) expect(l.request.messages[0]!.content).toMatch(/step by step|every step/i);
+    expect(tutor.some((l) => l.request.messages.length > 2)).toBe(true);
   });
 });

@@ -72,11 +72,13 @@ interface Conversation {
   messages: Message[];
 }
 
-function conversationMaker(o: {
+export function conversationMaker(o: {
   system: () => string | null;
   users: string[];
   model: (ts: number, g: Rng) => string;
   opener: (rng: Rng) => string;
+  /** The user's later turns (default: generic follow-ups). */
+  follow?: (rng: Rng) => string;
   maxTokens: number | null;
   answer: { median: number; sigma: number };
   temperature: number | null;
@@ -93,7 +95,8 @@ function conversationMaker(o: {
     if (c.messages.length > 0 && c.messages[c.messages.length - 1]!.role === 'user') {
       c.messages.push(assistantTurn(answerText(rng, rng.int(30, 200))));
     }
-    c.messages.push({ role: 'user', content: turn === 0 ? o.opener(rng) : fill(rng, rng.pick(FOLLOW_UPS)) });
+    const content = turn === 0 ? o.opener(rng) : o.follow ? o.follow(rng) : fill(rng, rng.pick(FOLLOW_UPS));
+    c.messages.push({ role: 'user', content });
     if (session !== lastSession && convs.size > 64) {
       for (const k of convs.keys()) if (k < session - 64) convs.delete(k);
     }

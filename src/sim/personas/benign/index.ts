@@ -10,6 +10,7 @@ import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared } from './chat.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
+import { contentApp, tutorApp } from './products.js';
 import type { BenignPersona } from './shared.js';
 
 export { BENIGN_PERSONAS, type BenignPersona } from './shared.js';
@@ -17,6 +18,7 @@ export {
   agent,
   chatApp,
   codingAssistant,
+  contentApp,
   enterpriseBatch,
   evalHarness,
   frameworkShared,
@@ -24,6 +26,7 @@ export {
   multimodalDocs,
   ragApp,
   researcher,
+  tutorApp,
 };
 
 export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: number) => KeyPlan[]> = {
@@ -37,4 +40,6 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   multimodal_docs: multimodalDocs,
   framework_shared: frameworkShared,
   heavy_dev: heavyDev,
+  content_app: contentApp,
+  tutor_app: tutorApp,
 };

@@ -17,6 +17,8 @@ export const BENIGN_PERSONAS = [
   'multimodal_docs',
   'framework_shared',
   'heavy_dev',
+  'content_app',
+  'tutor_app',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
