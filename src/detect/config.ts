@@ -174,6 +174,10 @@ export const DetectConfigSchema = z.object({
        * engine 1.4.0: hydra keys linked without IP evidence score 0.47–0.69 on it, the benign
        * keys linked to flagged campaigns ≤ 0.31; docs/benchmark.md). */
       inheritIntent: z.number().min(0).max(1).default(0.45),
+      /** Between two products (a key with its own system prompt and a key that does not mostly
+       * send it, linkage/identity.ts), content evidence (template, near-duplicate prompts, similar behaviour) is multiplied by
+       * this (engine 1.5.0; 1 turns it off). */
+      distinctProducts: z.number().min(0).max(1).default(0.25),
       weights: weights(DEFAULT_LINK_WEIGHTS).prefault({}),
     })
     .prefault({}),

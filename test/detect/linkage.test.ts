@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCampaigns } from '../../src/detect/campaigns.js';
 import { resolveConfig } from '../../src/detect/config.js';
 import { buildPostings, PostingSlots } from '../../src/detect/linkage/evidence.js';
+import { ownSystemPrompt } from '../../src/detect/linkage/identity.js';
 import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
 import {
   type LshLookup,
@@ -14,7 +15,19 @@ import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation, SALIENT_KINDS, salientAll } from '../../src/detect/population.js';
 import { subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { chatApp, DAY, edgesOf, frameworkOrgs, HOUR, hydra, profilesOf } from './fixtures.js';
+import {
+  chatApp,
+  DAY,
+  edgesOf,
+  event,
+  frameworkOrgs,
+  HOUR,
+  harvestPrompt,
+  hydra,
+  profilesOf,
+  rng,
+  T0,
+} from './fixtures.js';
 
 const cfg = resolveConfig();
 
@@ -84,6 +97,78 @@ describe('linkage', () => {
     const { profiles, comps } = link([...hydra('hy', 10, 7, 600), ...frameworkOrgs('fw', 10, 3, 120)]);
     expect(comps).toHaveLength(1);
     expect(comps[0]!.map((i) => profiles[i]!.key).every((k) => k.startsWith('hy'))).toBe(true);
+  });
+});
+
+/**
+ * `keys` keys, each its own org, /24 and client, phrasing their requests from one template (as
+ * apps built for one job do, or one script's keys); `system(k)` is key k's system prompt.
+ */
+function alikeKeys(keys: number, system: (k: number) => string | undefined): RequestEvent[] {
+  const r = rng(11);
+  const template = [
+    'Write a detailed, well-structured blog post of about {a} words on {t} for our readers, with {b} subheadings and a short conclusion.',
+  ];
+  return Array.from({ length: keys * 40 }, (_, i) => {
+    const k = i % keys;
+    return event({
+      ts: T0 + i * 60_000 + Math.floor(r() * 5000),
+      key: `alike${k}`,
+      org: `alikeorg${k}`,
+      ip: `198.51.${k}.7`,
+      ua: `client-${k}/1.0`,
+      system: system(k),
+      user: harvestPrompt(r, template),
+      maxTokens: 4096,
+      promptTokens: 60,
+      completionTokens: 900,
+    });
+  });
+}
+
+describe('product identity', () => {
+  const own = (k: number) =>
+    `You are Brand${k}, the writing assistant of product number ${k}. Keep our house style.`;
+  it('does not link keys that phrase requests alike but each send their own system prompt', () => {
+    const { comps, graph } = link(alikeKeys(8, own));
+    expect(comps).toHaveLength(0);
+    // Content evidence counts at a quarter: too weak to keep an edge at all.
+    expect(edgesOf(graph).every((e) => e.strength < cfg.linkage.strongEdge)).toBe(true);
+  });
+  it('does not link a product to keys that do not send its system prompt', () => {
+    const { comps, profiles } = link(alikeKeys(8, (k) => (k < 4 ? own(k) : undefined)));
+    expect(comps.map((c) => c.map((i) => profiles[i]!.key).sort())).toEqual([
+      ['alike4', 'alike5', 'alike6', 'alike7'],
+    ]);
+  });
+  it('links the same traffic when the keys share one system prompt or send none (one script)', () => {
+    expect(link(alikeKeys(8, () => 'You are a meticulous writer.')).comps).toHaveLength(1);
+    expect(link(alikeKeys(8, () => undefined)).comps).toHaveLength(1);
+  });
+  it('links them again with the discount turned off (distinctProducts 1)', () => {
+    const off = resolveConfig({ linkage: { distinctProducts: 1 } });
+    const profiles = profilesOf(alikeKeys(8, own), off);
+    const pop = buildPopulation(profiles, Math.max(...profiles.map((p) => p.lastTs)), T0, new Map(), off);
+    expect(strongComponents(profiles.length, buildLinkGraph(profiles, pop, off), 0.6)).toHaveLength(1);
+  });
+  it("a key's own system prompt: modal on half its requests, rare, and none for stock prompts", () => {
+    const { profiles, pop } = link(alikeKeys(4, own));
+    expect(ownSystemPrompt(profiles[0]!, pop)).toMatch(/^[0-9a-f]+$/);
+    const few = link(alikeKeys(4, own).slice(0, 12)); // 3 requests a key: too few to tell
+    expect(ownSystemPrompt(few.profiles[0]!, few.pop)).toBeNull();
+    const none = link(alikeKeys(4, () => undefined));
+    expect(ownSystemPrompt(none.profiles[0]!, none.pop)).toBeNull();
+    const half = link(
+      alikeKeys(4, own).map((e, i) => (i % 8 < 5 ? { ...e, prompt: { ...e.prompt, systemHash: null } } : e)),
+    );
+    expect(ownSystemPrompt(half.profiles[0]!, half.pop)).toBeNull(); // on 3 of 8 requests only
+    const common = resolveConfig({ linkage: { commonOrgs: 4, commonShare: 0 } });
+    const stock = profilesOf(
+      alikeKeys(6, () => 'You are a helpful assistant.'),
+      common,
+    );
+    const stockPop = buildPopulation(stock, Math.max(...stock.map((p) => p.lastTs)), T0, new Map(), common);
+    expect(ownSystemPrompt(stock[0]!, stockPop)).toBeNull(); // used by 6 orgs, over the limit of 4
   });
 });
 

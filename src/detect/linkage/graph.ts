@@ -8,7 +8,9 @@
  *
  * so one kind of evidence alone (at most 0.6, a shared payment hash) rarely links two keys,
  * while a template plus a subnet (0.7) does. Timing alignment, sign-up bursts and behavioural
- * similarity are computed only for pairs where they can decide the link.
+ * similarity are computed only for pairs where they can decide the link. Between two products (a
+ * key with its own system prompt and a key that does not mostly send it, identity.ts) content
+ * evidence counts at `linkage.distinctProducts` of its value.
  */
 import { DEFAULT_LINK_WEIGHTS, type DetectConfig, type LinkKind } from '../config.js';
 import { type Population, rarity } from '../population.js';
@@ -17,6 +19,7 @@ import { ramp } from '../signals/util.js';
 import { behaviourVector, cosineWithNorms, squaredNorm } from './behaviour.js';
 import { buildPostings, nearDuplicates, type Posting, PostingSlots } from './evidence.js';
 import type { ProfileFacts } from './facts.js';
+import { PassIdentity } from './identity.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
 import { OrgIndex } from './org-index.js';
 import { PairTable } from './pair-table.js';
@@ -140,6 +143,9 @@ export function batchNearPairs(
 
 const SYSTEM = KIND_INDEX.system_prompt;
 const SHAPE = KIND_INDEX.request_shape;
+const TEMPLATE = KIND_INDEX.template;
+const NEAR = KIND_INDEX.near_duplicate;
+const BEHAVIOUR = KIND_INDEX.similar_behaviour;
 
 /**
  * Noisy-OR of one evidence row. A request shape includes the system prompt, so the two count as
@@ -267,9 +273,11 @@ function keptEdges(
   nearOf: Int32Array,
   vectors: PassVectors,
   acts: PassActivity,
+  ids: PassIdentity,
   postings: Posting[],
 ): LinkGraph {
   const n = profiles.length;
+  const distinct = cfg.linkage.distinctProducts;
   const K = KINDS.length;
   const w = cfg.windows;
   const lw = cfg.linkage.weights;
@@ -290,9 +298,16 @@ function keptEdges(
     const r = order[x]!;
     const key = table.rowKey[r]!;
     const base = r * K;
-    let strength = strengthOf(rows, base, weights);
     const a = Math.floor(key / n);
     const b = key - a * n;
+    // Two products (one has its own system prompt, the other does not mostly send it): shared
+    // phrasing is common, not one operator.
+    const content = ids.distinct(a, b) ? distinct : 1;
+    if (content < 1) {
+      rows[base + TEMPLATE]! *= content;
+      rows[base + NEAR]! *= content;
+    }
+    let strength = strengthOf(rows, base, weights);
     if (strength >= MIN_BASE && strength < strong && 1 - (1 - strength) * (1 - headroom) >= strong) {
       rows[base + KIND_INDEX.signup_burst] = signupBurst(
         profiles[a]!,
@@ -304,11 +319,7 @@ function keptEdges(
       rows[base + KIND_INDEX.synchronized] = syncOf(acts.of(a), acts.of(b));
       const va = vectors.of(a);
       const vb = vectors.of(b);
-      rows[base + KIND_INDEX.similar_behaviour] = ramp(
-        cosineWithNorms(va, vb, norms[a]!, norms[b]!),
-        0.9,
-        0.98,
-      );
+      rows[base + BEHAVIOUR] = content * ramp(cosineWithNorms(va, vb, norms[a]!, norms[b]!), 0.9, 0.98);
       strength = strengthOf(rows, base, weights);
     }
     if (strength < keepBelow) continue;
@@ -366,5 +377,7 @@ export function buildLinkGraph(
   );
   bumpPostings(table, n, postings);
   const nearOf = bumpNear(table, n, near, pop, orgsOfPair);
-  return keptEdges(table, profiles, pop, cfg, nearOf, vectors, new PassActivity(profiles, facts), postings);
+  const acts = new PassActivity(profiles, facts);
+  const ids = new PassIdentity(profiles, pop);
+  return keptEdges(table, profiles, pop, cfg, nearOf, vectors, acts, ids, postings);
 }

@@ -1,0 +1,77 @@
+/**
+ * @module detect/linkage/identity
+ * Product identity, as counter-evidence to content links.
+ *
+ * Independent products built for the same job phrase their users' requests alike: two
+ * copywriting apps both send "Write a blog post about … for …", two tutoring apps both relay
+ * "Is my answer of 42 right?". Shared templates and near-duplicate prompts between them are
+ * common phrasing, not one operator. What tells them apart is that each sends its own system
+ * prompt: a prompt on most of the key's requests that few orgs use (not a stock "You are a helpful
+ * assistant", not an open-source framework's prompt). A harvesting script sends the same system
+ * prompt (or none) from all its keys.
+ *
+ * So between two keys of which one has an own system prompt that the other does not mostly send
+ * (two products, or a product and a key that is not it), content evidence (template,
+ * near-duplicate prompts, similar behaviour) counts at `distinctProducts` of its weight (graph.ts). Infrastructure
+ * evidence (subnet, fingerprint, `meta`, org, timing) is unchanged. The cost, stated plainly: an
+ * operator who gives every key its own invented system prompt must then be linked through its
+ * infrastructure, timing and request shape, as a residential-proxy crowd already is.
+ */
+import { type Population, rarity } from '../population.js';
+import { type AccountProfile, NO_SYSTEM } from '../profile.js';
+import { topkTop } from '../sketches/topk.js';
+import { MIN_REQUESTS } from './shape.js';
+
+/** Share of a key's requests its modal system prompt must cover to be the key's own. */
+export const OWN_PROMPT_SHARE = 0.5;
+
+/**
+ * The key's own system prompt: its modal system prompt when it covers `OWN_PROMPT_SHARE` of at
+ * least `MIN_REQUESTS` requests and is rare (used by at most a quarter of the common limit of
+ * orgs, rarity 1); otherwise null.
+ */
+export function ownSystemPrompt(p: AccountProfile, pop: Population): string | null {
+  if (p.n < MIN_REQUESTS) return null;
+  const top = topkTop(p.systems);
+  if (!top || top.id === NO_SYSTEM || (top.c - top.err) / p.n < OWN_PROMPT_SHARE) return null;
+  return rarity(pop.systemOrgs.get(top.id) ?? 1, pop) >= 1 ? top.id : null;
+}
+
+/** Own system prompts read once per key per pass. */
+export class PassIdentity {
+  private readonly own: (string | null | undefined)[];
+
+  constructor(
+    private readonly profiles: readonly AccountProfile[],
+    private readonly pop: Population,
+  ) {
+    this.own = new Array(profiles.length);
+  }
+
+  of(i: number): string | null {
+    let v = this.own[i];
+    if (v === undefined) {
+      v = ownSystemPrompt(this.profiles[i]!, this.pop);
+      this.own[i] = v;
+    }
+    return v;
+  }
+
+  /**
+   * True when one of keys `a` and `b` has an own system prompt that the other does not mostly
+   * send: two products, or a product and a key that is not it. Keys of one script send one
+   * system prompt (or none) alike, so neither side of their pairs differs.
+   */
+  distinct(a: number, b: number): boolean {
+    const x = this.of(a);
+    if (x !== null && !mostlySends(this.profiles[b]!, x)) return true;
+    const y = this.of(b);
+    return y !== null && !mostlySends(this.profiles[a]!, y);
+  }
+}
+
+/** True when `system` is the key's modal system prompt on at least `OWN_PROMPT_SHARE` of its requests. */
+function mostlySends(p: AccountProfile, system: string): boolean {
+  const top = topkTop(p.systems);
+  return top != null && top.id === system && (top.c - top.err) / Math.max(1, p.n) >= OWN_PROMPT_SHARE;
+}
