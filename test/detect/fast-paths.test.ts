@@ -7,7 +7,7 @@ import { ProfileFacts } from '../../src/detect/linkage/facts.js';
 import type { Edge } from '../../src/detect/linkage/graph.js';
 import { distinctSlots, hasDistinctSlots } from '../../src/detect/linkage/lsh-index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
-import { SplitMemo, splitComponent } from '../../src/detect/linkage/split.js';
+import { MIN_MODULARITY, SplitMemo, splitComponent } from '../../src/detect/linkage/split.js';
 import { readActivity } from '../../src/detect/linkage/timing.js';
 import { salientAll } from '../../src/detect/population.js';
 import { type AccountProfile, newProfile, updateProfile } from '../../src/detect/profile.js';
@@ -84,7 +84,8 @@ type Louvain = typeof louvainImport.default;
 const louvain: Louvain =
   (louvainImport as unknown as { default?: Louvain }).default ?? (louvainImport as unknown as Louvain);
 
-/** The split as it was before round 6: Louvain on a graphology `UndirectedGraph` built edge by edge. */
+/** The split as it was before round 6 (Louvain on a graphology `UndirectedGraph` built edge by
+ * edge), with graphology's modularity deciding whether to keep it. */
 function splitOnGraphology(
   members: readonly number[],
   edges: readonly Edge[],
@@ -97,7 +98,7 @@ function splitOnGraphology(
     if (graph.hasEdge(String(e.a), String(e.b))) continue;
     graph.addUndirectedEdge(String(e.a), String(e.b), { weight: e.strength });
   }
-  const communities = louvain(graph, {
+  const { communities, modularity } = louvain.detailed(graph, {
     getEdgeWeight: 'weight',
     rng: mulberry32(members.length),
     resolution: 1,
@@ -105,6 +106,8 @@ function splitOnGraphology(
   const groups = new Map<number, number[]>();
   for (const m of members)
     groups.set(communities[String(m)]!, [...(groups.get(communities[String(m)]!) ?? []), m]);
+  // graphology's own modularity decides whether the split is kept (split.ts computes its own).
+  if (groups.size > 1 && modularity < MIN_MODULARITY) return [[...members]];
   return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
@@ -135,6 +138,23 @@ describe('splitComponent', () => {
       if (got.length > 1) split++;
     }
     expect(split).toBeGreaterThan(100);
+  });
+  it('keeps a densely linked component whole, where Louvain alone cuts it into halves of no modularity', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = rng(seed);
+      const members = Array.from({ length: 14 }, (_, i) => i);
+      const edges: Edge[] = [];
+      for (let a = 0; a < 14; a++)
+        for (let b = a + 1; b < 14; b++)
+          if (r() < 0.8) edges.push({ a, b, evidence: {}, strength: 0.6 + 0.4 * r(), nearPairs: 0 });
+      expect(splitComponent(members, edges, 0.6, 12)).toEqual([members]);
+      const graph = new UndirectedGraph();
+      for (const m of members) graph.addNode(String(m));
+      for (const e of edges) graph.addUndirectedEdge(String(e.a), String(e.b), { weight: e.strength });
+      const plain = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: mulberry32(14), resolution: 1 });
+      expect(plain.count).toBeGreaterThan(1);
+      expect(plain.modularity).toBeLessThan(MIN_MODULARITY);
+    }
   });
 });
 

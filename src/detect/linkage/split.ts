@@ -4,7 +4,8 @@
  * weight = link strength, seeded RNG so the result is reproducible). Connected components can
  * chain two groups through a few spurious edges (a hydra touching a crowd of agent-framework
  * users through near-duplicate prompts); Louvain keeps densely linked groups together and cuts
- * those bridges. Components below `minSize` are kept whole: for them the chain is the evidence.
+ * those bridges. Components below `minSize` are kept whole: for them the chain is the evidence;
+ * so is a split whose communities are not real (modularity under `MIN_MODULARITY`).
  */
 import louvainImport from 'graphology-communities-louvain';
 import { mulberry32 } from '../../events/hash.js';
@@ -65,6 +66,29 @@ class LouvainView {
     for (let i = 0; i < this.weights.length; i++) callback(i, undefined, this.source[i]!, this.target[i]!);
   }
 
+  /**
+   * Weighted modularity Q = Σ_c [ W_c / W − (D_c / 2W)² ] of a partition of the nodes (W: total
+   * edge weight, W_c: weight inside community c, D_c: weighted degree of its nodes).
+   */
+  modularity(community: (node: string) => number): number {
+    let total = 0;
+    const inside = new Map<number, number>();
+    const degree = new Map<number, number>();
+    for (let i = 0; i < this.weights.length; i++) {
+      const w = this.weights[i]!;
+      const a = community(this.source[i]!);
+      const b = community(this.target[i]!);
+      total += w;
+      degree.set(a, (degree.get(a) ?? 0) + w);
+      degree.set(b, (degree.get(b) ?? 0) + w);
+      if (a === b) inside.set(a, (inside.get(a) ?? 0) + w);
+    }
+    if (total === 0) return 0;
+    let q = 0;
+    for (const [c, d] of degree) q += (inside.get(c) ?? 0) / total - (d / (2 * total)) ** 2;
+    return q;
+  }
+
   undirectedDegreeWithoutSelfLoops(node: string): number {
     return this.degree.get(node)!;
   }
@@ -78,6 +102,15 @@ class LouvainView {
     throw new Error('LouvainView is read-only');
   }
 }
+
+/**
+ * A split is kept only when its communities are real: weighted modularity of at least this (the
+ * usual mark of significant community structure). Louvain always returns some partition, and on
+ * a densely linked component (one campaign, every key linked to most others) it cuts it into
+ * halves of near-zero modularity, each too small to score as the campaign did (engine 1.5.0; a
+ * 12-key slow-and-low campaign of standard seed 8 split 6 + 6 at Q 0.04 and was lost).
+ */
+export const MIN_MODULARITY = 0.3;
 
 export function splitComponent(
   members: readonly number[],
@@ -112,6 +145,8 @@ export function splitComponent(
     }
     g.push(m);
   }
+  if (groups.size > 1 && graph.modularity((node) => communities[node] ?? -1) < MIN_MODULARITY)
+    return [[...members]];
   return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
