@@ -139,6 +139,18 @@ describe('template_reuse', () => {
     };
     expect(run(templateReuse, templated(), ctx({ pop })).score).toBeLessThan(0.35);
   });
+  it("does not count a product's template filled in by its returning end users", () => {
+    const product = templated();
+    product.endUserReq = 1000;
+    for (let i = 0; i < 1000; i++) hllAdd(product.hll.endUser, 1000 + (i % 80)); // 80 people
+    const r = run(templateReuse, product, ctx());
+    expect(r.score).toBe(0);
+    expect(r.detail).toContain('100% attributed to returning end users');
+    const madeUp = templated();
+    madeUp.endUserReq = 1000;
+    for (let i = 0; i < 1000; i++) hllAdd(madeUp.hll.endUser, 5000 + i); // a fresh id each time
+    expect(run(templateReuse, madeUp, ctx()).score).toBeGreaterThan(0.9);
+  });
   it('leaves unique hand-written prompts at 0', () => {
     const p = profile(300);
     for (let i = 0; i < 300; i++) topkAdd(p.frames, `f${i}`, NOW);
@@ -363,5 +375,33 @@ describe('harvest_segment', () => {
   });
   it('leaves a product without such a slice at 0', () => {
     expect(run(harvestSegment, mixed(0), ctx()).score).toBe(0);
+  });
+  /** A key that writes long one-shot answers with max_tokens pinned on two models, every request
+   * naming an end user: `ids(i)` is request i's end-user id. */
+  const longWriter = (ids: (i: number) => number) => {
+    const p = profile(400, { singleTurn: 400, endUserReq: 400, outTok: 400 * 900, maxTokHigh: 400 });
+    for (let i = 0; i < 400; i++) {
+      topkAdd(p.models, i % 5 === 0 ? 'new-model' : 'old-model', NOW, [60, 900, 1, 1, 0, 1]);
+      hllAdd(p.hll.endUser, ids(i));
+    }
+    return p;
+  };
+  it('does not take a slice of a product serving returning end users for a harvest slice of its own traffic', () => {
+    expect(
+      run(
+        harvestSegment,
+        longWriter((i) => 1000 + (i % 60)),
+        ctx(),
+      ).score,
+    ).toBe(0); // 60 people
+  });
+  it('still scores the same key when its end-user ids never recur (made up per request)', () => {
+    expect(
+      run(
+        harvestSegment,
+        longWriter((i) => 5000 + i),
+        ctx(),
+      ).score,
+    ).toBe(1);
   });
 });

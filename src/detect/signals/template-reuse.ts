@@ -8,12 +8,15 @@
  * Templating = the top 3 frames cover most requests, or there are many requests per distinct
  * frame (paraphrased templates). Varying slots = distinct prompts (HLL) close to the request
  * count. A frame that many orgs share (a popular framework's format) counts for less: evidence
- * is weighted by its rarity in the population.
+ * is weighted by its rarity in the population. A product's end users fill its template too:
+ * requests attributed to returning end users (`attributedShare`, fixed-config.ts) are a
+ * product's, not a script's, and do not count (score × (1 − attributed share), engine 1.5.0).
  */
 import { rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { hllCount } from '../sketches/hll.js';
 import { type TopEntry, topkSortedInto } from '../sketches/topk.js';
+import { attributedShare } from './fixed-config.js';
 import type { Signal, SignalContext } from './types.js';
 import { num, pct, ramp, short } from './util.js';
 
@@ -21,7 +24,15 @@ import { num, pct, ramp, short } from './util.js';
 const frames: TopEntry[] = [];
 
 /** The numbers behind the score, rewritten by each call (signals run one at a time). */
-const m = { covered: 0, perFrame: 0, distinct: 0, varied: 0, lead: null as TopEntry | null, orgs: 1 };
+const m = {
+  covered: 0,
+  perFrame: 0,
+  distinct: 0,
+  varied: 0,
+  lead: null as TopEntry | null,
+  orgs: 1,
+  attributed: 0,
+};
 
 function measure(p: AccountProfile, ctx: SignalContext): number {
   if (p.n < 10) return 0;
@@ -38,7 +49,8 @@ function measure(p: AccountProfile, ctx: SignalContext): number {
   m.lead = top[0] ?? null;
   m.orgs = m.lead ? (ctx.pop.frameOrgs.get(m.lead.id) ?? 1) : 1;
   const rare = rarity(m.orgs, ctx.pop);
-  return templated * ramp(m.varied, 0.3, 0.8) * ramp(p.n, 30, 150) * (0.3 + 0.7 * rare);
+  m.attributed = attributedShare(p);
+  return templated * ramp(m.varied, 0.3, 0.8) * ramp(p.n, 30, 150) * (0.3 + 0.7 * rare) * (1 - m.attributed);
 }
 
 export const templateReuse: Signal = {
@@ -51,7 +63,8 @@ export const templateReuse: Signal = {
     return (
       `top 3 frames cover ${pct(m.covered)} of ${num(p.n)} requests (~${num(m.perFrame)} requests per frame), ` +
       `~${num(Math.round(m.distinct))} distinct prompts (${pct(m.varied)} of single-turn)` +
-      (lead ? `; top frame ${short(lead.id)} used by ${orgs} org${orgs === 1 ? '' : 's'}` : '')
+      (lead ? `; top frame ${short(lead.id)} used by ${orgs} org${orgs === 1 ? '' : 's'}` : '') +
+      (m.attributed >= 0.05 ? `; ${pct(m.attributed)} attributed to returning end users` : '')
     );
   },
 };
