@@ -114,11 +114,26 @@ function spawnParser(workerData: { storeText: boolean }): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-class ParsePool {
+/** Parse workers as `SharedParse` uses them (an interface so tests can stand in for threads). */
+export interface ChunkPool {
+  /** Chunks posted and not back yet. */
+  readonly inFlight: number;
+  post(c: ParseChunk): void;
+  poll(seq: number): ParsedChunk | undefined;
+  take(seq: number): Promise<ParsedChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * The parse workers. Owns the threads and the parsed chunks they sent back until taken (by
+ * sequence number); chunks go to the workers in turn.
+ */
+class ParsePool implements ChunkPool {
   private workers: Worker[] = [];
   private waiting = new Map<number, ParsedChunk>();
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
+  private posted = 0;
   inFlight = 0;
 
   constructor(n: number, storeText: boolean) {
@@ -140,18 +155,22 @@ class ParsePool {
   /** Sends a chunk to a worker; its bytes are transferred (unusable here afterwards). */
   post(c: ParseChunk): void {
     this.inFlight++;
-    this.workers[c.seq % this.workers.length]!.postMessage(c, [c.bytes.buffer as ArrayBuffer]);
+    this.workers[this.posted++ % this.workers.length]!.postMessage(c, [c.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** The parsed chunk `seq` if it is back (it is then no longer held here). */
+  poll(seq: number): ParsedChunk | undefined {
+    if (this.failure) throw this.failure;
+    const b = this.waiting.get(seq);
+    if (b) this.waiting.delete(seq);
+    return b;
   }
 
   /** The parsed chunk `seq`, waiting for it when needed. */
   async take(seq: number): Promise<ParsedChunk> {
     for (;;) {
-      if (this.failure) throw this.failure;
-      const b = this.waiting.get(seq);
-      if (b) {
-        this.waiting.delete(seq);
-        return b;
-      }
+      const b = this.poll(seq);
+      if (b) return b;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
@@ -218,6 +237,92 @@ async function localParser() {
   return { parseChunk, rememberTextFeatures };
 }
 
+/** One turn of the event loop: lets the workers' messages that arrived meanwhile be delivered. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The log's parsed chunks in line order, the parsing shared between the parse workers and this
+ * thread. Owns the one reader of raw chunks (numbered as read), the chunks parsed here and not yet
+ * handed out, and this thread's parser (loaded when it first parses). Each chunk read goes to the
+ * pool while it has room; when the chunk due next is not back yet, this thread reads the next raw
+ * chunk and parses it itself rather than wait, so both threads stay busy whichever is the slower.
+ * At most `ahead` chunks are read and not yet handed out. Without a pool every chunk parses here.
+ */
+export class SharedParse {
+  /** Chunks parsed on this thread so far. */
+  parsedHere = 0;
+  private read = 0;
+  private due = 0;
+  private ended = false;
+  private local = new Map<number, ParsedChunk>();
+  private parser: Awaited<ReturnType<typeof localParser>> | null = null;
+
+  constructor(
+    private readonly reader: AsyncIterator<Uint8Array>,
+    private readonly pool: ChunkPool | null,
+    private readonly storeText: boolean,
+    private readonly maxInFlight: number,
+    private readonly ahead: number,
+  ) {}
+
+  /** The next raw chunk, or null at the end of the log. */
+  private async nextRaw(): Promise<ParseChunk | null> {
+    if (this.ended) return null;
+    const r = await this.reader.next();
+    if (r.done) {
+      this.ended = true;
+      return null;
+    }
+    return { seq: this.read++, bytes: r.value };
+  }
+
+  private ready(): ParsedChunk | undefined {
+    const b = this.local.get(this.due) ?? this.pool?.poll(this.due);
+    if (b) {
+      this.local.delete(this.due);
+      this.due++;
+    }
+    return b;
+  }
+
+  /** The next parsed chunk in line order, or null when the log is done. */
+  async next(): Promise<ParsedChunk | null> {
+    const pool = this.pool;
+    for (;;) {
+      while (pool && pool.inFlight < this.maxInFlight && this.read - this.due < this.ahead) {
+        const c = await this.nextRaw();
+        if (!c) break;
+        pool.post(c);
+      }
+      let b = this.ready();
+      if (!b && pool && this.read > this.due) {
+        await turn();
+        b = this.ready();
+      }
+      if (b) return b;
+      if (this.ended && this.due === this.read) return null;
+      if (!this.ended && this.read - this.due < this.ahead) {
+        const c = await this.nextRaw();
+        if (c) {
+          this.parser ??= await localParser();
+          this.local.set(c.seq, this.parser.parseChunk(c, this.storeText));
+          this.parsedHere++;
+        }
+        continue;
+      }
+      const seq = this.due++;
+      return await pool!.take(seq);
+    }
+  }
+
+  /** Stops the reader and the workers; this thread's parser forgets its memo. */
+  async close(): Promise<void> {
+    this.parser?.rememberTextFeatures(false);
+    await this.reader.return?.();
+    await this.pool?.close();
+  }
+}
+
 /** The analyze pipeline over a stream of log lines: parse → engine → findings. */
 export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
@@ -251,24 +356,17 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
       nextProgress = (Math.floor(lines / 10_000) + 1) * 10_000;
     }
   };
-  let seq = 0;
-  let nextSeq = 0;
-  const parser = pool ? null : await localParser();
+  const chunks = new SharedParse(
+    lineChunks(src, chunkBytes, (n) => (bytes += n)),
+    pool,
+    storeText,
+    maxInFlight,
+    maxInFlight + 2,
+  );
   try {
-    for await (const chunk of lineChunks(src, chunkBytes, (n) => (bytes += n))) {
-      const c: ParseChunk = { seq: seq++, bytes: chunk };
-      if (parser) {
-        consume(parser.parseChunk(c, storeText));
-        nextSeq++;
-        continue;
-      }
-      pool!.post(c);
-      while (pool!.inFlight >= maxInFlight) consume(await pool!.take(nextSeq++));
-    }
-    while (nextSeq < seq) consume(await pool!.take(nextSeq++));
+    for (let b = await chunks.next(); b; b = await chunks.next()) consume(b);
   } finally {
-    parser?.rememberTextFeatures(false);
-    await pool?.close();
+    await chunks.close();
   }
   o.onProgress?.(lines, bytes);
   engine.evaluate();

@@ -5,8 +5,15 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { analyzeStream, type EngineLike, openLog, runAnalyze } from '../../src/cli/analyze.js';
-import { parseChunk } from '../../src/cli/analyze-worker.js';
+import {
+  analyzeStream,
+  type ChunkPool,
+  type EngineLike,
+  openLog,
+  runAnalyze,
+  SharedParse,
+} from '../../src/cli/analyze.js';
+import { type ParseChunk, type ParsedChunk, parseChunk } from '../../src/cli/analyze-worker.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import { unpackEvents } from '../../src/events/packed.js';
 import type { RequestEvent } from '../../src/events/types.js';
@@ -283,5 +290,125 @@ describe('parse chunks', () => {
         }),
       );
     }
+  });
+});
+
+/** A seeded pseudo-random number in [0, 1). */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+}
+
+/** A stand-in for the parse workers: parses a posted chunk and hands it back after a random delay. */
+class SlowPool implements ChunkPool {
+  inFlight = 0;
+  posted = 0;
+  private done = new Map<number, ParsedChunk>();
+  private wake: (() => void) | null = null;
+  constructor(private readonly random: () => number) {}
+  post(c: ParseChunk) {
+    this.inFlight++;
+    this.posted++;
+    const parsed = parseChunk(c, false);
+    setTimeout(
+      () => {
+        this.inFlight--;
+        this.done.set(parsed.seq, parsed);
+        this.wake?.();
+      },
+      Math.floor(this.random() * 4),
+    );
+  }
+  poll(seq: number) {
+    const b = this.done.get(seq);
+    this.done.delete(seq);
+    return b;
+  }
+  async take(seq: number) {
+    for (;;) {
+      const b = this.poll(seq);
+      if (b) return b;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+  async close() {}
+}
+
+describe('work sharing', () => {
+  it('hands out the chunks in order, parsed by the pool or here, with a bounded read-ahead', async () => {
+    const lines = readFileSync(log, 'utf8').split('\n');
+    for (const seed of [1, 2, 3]) {
+      const random = rng(seed);
+      // chunks of 1–8 lines, read with a random delay now and then
+      const chunks: Uint8Array[] = [];
+      for (let at = 0; at < lines.length; ) {
+        const n = 1 + Math.floor(random() * 8);
+        chunks.push(Buffer.from(`${lines.slice(at, at + n).join('\n')}\n`));
+        at += n;
+      }
+      let yielded = 0;
+      let handed = 0;
+      let maxAhead = 0;
+      async function* reader() {
+        for (const c of chunks) {
+          if (random() < 0.3) await new Promise((r) => setTimeout(r, 1));
+          yielded++;
+          yield new Uint8Array(c);
+        }
+      }
+      const pool = new SlowPool(random);
+      const shared = new SharedParse(reader(), pool, false, 4, 6);
+      const got: ParsedChunk[] = [];
+      for (let b = await shared.next(); b; b = await shared.next()) {
+        maxAhead = Math.max(maxAhead, yielded - handed);
+        handed++;
+        got.push(b);
+        // the engine's share of the work
+        const until = performance.now() + random() * 0.5;
+        while (performance.now() < until);
+      }
+      await shared.close();
+      expect(got.map((b) => b.seq)).toEqual(chunks.map((_, k) => k));
+      expect(got.map((b) => [b.lines, b.bad, unpackEvents(b.events).map((e) => e.id)])).toEqual(
+        chunks.map((c, k) => {
+          const p = parseChunk({ seq: k, bytes: new Uint8Array(c) }, false);
+          return [p.lines, p.bad, unpackEvents(p.events).map((e) => e.id)];
+        }),
+      );
+      expect(shared.parsedHere).toBeGreaterThan(0);
+      expect(pool.posted).toBeGreaterThan(0);
+      expect(shared.parsedHere + pool.posted).toBe(chunks.length);
+      expect(maxAhead).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it('numbers bad lines spread over many chunks the same with a worker sharing the parsing', async () => {
+    // a bad line every 7th line, in a log cut into chunks of a few lines each
+    const rows = good.flatMap((l, k) => (k % 7 === 3 ? ['{"ts": oops', l] : [l]));
+    const text = `${rows.join('\n')}\n`;
+    const runs = [];
+    for (const workers of [0, 1, 2]) {
+      const engine = new CountingEngine();
+      const r = await analyzeStream(Readable.from([Buffer.from(text)]), {
+        workers,
+        chunkBytes: 4000,
+        maxBadSamples: 1e6,
+        engine: () => engine,
+      });
+      runs.push({
+        ids: engine.seen.map((e) => e.id),
+        bad: r.findings.input.bad_line_samples,
+        lines: r.lines,
+      });
+    }
+    const want = rows.flatMap((l, k) => (l.startsWith('{"ts": oops') ? [k + 1] : []));
+    expect(want.length).toBeGreaterThan(20);
+    expect(runs[0]!.bad?.map((s) => s.line)).toEqual(want);
+    expect(runs[0]!.ids).toEqual(good.map((l) => (JSON.parse(l) as { id: string }).id));
+    for (const r of runs) expect(r).toEqual(runs[0]);
   });
 });
