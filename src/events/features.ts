@@ -5,7 +5,7 @@
  * replayed log. Features are cheap summaries (hashes, flags, counts, a MinHash signature):
  * the raw text leaves this module only when `storeText` is on.
  */
-import { countTokens } from 'gpt-tokenizer';
+
 import { hash64, hash64Units } from './hash.js';
 import { minhash, words } from './minhash.js';
 import {
@@ -20,6 +20,7 @@ import {
   SEEN_QUOTE,
 } from './probes.js';
 import { isObj, promptParts, UnitBuffer } from './text.js';
+import { countTokens } from './tokens.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
 /** Skeletons are built from at most this many characters of the prompt. */

@@ -6,7 +6,6 @@
  * back as `{ ok: false, error }` so callers can count it and go on.
  */
 
-import { countTokens } from 'gpt-tokenizer';
 import { z } from 'zod';
 import {
   clientOf,
@@ -17,6 +16,7 @@ import {
 } from './features.js';
 import { digest64 } from './hash.js';
 import { inferEndpoint } from './text.js';
+import { countTokens } from './tokens.js';
 import { EVENT_VERSION, type RequestEvent } from './types.js';
 
 export const LogLine = z.object({

@@ -8,7 +8,6 @@
  * event worker (`event-worker.ts`) or, without one, in a setImmediate after the reply.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { countTokens } from 'gpt-tokenizer';
 import {
   extractOutputFeatures,
   extractParams,
@@ -17,6 +16,7 @@ import {
   sdkHeaders,
 } from '../events/features.js';
 import { isObj, type Obj, promptText } from '../events/text.js';
+import { countTokens } from '../events/tokens.js';
 import { type Endpoint, EVENT_VERSION, type OutputFeatures, type RequestEvent } from '../events/types.js';
 import { type Metered, meter, usageOfAnswer } from './metering.js';
 import type { RequestState } from './state.js';

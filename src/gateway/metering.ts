@@ -6,9 +6,10 @@
  * gpt-tokenizer on the captured text, and mark the record `estimated`. Image inputs are counted
  * at `IMAGE_TOKENS` each.
  */
-import { countTokens } from 'gpt-tokenizer';
+
 import { IMAGE_TOKENS } from '../events/features.js';
 import { isObj } from '../events/text.js';
+import { countTokens } from '../events/tokens.js';
 import type { UsageRecord } from '../events/types.js';
 
 /** What an upstream usage object says, normalized across endpoints. */

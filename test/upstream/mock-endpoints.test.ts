@@ -1,7 +1,7 @@
-import { countTokens } from 'gpt-tokenizer';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTokens } from '../../src/events/tokens.js';
 import { createMockUpstream, type MockUpstream } from '../../src/upstream/mock/index.js';
 
 let mock: MockUpstream;
