@@ -3,7 +3,8 @@
  * `distillguard analyze LOG.jsonl[.gz]|-`: streams a log in the documented log-line format
  * (docs/log-format.md) line by line from a file, gzip or stdin, parses every line with
  * `parseLogLine` (in worker threads when it pays: chunks of whole lines go to the workers as
- * transferred bytes, events come back packed), feeds the detection engine in order, prints a
+ * transferred bytes, events come back packed; the main thread parses chunks too whenever it would
+ * otherwise wait for a worker), feeds the detection engine in order, prints a
  * summary table and writes findings (and a simple HTML report). A bad line is counted and
  * reported with its line number; it never stops the run. `analyzeStream` is the same pipeline
  * for the benchmarks and tests.
@@ -225,8 +226,9 @@ async function* lineChunks(
 
 /**
  * The parser for parsing on this thread, with the text-feature memo on for the run (the log holds
- * the prompts anyway; turn it off after). Loaded only then: the parser's modules (gpt-tokenizer's
- * ranks above all, ~0.5 s of CPU to load) are not needed on this thread when workers parse.
+ * the prompts anyway; turn it off after). Loaded only when this thread first parses: the parser's
+ * modules cost CPU to load (~0.2 s from sources under tsx; gpt-tokenizer's ranks, another ~0.2 s,
+ * only when a line lacks usage) and with workers this thread may never need them.
  */
 async function localParser() {
   const [{ parseChunk }, { rememberTextFeatures }] = await Promise.all([
