@@ -5,7 +5,6 @@
  * replayed log. Features are cheap summaries (hashes, flags, counts, a MinHash signature):
  * the raw text leaves this module only when `storeText` is on.
  */
-
 import { hash64, hash64Units } from './hash.js';
 import { minhash, words } from './minhash.js';
 import {

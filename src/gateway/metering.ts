@@ -6,7 +6,6 @@
  * gpt-tokenizer on the captured text, and mark the record `estimated`. Image inputs are counted
  * at `IMAGE_TOKENS` each.
  */
-
 import { IMAGE_TOKENS } from '../events/features.js';
 import { isObj } from '../events/text.js';
 import { countTokens } from '../events/tokens.js';
