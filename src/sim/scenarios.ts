@@ -121,6 +121,14 @@ export const SCENARIOS: Scenario[] = [
     { persona: 'capability_sweep' },
   ]),
   focused('single-harvester', 'one key harvesting in bulk', [{ persona: 'single_harvester' }]),
+  focused(
+    'own-prompts',
+    'hydra and residential-proxy campaigns whose every key sends its own invented system prompt (an evasion of product identity)',
+    [
+      { persona: 'hydra', overrides: { ownSystems: true } },
+      { persona: 'residential_proxy', overrides: { ownSystems: true } },
+    ],
+  ),
   {
     name: 'products',
     description:

@@ -104,7 +104,11 @@ describe('linkage', () => {
  * `keys` keys, each its own org, /24 and client, phrasing their requests from one template (as
  * apps built for one job do, or one script's keys); `system(k)` is key k's system prompt.
  */
-function alikeKeys(keys: number, system: (k: number) => string | undefined): RequestEvent[] {
+function alikeKeys(
+  keys: number,
+  system: (k: number) => string | undefined,
+  sharedInfra = false,
+): RequestEvent[] {
   const r = rng(11);
   const template = [
     'Write a detailed, well-structured blog post of about {a} words on {t} for our readers, with {b} subheadings and a short conclusion.',
@@ -115,8 +119,8 @@ function alikeKeys(keys: number, system: (k: number) => string | undefined): Req
       ts: T0 + i * 60_000 + Math.floor(r() * 5000),
       key: `alike${k}`,
       org: `alikeorg${k}`,
-      ip: `198.51.${k}.7`,
-      ua: `client-${k}/1.0`,
+      ip: sharedInfra ? `198.51.100.${10 + k}` : `198.51.${k}.7`,
+      ua: sharedInfra ? 'harvest-client/0.3' : `client-${k}/1.0`,
       system: system(k),
       user: harvestPrompt(r, template),
       maxTokens: 4096,
@@ -140,6 +144,12 @@ describe('product identity', () => {
     expect(comps.map((c) => c.map((i) => profiles[i]!.key).sort())).toEqual([
       ['alike4', 'alike5', 'alike6', 'alike7'],
     ]);
+  });
+  it('counts content evidence in full between keys with their own prompts that share a rare /24 and client (a disguise)', () => {
+    const { comps, graph } = link(alikeKeys(8, own, true));
+    expect(comps.map((c) => c.length)).toEqual([8]);
+    const template = edgesOf(graph).map((e) => e.evidence.template ?? 0);
+    expect(Math.max(...template)).toBeGreaterThan(cfg.linkage.distinctProducts);
   });
   it('links the same traffic when the keys share one system prompt or send none (one script)', () => {
     expect(link(alikeKeys(8, () => 'You are a meticulous writer.')).comps).toHaveLength(1);

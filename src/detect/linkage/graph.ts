@@ -146,6 +146,8 @@ const SHAPE = KIND_INDEX.request_shape;
 const TEMPLATE = KIND_INDEX.template;
 const NEAR = KIND_INDEX.near_duplicate;
 const BEHAVIOUR = KIND_INDEX.similar_behaviour;
+const SUBNET = KIND_INDEX.subnet;
+const FINGERPRINT = KIND_INDEX.fingerprint;
 
 /**
  * Noisy-OR of one evidence row. A request shape includes the system prompt, so the two count as
@@ -301,8 +303,10 @@ function keptEdges(
     const a = Math.floor(key / n);
     const b = key - a * n;
     // Two products (one has its own system prompt, the other does not mostly send it): shared
-    // phrasing is common, not one operator.
-    const content = ids.distinct(a, b) ? distinct : 1;
+    // phrasing is common, not one operator; unless the two also share a rare /24 and a rare
+    // client fingerprint, where different system prompts are a disguise, not two products.
+    const content =
+      ids.distinct(a, b) && !(rows[base + SUBNET]! >= 0.5 && rows[base + FINGERPRINT]! >= 0.5) ? distinct : 1;
     if (content < 1) {
       rows[base + TEMPLATE]! *= content;
       rows[base + NEAR]! *= content;

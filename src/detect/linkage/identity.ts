@@ -13,9 +13,12 @@
  * So between two keys of which one has an own system prompt that the other does not mostly send
  * (two products, or a product and a key that is not it), content evidence (template,
  * near-duplicate prompts, similar behaviour) counts at `distinctProducts` of its weight (graph.ts). Infrastructure
- * evidence (subnet, fingerprint, `meta`, org, timing) is unchanged. The cost, stated plainly: an
- * operator who gives every key its own invented system prompt must then be linked through its
- * infrastructure, timing and request shape, as a residential-proxy crowd already is.
+ * evidence (subnet, fingerprint, `meta`, org, timing) is unchanged, and where two keys also share
+ * a rare /24 and a rare client fingerprint the discount does not apply: different system prompts
+ * from one rented network and one client are a disguise, not two products (graph.ts). The cost,
+ * stated plainly: an operator who gives every key its own invented system prompt AND its own
+ * network must be linked through timing and behaviour alone, as a residential-proxy crowd
+ * already is (the `own-prompts` scenario measures it, docs/benchmark.md).
  */
 import { type Population, rarity } from '../population.js';
 import { type AccountProfile, NO_SYSTEM } from '../profile.js';

@@ -6,7 +6,7 @@
  */
 import { populationClient, pythonSdk } from '../../clients.js';
 import { hostingIps, residentialIps } from '../../net.js';
-import { paraphrase } from '../../prompts/fill.js';
+import { fill, paraphrase } from '../../prompts/fill.js';
 import { cotWrap, type PromptKind } from '../../prompts/index.js';
 import type { Rng } from '../../rng.js';
 import { DAY, HOUR, machineSchedule, randomTz, sessionSchedule } from '../../time.js';
@@ -47,6 +47,8 @@ export interface CampaignParams {
   window: [number, number];
   /** Follows a diurnal rhythm instead of running around the clock. */
   diurnal: boolean;
+  /** Every key sends its own invented system prompt (an evasion of product identity). */
+  ownSystems?: boolean;
 }
 
 export const DEFAULT_CAMPAIGN: CampaignParams = {
@@ -171,6 +173,7 @@ export function campaignKeys(
           )
         : machineSchedule(rng, t, end, { count, jitter: c.p.jitter, phase: slot / c.p.keys });
       const ips = c.ipPool.length > 0 ? rng.sample(c.ipPool, rng.int(1, 2)) : residentialIps(rng, 1);
+      const own = c.p.ownSystems ? inventedSystem(rng.fork(`system:${plans.length}`)) : null;
       plans.push(
         keyPlan(rng, {
           org: mintOrg(rng),
@@ -178,13 +181,29 @@ export function campaignKeys(
           client: rng.pick(c.clients),
           ips,
           schedule,
-          make: (_i, g, at) => factory(g, at),
+          make: own ? (_i, g, at) => withOwnSystem(factory(g, at), own) : (_i, g, at) => factory(g, at),
         }),
       );
       t = end;
     }
   }
   return plans;
+}
+
+/** A system prompt made up for one key, so that no two keys of the campaign share one. */
+function inventedSystem(g: Rng): string {
+  return fill(
+    g,
+    'You are {Nova|Atlas|Orion|Vega|Lyra|Sage} {Assistant|Helper|Expert|Mentor}, a {meticulous|thorough|patient|precise} assistant (profile {1000-9999}). {Answer fully and precisely.|Explain your answers in depth.|Be complete and well organised.}',
+  );
+}
+
+/** The request with `system` as its system prompt (chat bodies; others are left as they are). */
+function withOwnSystem(r: SimRequest, system: string): SimRequest {
+  const messages = r.body.messages as Array<{ role: string; content: unknown }> | undefined;
+  if (!Array.isArray(messages)) return r;
+  const rest = messages.filter((m) => m.role !== 'system');
+  return { ...r, body: { ...r.body, messages: [{ role: 'system', content: system }, ...rest] } };
 }
 
 export const pickModel = (ctx: PersonaContext, rng: Rng) => {
