@@ -139,6 +139,15 @@ export const SCENARIOS: Scenario[] = [
     attacks: STANDARD_ATTACKS,
   },
   {
+    name: 'platforms',
+    description:
+      'the standard mix plus 12 white-label writing platforms, each one org giving 8–30 tenants their own key (not tuned on)',
+    days: 7,
+    benign: { ...STANDARD_BENIGN, tenant_platform: 12 },
+    newModelDay: 4,
+    attacks: STANDARD_ATTACKS,
+  },
+  {
     name: 'benign-only',
     description:
       'hard negatives only: the standard benign population, no attacks (every flag is a false positive)',

@@ -10,7 +10,7 @@ import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared } from './chat.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
-import { contentApp, tutorApp } from './products.js';
+import { contentApp, tenantPlatform, tutorApp } from './products.js';
 import type { BenignPersona } from './shared.js';
 
 export { BENIGN_PERSONAS, type BenignPersona } from './shared.js';
@@ -26,6 +26,7 @@ export {
   multimodalDocs,
   ragApp,
   researcher,
+  tenantPlatform,
   tutorApp,
 };
 
@@ -42,4 +43,5 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   heavy_dev: heavyDev,
   content_app: contentApp,
   tutor_app: tutorApp,
+  tenant_platform: tenantPlatform,
 };

@@ -163,3 +163,53 @@ export function tutorApp(ctx: PersonaContext, orgs: number): KeyPlan[] {
   }
   return plans;
 }
+
+/**
+ * White-label writing platforms: one org that gives each of its business tenants its own key.
+ * The keys share the platform's egress IPs, client, templates and pinned max_tokens; each tenant
+ * has its own branded system prompt, its own end users and rhythm. Many keys, one operator,
+ * long answers: a hydra's outline, run for customers.
+ */
+export function tenantPlatform(ctx: PersonaContext, orgs: number): KeyPlan[] {
+  const plans: KeyPlan[] = [];
+  for (let o = 0; o < orgs; o++) {
+    const rng = ctx.rng.fork(`tenant_platform:${o}`);
+    const org = mintOrg(rng);
+    const client = pythonSdk(rng);
+    const ips = ctx.cloud.egress(rng, rng.int(1, 2));
+    const templates = rng.sample(CONTENT_TEMPLATES, rng.int(2, 4));
+    const maxTokens = rng.pick([2048, 4096]);
+    const model = rng.pick(ctx.models.chat);
+    const tenants = rng.int(8, 30);
+    for (let t = 0; t < tenants; t++) {
+      const system = fill(
+        rng,
+        `You are the writing assistant of ${productName(rng)} {Realty|Outfitters|Dental|Bakery|Consulting|Travel|Fitness|Legal}. Write in the brand's {warm|confident|playful|formal} voice for its {customers|clients|members}.`,
+      );
+      const total = volume(rng, 8 * days(ctx), 1.0, 5, 3000);
+      const users = Array.from({ length: Math.max(3, Math.round(total / rng.float(2, 8))) }, () =>
+        mintUser(rng),
+      );
+      const schedule = rhythmSchedule(rng, ctx.start, ctx.end, rhythm(rng, 'office', 0.4), total);
+      plans.push(
+        keyPlan(rng, {
+          org,
+          label: { persona: 'tenant_platform', attack: false, campaign: null },
+          client,
+          ips,
+          schedule,
+          make: (_i, g) =>
+            chatRequest(g, {
+              model,
+              messages: withSystem(system, [{ role: 'user', content: fill(g, g.pick(templates)) }]),
+              maxTokens,
+              temperature: 0.7,
+              user: g.pick(users),
+              answer: { median: 800, sigma: 0.4 },
+            }),
+        }),
+      );
+    }
+  }
+  return plans;
+}

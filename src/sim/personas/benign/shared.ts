@@ -19,6 +19,7 @@ export const BENIGN_PERSONAS = [
   'heavy_dev',
   'content_app',
   'tutor_app',
+  'tenant_platform',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
