@@ -15,6 +15,7 @@ import { type SplitMemo, splitComponent } from './linkage/split.js';
 import type { Population } from './population.js';
 import { type AccountProfile, mergeAll } from './profile.js';
 import { type ScoreResult, scoreProfile } from './scoring.js';
+import { followsTheDay } from './signals/timing.js';
 import { short } from './signals/util.js';
 
 export interface CampaignResult {
@@ -182,6 +183,18 @@ function reusable(cache: CampaignCache, members: number[], total: number) {
   return diff <= Math.max(1, cache.growth * members.length) ? hit : null;
 }
 
+/** Share of the members' requests sent by members that follow their own day (`followsTheDay`). */
+function diurnalShare(members: readonly number[], profiles: readonly AccountProfile[]): number {
+  let day = 0;
+  let all = 0;
+  for (const m of members) {
+    const p = profiles[m]!;
+    all += p.n;
+    if (followsTheDay(p)) day += p.n;
+  }
+  return all > 0 ? day / all : 0;
+}
+
 export function buildCampaigns(
   profiles: readonly AccountProfile[],
   g: LinkGraph,
@@ -273,7 +286,13 @@ export function buildCampaigns(
       pop,
       cfg,
       now,
-      campaign: { keys: members.length, meanEdge, evidence },
+      campaign: {
+        keys: members.length,
+        orgs: new Set(members.map((m) => profiles[m]!.org)).size,
+        meanEdge,
+        evidence,
+        diurnalShare: diurnalShare(members, profiles),
+      },
     });
     const result = { members, merged, score, links, meanEdge, bestBehavioural };
     nextCache.set(members[0]!, { n: total, members: new Set(members), result });

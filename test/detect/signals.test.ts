@@ -16,7 +16,7 @@ import { harvestSegment } from '../../src/detect/signals/segments.js';
 import { singleTurn } from '../../src/detect/signals/single-turn.js';
 import { sweep } from '../../src/detect/signals/sweep.js';
 import { templateReuse } from '../../src/detect/signals/template-reuse.js';
-import { hourCv, machineTiming } from '../../src/detect/signals/timing.js';
+import { followsTheDay, hourCv, machineTiming } from '../../src/detect/signals/timing.js';
 import type { Signal, SignalContext } from '../../src/detect/signals/types.js';
 import { volume } from '../../src/detect/signals/volume.js';
 import { hllAdd } from '../../src/detect/sketches/hll.js';
@@ -34,6 +34,17 @@ const ctx = (over: Partial<SignalContext> = {}): SignalContext => ({
 });
 
 /** A signal's score and detail on one profile, read as scoring reads them. */
+/** A campaign context with defaults for the fields a test does not set. */
+const camp = (
+  o: Partial<NonNullable<SignalContext['campaign']>>,
+): NonNullable<SignalContext['campaign']> => ({
+  keys: 2,
+  orgs: 2,
+  meanEdge: 0.7,
+  evidence: '',
+  diurnalShare: 0,
+  ...o,
+});
 const run = (s: Signal, p: AccountProfile, c: SignalContext) => ({
   score: s.score(p, c),
   detail: s.detail(p, c),
@@ -228,6 +239,24 @@ describe('machine_timing', () => {
     const p = profile(500, { gaps: { k: 499, mean: 60_000, m2: 498 * 6_000 ** 2 } }, 8 * HOUR);
     expect(run(machineTiming, p, ctx()).score).toBe(1);
   });
+  it("does not read a campaign's flat merged day as a machine's when its members follow their own days", () => {
+    const p = profile(2400, { hours: new Array(24).fill(100) }, 2 * DAY);
+    const merged = (diurnalShare: number) => ctx({ campaign: camp({ keys: 12, orgs: 1, diurnalShare }) });
+    expect(run(machineTiming, p, merged(0)).score).toBe(1);
+    const r = run(machineTiming, p, merged(0.75));
+    expect(r.score).toBeCloseTo(0.25, 5);
+    expect(r.detail).toContain('75% of the requests from members that follow their own day');
+  });
+  it('tells a key that follows the day (enough requests and span, hour-of-day CV ≥ 0.45)', () => {
+    const hours = Array.from({ length: 24 }, (_, h) => (h >= 8 && h <= 21 ? 150 : 20));
+    const n = hours.reduce((a, b) => a + b, 0);
+    expect(followsTheDay(profile(n, { hours }, 2 * DAY))).toBe(true);
+    expect(followsTheDay(profile(n, { hours }, 20 * HOUR))).toBe(false);
+    const few = Array.from({ length: 24 }, (_, h) => (h >= 9 && h <= 18 ? 2 : 0)); // 20 requests
+    expect(followsTheDay(profile(20, { hours: few }, 3 * DAY))).toBe(false);
+    expect(followsTheDay(profile(30, { hours: few.map((c) => c * 1.5) }, 3 * DAY))).toBe(true);
+    expect(followsTheDay(profile(2400, { hours: new Array(24).fill(100) }, 2 * DAY))).toBe(false);
+  });
   it('corrects hour-of-day CV for Poisson noise', () => {
     expect(hourCv(new Array(24).fill(10), 240)).toBe(0);
   });
@@ -304,12 +333,28 @@ describe('coordination', () => {
     const r = run(
       coordination,
       profile(10),
-      ctx({ campaign: { keys: 20, meanEdge: 0.8, evidence: '20 keys in 203.0.113.0/24' } }),
+      ctx({ campaign: camp({ keys: 20, orgs: 20, meanEdge: 0.8, evidence: '20 keys in 203.0.113.0/24' }) }),
     );
     expect(r.score).toBe(1);
-    const weak = run(coordination, profile(10), ctx({ campaign: { keys: 6, meanEdge: 0.35, evidence: '' } }));
+    const weak = run(
+      coordination,
+      profile(10),
+      ctx({ campaign: camp({ keys: 6, orgs: 6, meanEdge: 0.35 }) }),
+    );
     expect(weak.score).toBeCloseTo(0.25, 5);
     expect(r.detail).toContain('203.0.113.0/24');
+  });
+  it("counts orgs, not keys: one org's many keys are one customer", () => {
+    const oneOrg = run(
+      coordination,
+      profile(10),
+      ctx({ campaign: camp({ keys: 20, orgs: 1, meanEdge: 0.8 }) }),
+    );
+    expect(oneOrg.score).toBe(0);
+    expect(oneOrg.detail).toContain('20 keys in 1 org linked');
+    expect(
+      run(coordination, profile(10), ctx({ campaign: camp({ keys: 20, orgs: 6, meanEdge: 0.8 }) })).score,
+    ).toBe(0.5);
   });
 });
 

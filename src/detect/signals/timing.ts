@@ -11,8 +11,8 @@
  * a fixed-rate loop below 0.4. Nightly batch jobs are neither flat nor regular across nights.
  */
 import type { AccountProfile } from '../profile.js';
-import type { Signal } from './types.js';
-import { num, ramp } from './util.js';
+import type { Signal, SignalContext } from './types.js';
+import { num, pct, ramp } from './util.js';
 
 const HOUR = 3_600_000;
 
@@ -28,10 +28,22 @@ export function hourCv(hours: readonly number[], n: number): number {
 /** The numbers behind the score, rewritten by each call (signals run one at a time). */
 const m = { spanH: 0, cvH: 0, gapCv: 0 };
 
-function measure(p: AccountProfile): number {
+/**
+ * True when a key clearly follows the day on its own: ≥ 24 requests over ≥ 30 h with a
+ * (noise-corrected) hour-of-day CV ≥ 0.45, where `flat` is 0. Fewer requests than `flat` needs:
+ * a platform's small tenants each send a few dozen requests a week, all in their office hours.
+ */
+export function followsTheDay(p: AccountProfile): boolean {
+  return p.n >= 24 && p.lastTs - p.firstTs >= 30 * HOUR && hourCv(p.hours, p.n) >= 0.45;
+}
+
+function measure(p: AccountProfile, ctx?: SignalContext): number {
   m.spanH = (p.lastTs - p.firstTs) / HOUR;
   m.cvH = hourCv(p.hours, p.n);
-  const flat = (1 - ramp(m.cvH, 0.15, 0.45)) * ramp(m.spanH, 18, 30) * ramp(p.n, 60, 150);
+  // A campaign's merged day is flat when its members each follow their own day in other
+  // timezones (tenants of one platform, say): only the members who do not count (engine 1.5.0).
+  const own = 1 - (ctx?.campaign?.diurnalShare ?? 0);
+  const flat = (1 - ramp(m.cvH, 0.15, 0.45)) * ramp(m.spanH, 18, 30) * ramp(p.n, 60, 150) * own;
   const g = p.gaps;
   m.gapCv = g.k > 1 && g.mean > 0 ? Math.sqrt(g.m2 / (g.k - 1)) / g.mean : 1;
   const regular = ramp(0.7 - m.gapCv, 0, 0.4) * ramp(g.k, 30, 100);
@@ -41,8 +53,10 @@ function measure(p: AccountProfile): number {
 export const machineTiming: Signal = {
   name: 'machine_timing',
   score: measure,
-  detail(p) {
-    measure(p);
-    return `hour-of-day CV ${m.cvH.toFixed(2)} over ${num(m.spanH)} h (0 = flat 24/7); inter-arrival CV ${m.gapCv.toFixed(2)} over ${num(p.gaps.k)} gaps (1 = random, <0.4 = clockwork)`;
+  detail(p, ctx) {
+    measure(p, ctx);
+    const share = ctx.campaign?.diurnalShare ?? 0;
+    const members = share > 0 ? `; ${pct(share)} of the requests from members that follow their own day` : '';
+    return `hour-of-day CV ${m.cvH.toFixed(2)} over ${num(m.spanH)} h (0 = flat 24/7); inter-arrival CV ${m.gapCv.toFixed(2)} over ${num(p.gaps.k)} gaps (1 = random, <0.4 = clockwork)${members}`;
   },
 };

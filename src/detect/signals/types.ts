@@ -14,7 +14,16 @@ export interface SignalContext {
   /** Event time of the evaluation. */
   now: number;
   /** Present when scoring a campaign's merged profile. */
-  campaign?: { keys: number; meanEdge: number; evidence: string };
+  campaign?: {
+    keys: number;
+    /** Distinct orgs among the members (one org's keys are one customer's). */
+    orgs: number;
+    meanEdge: number;
+    evidence: string;
+    /** Share of the members' requests sent by members that clearly follow the day on their own
+     * (timing.ts `followsTheDay`): their merged rhythm is flat only because their days differ. */
+    diurnalShare: number;
+  };
 }
 
 /**
