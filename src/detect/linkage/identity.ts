@@ -22,8 +22,7 @@
  */
 import { type Population, rarity } from '../population.js';
 import { type AccountProfile, NO_SYSTEM } from '../profile.js';
-import { topkTop } from '../sketches/topk.js';
-import { MIN_REQUESTS } from './shape.js';
+import { MIN_REQUESTS, modal } from './shape.js';
 
 /** Share of a key's requests its modal system prompt must cover to be the key's own. */
 export const OWN_PROMPT_SHARE = 0.5;
@@ -35,8 +34,8 @@ export const OWN_PROMPT_SHARE = 0.5;
  */
 export function ownSystemPrompt(p: AccountProfile, pop: Population): string | null {
   if (p.n < MIN_REQUESTS) return null;
-  const top = topkTop(p.systems);
-  if (!top || top.id === NO_SYSTEM || (top.c - top.err) / p.n < OWN_PROMPT_SHARE) return null;
+  const top = modal(p, 'systems');
+  if (!top || top.id === NO_SYSTEM || top.share < OWN_PROMPT_SHARE) return null;
   return rarity(pop.systemOrgs.get(top.id) ?? 1, pop) >= 1 ? top.id : null;
 }
 
@@ -75,6 +74,6 @@ export class PassIdentity {
 
 /** True when `system` is the key's modal system prompt on at least `OWN_PROMPT_SHARE` of its requests. */
 function mostlySends(p: AccountProfile, system: string): boolean {
-  const top = topkTop(p.systems);
-  return top != null && top.id === system && (top.c - top.err) / Math.max(1, p.n) >= OWN_PROMPT_SHARE;
+  const top = modal(p, 'systems');
+  return top !== null && top.id === system && top.share >= OWN_PROMPT_SHARE;
 }

@@ -25,7 +25,8 @@ export const FROZEN = 0.8;
 /** Fewer requests than this say nothing about a frozen configuration. */
 export const MIN_REQUESTS = 8;
 
-const modal = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') => {
+/** The key's modal value of `which` and the share of its requests it covers, or null. */
+export const modal = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') => {
   const top = topkTop(p[which]);
   return top ? { id: top.id, share: (top.c - top.err) / Math.max(1, p.n) } : null;
 };
