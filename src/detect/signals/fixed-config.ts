@@ -17,8 +17,8 @@
  * = end-user share × ramp(1 − distinct ids ÷ requests with an id, 0.05, 0.3).
  */
 import type { AccountProfile } from '../profile.js';
-import { hllCount } from '../sketches/hll.js';
 import { topkTop } from '../sketches/topk.js';
+import { attributedShare, recurrence } from './end-users.js';
 import type { Signal } from './types.js';
 import { num, pct, ramp } from './util.js';
 
@@ -26,17 +26,6 @@ const topShare = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') =>
   const top = topkTop(p[which]);
   return top ? (top.c - top.err) / Math.max(1, p.n) : 0;
 };
-
-/** How far end-user ids recur: ramp(1 − distinct ids ÷ requests with an id, 0.05, 0.3); 0 without ids. */
-function recurrence(p: AccountProfile): number {
-  if (p.endUserReq === 0) return 0;
-  const distinct = Math.min(p.endUserReq, hllCount(p.hll.endUser));
-  return ramp(1 - distinct / p.endUserReq, 0.05, 0.3);
-}
-
-/** Share of requests attributed to end users who come back (ids that recur). */
-export const attributedShare = (p: AccountProfile, recurring = recurrence(p)) =>
-  (p.endUserReq / Math.max(1, p.n)) * recurring;
 
 /** The numbers behind the score, rewritten by each call (signals run one at a time). */
 const m = { model: 0, maxTok: 0, system: 0, fixed: 0, single: 0, recurring: 0 };

@@ -11,7 +11,7 @@
  * tokens on average, (c) scripted: max_tokens pinned high, or no end-user
  * attribution although the rest of the key has it. Score = the segment's harvest
  * shape × its share (3% → 0, 8% → full) × (1 − served × rest alike): on a key whose requests name
- * returning end users (`attributedShare`, fixed-config.ts), a slice counts only as far as the rest
+ * returning end users (`attributedShare`, end-users.ts), a slice counts only as far as the rest
  * of the key is not one-shot, long-answer and max_tokens-pinned too, so a product that writes long
  * texts on each of its models is not a harvest slice of itself (engine 1.5.0). Whole-key
  * harvesting is left to the other signals.
@@ -19,7 +19,7 @@
 import type { AccountProfile } from '../profile.js';
 import { SEG_ENDUSER, SEG_IN, SEG_MAXHIGH, SEG_OUT, SEG_SINGLE } from '../profile.js';
 import type { TopEntry } from '../sketches/topk.js';
-import { attributedShare } from './fixed-config.js';
+import { attributedShare } from './end-users.js';
 import type { Signal } from './types.js';
 import { num, pct, ramp, short } from './util.js';
 

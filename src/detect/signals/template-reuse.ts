@@ -9,14 +9,14 @@
  * frame (paraphrased templates). Varying slots = distinct prompts (HLL) close to the request
  * count. A frame that many orgs share (a popular framework's format) counts for less: evidence
  * is weighted by its rarity in the population. A product's end users fill its template too:
- * requests attributed to returning end users (`attributedShare`, fixed-config.ts) are a
+ * requests attributed to returning end users (`attributedShare`, end-users.ts) are a
  * product's, not a script's, and do not count (score × (1 − attributed share), engine 1.5.0).
  */
 import { rarity } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { hllCount } from '../sketches/hll.js';
 import { type TopEntry, topkSortedInto } from '../sketches/topk.js';
-import { attributedShare } from './fixed-config.js';
+import { attributedShare } from './end-users.js';
 import type { Signal, SignalContext } from './types.js';
 import { num, pct, ramp, short } from './util.js';
 
