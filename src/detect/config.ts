@@ -5,6 +5,7 @@
  * interpretable: docs/detection.md explains how they combine.
  */
 import { z } from 'zod';
+import { STOCK_SYSTEM_PROMPTS } from './linkage/stock.js';
 
 /** Recursive partial, for `new Engine(config)` overrides. */
 export type DeepPartial<T> = T extends readonly (infer U)[]
@@ -178,6 +179,9 @@ export const DetectConfigSchema = z.object({
        * send it, linkage/identity.ts), content evidence (template, near-duplicate prompts, similar behaviour) is multiplied by
        * this (engine 1.5.0; 1 turns it off). */
       distinctProducts: z.number().min(0).max(1).default(0.25),
+      /** System prompts common everywhere (SDK and framework defaults): no linking evidence and
+       * no product's own prompt, however few orgs send them here (linkage/stock.ts, engine 1.6.0). */
+      stockSystemPrompts: z.array(z.string()).default([...STOCK_SYSTEM_PROMPTS]),
       weights: weights(DEFAULT_LINK_WEIGHTS).prefault({}),
     })
     .prefault({}),

@@ -14,6 +14,7 @@ import { ramp } from '../signals/util.js';
 import { behaviourVector, cosine } from './behaviour.js';
 import { OrgIndex } from './org-index.js';
 import { requestShape } from './shape.js';
+import { stockSystemIds } from './stock.js';
 
 export interface Posting {
   kind: LinkKind;
@@ -151,6 +152,7 @@ export function buildPostings(
   slots: PostingSlots = new PostingSlots(),
 ): Posting[] {
   const l = cfg.linkage;
+  const stock = stockSystemIds(l.stockSystemPrompts);
   const pass = ++slots.pass;
   firstMember.length = 0;
   firstSource.length = 0;
@@ -201,6 +203,8 @@ export function buildPostings(
   for (const post of madeAt) {
     if (post === undefined) continue;
     if (post.members.length < 2) continue;
+    // A stock system prompt is common by construction: no exception makes it evidence.
+    if (post.kind === 'system_prompt' && stock.has(post.id)) continue;
     if (post.kind === 'request_shape') {
       // Shapes are counted here, from their members, rather than in the population.
       post.orgs =

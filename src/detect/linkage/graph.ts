@@ -23,6 +23,7 @@ import { PassIdentity } from './identity.js';
 import { bucketOrgs, type LshIndex, type NearPair, PAIR } from './lsh-index.js';
 import { OrgIndex } from './org-index.js';
 import { PairTable } from './pair-table.js';
+import { stockSystemIds } from './stock.js';
 import { type Activity, readActivity, signupBurst, syncOf } from './timing.js';
 
 export type Evidence = Partial<Record<LinkKind, number>>;
@@ -382,6 +383,6 @@ export function buildLinkGraph(
   bumpPostings(table, n, postings);
   const nearOf = bumpNear(table, n, near, pop, orgsOfPair);
   const acts = new PassActivity(profiles, facts);
-  const ids = new PassIdentity(profiles, pop);
+  const ids = new PassIdentity(profiles, pop, stockSystemIds(cfg.linkage.stockSystemPrompts));
   return keptEdges(table, profiles, pop, cfg, nearOf, vectors, acts, ids, postings);
 }

@@ -24,18 +24,24 @@ import { type Population, rarity } from '../population.js';
 import { type AccountProfile, NO_SYSTEM } from '../profile.js';
 import { MIN_REQUESTS, modal } from './shape.js';
 
+const NO_STOCK: ReadonlySet<string> = new Set();
+
 /** Share of a key's requests its modal system prompt must cover to be the key's own. */
 export const OWN_PROMPT_SHARE = 0.5;
 
 /**
  * The key's own system prompt: its modal system prompt when it covers `OWN_PROMPT_SHARE` of at
- * least `MIN_REQUESTS` requests and is rare (used by at most a quarter of the common limit of
- * orgs, rarity 1); otherwise null.
+ * least `MIN_REQUESTS` requests, is not a stock prompt (`stock`: ids from linkage/stock.ts) and
+ * is rare (used by at most a quarter of the common limit of orgs, rarity 1); otherwise null.
  */
-export function ownSystemPrompt(p: AccountProfile, pop: Population): string | null {
+export function ownSystemPrompt(
+  p: AccountProfile,
+  pop: Population,
+  stock: ReadonlySet<string> = NO_STOCK,
+): string | null {
   if (p.n < MIN_REQUESTS) return null;
   const top = modal(p, 'systems');
-  if (!top || top.id === NO_SYSTEM || top.share < OWN_PROMPT_SHARE) return null;
+  if (!top || top.id === NO_SYSTEM || top.share < OWN_PROMPT_SHARE || stock.has(top.id)) return null;
   return rarity(pop.systemOrgs.get(top.id) ?? 1, pop) >= 1 ? top.id : null;
 }
 
@@ -46,6 +52,7 @@ export class PassIdentity {
   constructor(
     private readonly profiles: readonly AccountProfile[],
     private readonly pop: Population,
+    private readonly stock: ReadonlySet<string> = NO_STOCK,
   ) {
     this.own = new Array(profiles.length);
   }
@@ -53,7 +60,7 @@ export class PassIdentity {
   of(i: number): string | null {
     let v = this.own[i];
     if (v === undefined) {
-      v = ownSystemPrompt(this.profiles[i]!, this.pop);
+      v = ownSystemPrompt(this.profiles[i]!, this.pop, this.stock);
       this.own[i] = v;
     }
     return v;
