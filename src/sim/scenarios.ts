@@ -44,6 +44,15 @@ const BACKGROUND: Partial<Record<BenignPersona, number>> = Object.fromEntries(
   Object.entries(STANDARD_BENIGN).map(([k, v]) => [k, Math.max(3, Math.round(v * 0.2))]),
 );
 
+/** Overrides of campaigns that imitate a product's traffic (the `disguised` scenario). */
+const DISGUISE: Partial<CampaignParams> = {
+  diurnal: true,
+  maxTokens: null,
+  chatWrap: 0.5,
+  fakeEndUsers: true,
+  paraphrase: 0.6,
+};
+
 /** The standard mix's campaigns. */
 const STANDARD_ATTACKS: AttackSpec[] = [
   { persona: 'hydra', scale: 0.2 },
@@ -127,6 +136,15 @@ export const SCENARIOS: Scenario[] = [
     [
       { persona: 'hydra', overrides: { ownSystems: true } },
       { persona: 'residential_proxy', overrides: { ownSystems: true } },
+    ],
+  ),
+  focused(
+    'disguised',
+    'hydra, residential-proxy and capability-sweep campaigns that imitate a product: office-hours rhythm, no max_tokens, half their requests as follow-ups of an invented exchange, recurring end-user ids, paraphrased prompts (an evasion written after tuning)',
+    [
+      { persona: 'hydra', overrides: DISGUISE },
+      { persona: 'residential_proxy', overrides: DISGUISE },
+      { persona: 'capability_sweep', overrides: DISGUISE },
     ],
   ),
   {

@@ -175,4 +175,30 @@ describe('simulate: scenarios', () => {
     for (const l of tutor) expect(l.request.messages[0]!.content).toMatch(/step by step|every step/i);
     expect(tutor.some((l) => l.request.messages.length > 2)).toBe(true);
   });
+  it('disguised campaigns imitate a product: canned follow-ups, recurring end users, no max_tokens', () => {
+    const b = buildScenario(resolveScenario('disguised'), { seed: 3, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      request: { messages: Array<{ role: string; content: string }>; max_tokens?: number; user?: string };
+    };
+    const byKey = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      if (!b.labels.keys[l.key]!.attack) continue;
+      byKey.set(l.key, [...(byKey.get(l.key) ?? []), l]);
+    }
+    const lines = [...byKey.values()].flat();
+    expect(lines.length).toBeGreaterThan(200);
+    const wrapped = lines.filter((l) => l.request.messages.some((m) => m.role === 'assistant'));
+    expect(wrapped.length / lines.length).toBeGreaterThan(0.35);
+    expect(wrapped.length / lines.length).toBeLessThan(0.65);
+    for (const l of lines) {
+      expect(l.request.max_tokens).toBeUndefined();
+      expect(l.request.user).toMatch(/^user_/);
+    }
+    for (const [, ls] of byKey) {
+      if (ls.length < 40) continue;
+      const users = new Set(ls.map((l) => l.request.user));
+      expect(users.size).toBeLessThanOrEqual(30); // a pool of returning users, not one per request
+    }
+  });
 });

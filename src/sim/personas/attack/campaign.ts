@@ -49,6 +49,12 @@ export interface CampaignParams {
   diurnal: boolean;
   /** Every key sends its own invented system prompt (an evasion of product identity). */
   ownSystems?: boolean;
+  /** Share of requests sent as the next turn of an invented small-talk exchange, so that the
+   * traffic is not single-turn (an evasion of `single_turn` and of the one-shot request shape). */
+  chatWrap?: number;
+  /** Every key sends `user` ids from its own small pool of recurring end users, as a product
+   * does (an evasion of the returning-end-user rules of engine 1.5.0). */
+  fakeEndUsers?: boolean;
 }
 
 export const DEFAULT_CAMPAIGN: CampaignParams = {
@@ -174,6 +180,7 @@ export function campaignKeys(
         : machineSchedule(rng, t, end, { count, jitter: c.p.jitter, phase: slot / c.p.keys });
       const ips = c.ipPool.length > 0 ? rng.sample(c.ipPool, rng.int(1, 2)) : residentialIps(rng, 1);
       const own = c.p.ownSystems ? inventedSystem(rng.fork(`system:${plans.length}`)) : null;
+      const disguise = disguiseOf(c.p, rng.fork(`disguise:${plans.length}`));
       plans.push(
         keyPlan(rng, {
           org: mintOrg(rng),
@@ -181,7 +188,10 @@ export function campaignKeys(
           client: rng.pick(c.clients),
           ips,
           schedule,
-          make: own ? (_i, g, at) => withOwnSystem(factory(g, at), own) : (_i, g, at) => factory(g, at),
+          make: (_i, g, at) => {
+            const r = factory(g, at);
+            return disguise(own ? withOwnSystem(r, own) : r, g);
+          },
         }),
       );
       t = end;
@@ -196,6 +206,49 @@ function inventedSystem(g: Rng): string {
     g,
     'You are {Nova|Atlas|Orion|Vega|Lyra|Sage} {Assistant|Helper|Expert|Mentor}, a {meticulous|thorough|patient|precise} assistant (profile {1000-9999}). {Answer fully and precisely.|Explain your answers in depth.|Be complete and well organised.}',
   );
+}
+
+const OPENERS = [
+  'Hi, I am working on a project and could use some help.',
+  'Hello! Quick question for you.',
+  'Hey, can you help me with something?',
+  'Good morning. I need a hand with a task.',
+  'Hi there, I have a question.',
+  'Hello, hope you are well. Can I ask you something?',
+];
+const REPLIES = [
+  'Of course! What do you need help with?',
+  'Sure, happy to help. What is your question?',
+  'Absolutely, go ahead.',
+  'Good morning! What can I do for you?',
+];
+
+/**
+ * The per-key disguise of a campaign that imitates a product (`chatWrap`, `fakeEndUsers`); the
+ * identity when neither is set, drawing nothing, so other scenarios' traffic is unchanged.
+ */
+function disguiseOf(p: CampaignParams, keyRng: Rng): (r: SimRequest, g: Rng) => SimRequest {
+  const wrap = p.chatWrap ?? 0;
+  const users = p.fakeEndUsers ? Array.from({ length: keyRng.int(5, 30) }, () => mintUser(keyRng)) : null;
+  if (wrap <= 0 && users === null) return (r) => r;
+  return (r, g) => {
+    const messages = r.body.messages as Array<{ role: string; content: unknown }> | undefined;
+    if (!Array.isArray(messages)) return r;
+    const body: Record<string, unknown> = { ...r.body };
+    if (wrap > 0 && g.chance(wrap)) {
+      const system = messages.filter((m) => m.role === 'system');
+      const rest = messages.filter((m) => m.role !== 'system');
+      body.messages = [
+        ...system,
+        { role: 'user', content: g.pick(OPENERS) },
+        { role: 'assistant', content: g.pick(REPLIES) },
+        ...rest,
+      ];
+    }
+    // Skewed towards the first ids of the pool: a few regulars and a tail, like a product's users.
+    if (users) body.user = users[Math.floor(users.length * g.float(0, 1) ** 2)]!;
+    return { ...r, body };
+  };
 }
 
 /** The request with `system` as its system prompt (chat bodies; others are left as they are). */
