@@ -229,6 +229,22 @@ describe('machine_timing', () => {
     const p = profile(2400, { hours: new Array(24).fill(100) }, 2 * DAY);
     expect(run(machineTiming, p, ctx()).score).toBe(1);
   });
+  it('reads a flat day as around the clock only once the clock has turned twice', () => {
+    // One job that ran through a night: every hour once, Poisson gaps (a researcher's batch).
+    const run1 = (spanH: number) =>
+      run(
+        machineTiming,
+        profile(
+          1800,
+          { hours: new Array(24).fill(75), gaps: { k: 1799, mean: 50_000, m2: 1798 * 50_000 ** 2 } },
+          spanH * HOUR,
+        ),
+        ctx(),
+      ).score;
+    expect(run1(25)).toBe(0);
+    expect(run1(39)).toBeCloseTo(0.5, 5);
+    expect(run1(48)).toBe(1);
+  });
   it('leaves a diurnal product at 0', () => {
     const hours = Array.from({ length: 24 }, (_, h) => (h >= 8 && h <= 21 ? 150 : 20));
     const n = hours.reduce((a, b) => a + b, 0);

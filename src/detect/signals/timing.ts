@@ -6,8 +6,11 @@
  * > under their limits; people and their products follow the day. (issue 3)
  *
  * Flatness is the coefficient of variation of the 24 hourly counts, corrected for Poisson noise
- * (√(cv² − 24/n)): a diurnal product sits well above 0.4, a scheduler near 0. It needs ≥ 18 h of
- * span and ≥ 60 requests. Regularity is the inter-arrival CV: Poisson-like traffic is ≈ 1, bursty humans above,
+ * (√(cv² − 24/n)): a diurnal product sits well above 0.4, a scheduler near 0. It needs ≥ 60
+ * requests and ≥ 30 h of span, in full from 48 h (engine 1.6.0; 18 → 30 h before): a flat day
+ * means "around the clock" only once the clock has turned twice. One job that ran through a
+ * night (a researcher's 25-hour batch of questions) covers each hour once and is flat by
+ * construction, however human its owner. Regularity is the inter-arrival CV: Poisson-like traffic is ≈ 1, bursty humans above,
  * a fixed-rate loop below 0.4. Nightly batch jobs are neither flat nor regular across nights.
  */
 import type { AccountProfile } from '../profile.js';
@@ -43,7 +46,7 @@ function measure(p: AccountProfile, ctx?: SignalContext): number {
   // A campaign's merged day is flat when its members each follow their own day in other
   // timezones (tenants of one platform, say): only the members who do not count (engine 1.5.0).
   const own = 1 - (ctx?.campaign?.diurnalShare ?? 0);
-  const flat = (1 - ramp(m.cvH, 0.15, 0.45)) * ramp(m.spanH, 18, 30) * ramp(p.n, 60, 150) * own;
+  const flat = (1 - ramp(m.cvH, 0.15, 0.45)) * ramp(m.spanH, 30, 48) * ramp(p.n, 60, 150) * own;
   const g = p.gaps;
   m.gapCv = g.k > 1 && g.mean > 0 ? Math.sqrt(g.m2 / (g.k - 1)) / g.mean : 1;
   const regular = ramp(0.7 - m.gapCv, 0, 0.4) * ramp(g.k, 30, 100);
