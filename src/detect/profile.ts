@@ -79,9 +79,12 @@ export interface AccountProfile {
   inTok: number;
   outTok: number;
   reasoningTok: number;
-  /** No assistant turn and no tool message: a fresh one-shot request. */
+  /** No assistant turn and no tool message, or a canned history (`thinHistory`): a one-shot request. */
   singleTurn: number;
+  /** Follow-ups whose history can hold the model's earlier answers. */
   multiTurn: number;
+  /** One-shot requests behind a canned history (counted in `singleTurn` too). */
+  thinTurn: number;
   toolReq: number;
   embeddings: number;
   cot: number;
@@ -144,6 +147,7 @@ export function newProfile(key: string, account: string, org: string, cfg: Detec
     reasoningTok: 0,
     singleTurn: 0,
     multiTurn: 0,
+    thinTurn: 0,
     toolReq: 0,
     embeddings: 0,
     cot: 0,
@@ -328,6 +332,30 @@ export interface SigWrite {
   old: number[] | undefined;
 }
 
+/** Characters per assistant turn that always count as a real history (a short-answer chat's). */
+const THIN_CAP = 300;
+/** Characters per token of the key's mean visible answer a history must hold per assistant turn
+ * (half a character: CJK text runs 1–1.5 characters per token, English about 4). */
+const THIN_PER_TOKEN = 0.5;
+
+/**
+ * True when a follow-up carries back too little of the model's earlier answers to be a real
+ * conversation: a one-shot question behind a canned exchange ("Hi, can you help me?" / "Of
+ * course!"), the disguise of a harvester that wants to look conversational. A real history holds
+ * what the model answered before; this key's answers average `visible` tokens (completions less
+ * reasoning tokens, per choice, over its requests before this one), so assistant turns of fewer
+ * than min(THIN_CAP, THIN_PER_TOKEN × visible) characters each cannot be them. Never thin: tool
+ * loops (their history is tool output), a key's first request (no answers seen yet), events
+ * without `assistantChars` (recorded before engine 1.6.0). To pass, a disguised harvester must
+ * carry real-sized answers in every request and pay for them as input tokens.
+ */
+export function thinHistory(p: AccountProfile, pr: RequestEvent['prompt']): boolean {
+  const chars = pr.assistantChars;
+  if (pr.assistantTurns === 0 || pr.toolMessages > 0 || chars === undefined || p.nSum === 0) return false;
+  const visible = Math.max(0, p.outTok - p.reasoningTok) / p.nSum;
+  return chars < pr.assistantTurns * Math.min(THIN_CAP, THIN_PER_TOKEN * visible);
+}
+
 /** Folds one event into the profile. O(1) in the profile's request count. */
 export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectConfig): SigWrite | null {
   const pr = e.prompt;
@@ -341,12 +369,14 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   if (e.status === 429 || e.limitedBy !== null) p.limited++;
   const inTok = e.usage.promptTokens;
   const outTok = e.usage.completionTokens;
+  const thin = thinHistory(p, pr);
   p.inTok += inTok;
   p.outTok += outTok;
   p.reasoningTok += e.output.reasoningTokens;
-  const single = pr.assistantTurns === 0 && pr.toolMessages === 0;
+  const single = (pr.assistantTurns === 0 || thin) && pr.toolMessages === 0;
   if (single) p.singleTurn++;
-  if (pr.assistantTurns > 0) p.multiTurn++;
+  if (thin) p.thinTurn++;
+  else if (pr.assistantTurns > 0) p.multiTurn++;
   if (pr.toolMessages > 0 || ps.tools > 0) p.toolReq++;
   if (e.endpoint === 'embeddings') p.embeddings++;
   if (pr.cot) p.cot++;
@@ -480,6 +510,7 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
   acc.reasoningTok += b.reasoningTok;
   acc.singleTurn += b.singleTurn;
   acc.multiTurn += b.multiTurn;
+  acc.thinTurn += b.thinTurn;
   acc.toolReq += b.toolReq;
   acc.embeddings += b.embeddings;
   acc.cot += b.cot;
@@ -577,6 +608,7 @@ export function mergeProfiles(
     reasoningTok: a.reasoningTok + b.reasoningTok,
     singleTurn: a.singleTurn + b.singleTurn,
     multiTurn: a.multiTurn + b.multiTurn,
+    thinTurn: a.thinTurn + b.thinTurn,
     toolReq: a.toolReq + b.toolReq,
     embeddings: a.embeddings + b.embeddings,
     cot: a.cot + b.cot,

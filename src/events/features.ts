@@ -482,6 +482,7 @@ export function extractPromptFeatures(
     messages: t.messages,
     userTurns: t.userTurns,
     assistantTurns: t.assistantTurns,
+    assistantChars: t.assistantChars,
     toolMessages: t.toolMessages,
     images: t.images,
     systemHash: f.systemHash,

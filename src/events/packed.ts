@@ -22,7 +22,7 @@ export interface PackedEvents {
 }
 
 /** Numbers per event (see `add`). */
-const NUMS = 35;
+const NUMS = 36;
 const FIXED_STRS = 21;
 
 /** A client in the batch: where its strings start in `strs`, and its number of sdk entries. */
@@ -74,6 +74,7 @@ export class EventPacker {
     n[i++] = p.messages;
     n[i++] = p.userTurns;
     n[i++] = p.assistantTurns;
+    n[i++] = nullable(p.assistantChars ?? null);
     n[i++] = p.toolMessages;
     n[i++] = p.images;
     n[i++] = (p.cot ? 1 : 0) | (p.grading ? 2 : 0);
@@ -203,6 +204,7 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
     const messages = n[i++]!;
     const userTurns = n[i++]!;
     const assistantTurns = n[i++]!;
+    const assistantChars = orNull(n[i++]!);
     const toolMessages = n[i++]!;
     const images = n[i++]!;
     const flags = n[i++]!;
@@ -259,6 +261,7 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       messages,
       userTurns,
       assistantTurns,
+      ...(assistantChars === null ? {} : { assistantChars }),
       toolMessages,
       images,
       systemHash: s[at + 10] as string | null,

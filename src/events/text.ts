@@ -15,6 +15,8 @@ export interface PromptText {
   messages: number;
   userTurns: number;
   assistantTurns: number;
+  /** Characters of the assistant turns in the history (the answers the request carries back). */
+  assistantChars: number;
   toolMessages: number;
   images: number;
 }
@@ -63,6 +65,7 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     messages: 0,
     userTurns: 0,
     assistantTurns: 0,
+    assistantChars: 0,
     toolMessages: 0,
     images: 0,
   };
@@ -82,7 +85,10 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     }
     out.texts.push(text);
     if (role === 'system' || role === 'developer') systems.push(text);
-    else if (role === 'assistant') out.assistantTurns++;
+    else if (role === 'assistant') {
+      out.assistantTurns++;
+      out.assistantChars += text.length;
+    }
     else if (role === 'tool' || role === 'function') out.toolMessages++;
     else {
       out.userTurns++;
@@ -113,6 +119,7 @@ function fromPrompt(prompt: unknown): PromptParts {
     messages: 1,
     userTurns: 1,
     assistantTurns: 0,
+    assistantChars: 0,
     toolMessages: 0,
     images: 0,
   };
@@ -152,6 +159,7 @@ export function promptText(endpoint: Endpoint, body: unknown): PromptText {
     messages: p.messages,
     userTurns: p.userTurns,
     assistantTurns: p.assistantTurns,
+    assistantChars: p.assistantChars,
     toolMessages: p.toolMessages,
     images: p.images,
   };

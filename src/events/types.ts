@@ -70,6 +70,10 @@ export interface PromptFeatures {
   messages: number;
   userTurns: number;
   assistantTurns: number;
+  /** Characters of the assistant turns in the history: how much of the model's earlier answers
+   * the request carries back (a canned "Of course!" carries a few dozen). Absent in events
+   * recorded before engine 1.6.0. */
+  assistantChars?: number;
   toolMessages: number;
   images: number;
   /** Hash of the system/developer prompt (null when none). */

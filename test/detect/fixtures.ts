@@ -207,10 +207,13 @@ export function chatApp(key: string, seed: number, count: number, spanMs = 2 * D
     const busy = hour >= 8 && hour <= 22 ? 1 : 0.15;
     t += Math.floor(((spanMs / count) * (0.3 + r() * 1.4)) / busy);
     const turns = int(r, 0, 4);
-    const history = Array.from({ length: turns * 2 }, (_, j) => ({
-      role: j % 2 === 0 ? 'user' : 'assistant',
-      content: `message ${j} about ${pick(r, TOPICS)}`,
-    }));
+    // The assistant turns carry the app's earlier answers back (a few hundred characters each).
+    const history = Array.from({ length: turns * 2 }, (_, j) => {
+      const topic = pick(r, TOPICS);
+      return j % 2 === 0
+        ? { role: 'user', content: `message ${j} about ${topic}` }
+        : { role: 'assistant', content: `Here is what I found about ${topic}. `.repeat(6 + j) };
+    });
     out.push(
       event({
         ts: t,
@@ -245,7 +248,8 @@ export function frameworkOrgs(prefix: string, orgs: number, seed: number, perOrg
           ua: `OpenAI/Python 1.${30 + o}.0`,
           system:
             'You are an autonomous agent built with OpenAgentKit. Use the tools provided to complete the task.',
-          history: Array.from({ length: loop }, (_, j) => ({
+          // Tool calls and their results: every call is answered by a tool message.
+          history: Array.from({ length: loop + (loop % 2) }, (_, j) => ({
             role: j % 2 === 0 ? 'assistant' : 'tool',
             content: `step ${j}`,
           })),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/detect/config.js';
 import { emptyPopulation } from '../../src/detect/population.js';
-import { type AccountProfile, DOMAINS, newProfile } from '../../src/detect/profile.js';
+import { type AccountProfile, DOMAINS, newProfile, thinHistory } from '../../src/detect/profile.js';
 import { coordination } from '../../src/detect/signals/coordination.js';
 import { cotElicitation } from '../../src/detect/signals/cot.js';
 import { modelFanout } from '../../src/detect/signals/fanout.js';
@@ -21,6 +21,7 @@ import type { Signal, SignalContext } from '../../src/detect/signals/types.js';
 import { volume } from '../../src/detect/signals/volume.js';
 import { hllAdd } from '../../src/detect/sketches/hll.js';
 import { topkAdd } from '../../src/detect/sketches/topk.js';
+import { event, profilesOf, T0 } from './fixtures.js';
 
 const cfg = resolveConfig();
 const HOUR = 3_600_000;
@@ -79,6 +80,53 @@ describe('single_turn', () => {
   it('scores one-shot traffic high and conversations low', () => {
     expect(run(singleTurn, profile(500), ctx()).score).toBe(1);
     expect(run(singleTurn, profile(500, { singleTurn: 100, multiTurn: 400 }), ctx()).score).toBe(0);
+  });
+  it('counts a follow-up behind a canned exchange as one-shot, and a real conversation as multi-turn', () => {
+    type Turn = { role: string; content: string };
+    const canned: Turn[] = [
+      { role: 'user', content: 'Hi, can you help me with something?' },
+      { role: 'assistant', content: 'Of course! What do you need?' },
+    ];
+    const real: Turn[] = [
+      { role: 'user', content: 'How do tides work?' },
+      {
+        role: 'assistant',
+        content: 'Tides come from the pull of the moon and the sun on the oceans. '.repeat(12),
+      },
+    ];
+    const key = (history: Turn[]) =>
+      profilesOf(
+        Array.from({ length: 40 }, (_, i) =>
+          event({
+            ts: T0 + i * 60_000,
+            key: 'k',
+            user: `Question ${i}: explain the orbit of moon number ${i} in detail.`,
+            history: i % 2 === 1 ? history : undefined,
+            promptTokens: 60,
+            completionTokens: 700,
+          }),
+        ),
+      )[0]!;
+    const disguised = key(canned);
+    expect(disguised).toMatchObject({ singleTurn: 40, thinTurn: 20, multiTurn: 0 });
+    const r = run(singleTurn, disguised, ctx());
+    expect(r.score).toBe(1);
+    expect(r.detail).toContain('50% follow a canned exchange');
+    expect(key(real)).toMatchObject({ singleTurn: 20, thinTurn: 0, multiTurn: 20 });
+  });
+  it('never reads a tool loop, a first request or an event without assistantChars as canned', () => {
+    const p = Object.assign(newProfile('k', 'a', 'o', cfg), { n: 10, nSum: 10, outTok: 7000 });
+    const follow = { assistantTurns: 1, toolMessages: 0, assistantChars: 20 };
+    const as = (o: object) => o as Parameters<typeof thinHistory>[1];
+    expect(thinHistory(p, as(follow))).toBe(true);
+    expect(thinHistory(p, as({ ...follow, assistantChars: 400 }))).toBe(false); // over the 300-character cap
+    expect(thinHistory(p, as({ ...follow, toolMessages: 1 }))).toBe(false);
+    expect(thinHistory(p, as({ ...follow, assistantChars: undefined }))).toBe(false);
+    expect(thinHistory(newProfile('k', 'a', 'o', cfg), as(follow))).toBe(false);
+    // Short answers set a low bar: 40-token answers need 20 characters a turn.
+    const terse = Object.assign(newProfile('k', 'a', 'o', cfg), { n: 10, nSum: 10, outTok: 400 });
+    expect(thinHistory(terse, as({ ...follow, assistantChars: 25 }))).toBe(false);
+    expect(thinHistory(terse, as({ ...follow, assistantChars: 15 }))).toBe(true);
   });
   it('starts counting above 75% single-turn (boundary)', () => {
     expect(run(singleTurn, profile(100, { singleTurn: 75 }), ctx()).score).toBe(0);

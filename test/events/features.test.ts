@@ -64,6 +64,7 @@ describe('prompt features', () => {
     expect(f.images).toBe(1);
     expect(f.userTurns).toBe(2);
     expect(f.assistantTurns).toBe(1);
+    expect(f.assistantChars).toBe('A bar chart.'.length);
     expect(f.systemHash).toBe(features(chat('x', 'You are a helpful assistant.')).systemHash);
     expect(f.domain).toBe('vision');
     expect(f.text).toBeUndefined();

@@ -1,6 +1,7 @@
 /**
  * @module detect/signals/single-turn
- * Single-turn share: requests with no prior assistant turn and no tool messages.
+ * Single-turn share: requests with no prior assistant turn and no tool messages, or whose history
+ * is too short to hold the model's earlier answers (a canned exchange: `thinHistory`, profile.ts).
  *
  * > "Prompts are narrow, repetitive and high-volume" — harvesting needs fresh one-shot
  * > question/answer pairs, not conversations. (issue 3)
@@ -21,6 +22,8 @@ export const singleTurn: Signal = {
     const n = p.n - p.embeddings;
     if (n <= 0) return 'no chat or completion requests';
     const share = (p.singleTurn - p.embeddings) / n;
-    return `${pct(share)} of ${num(n)} requests are single-turn (${pct(p.multiTurn / n)} multi-turn, ${pct(p.toolReq / n)} with tools)`;
+    const canned =
+      p.thinTurn > 0 ? `; ${pct(p.thinTurn / n)} follow a canned exchange too short to hold the model's answers` : '';
+    return `${pct(share)} of ${num(n)} requests are single-turn (${pct(p.multiTurn / n)} multi-turn, ${pct(p.toolReq / n)} with tools${canned})`;
   },
 };
