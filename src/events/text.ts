@@ -88,8 +88,7 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     else if (role === 'assistant') {
       out.assistantTurns++;
       out.assistantChars += text.length;
-    }
-    else if (role === 'tool' || role === 'function') out.toolMessages++;
+    } else if (role === 'tool' || role === 'function') out.toolMessages++;
     else {
       out.userTurns++;
       out.lastUser = text;

@@ -23,7 +23,9 @@ export const singleTurn: Signal = {
     if (n <= 0) return 'no chat or completion requests';
     const share = (p.singleTurn - p.embeddings) / n;
     const canned =
-      p.thinTurn > 0 ? `; ${pct(p.thinTurn / n)} follow a canned exchange too short to hold the model's answers` : '';
+      p.thinTurn > 0
+        ? `; ${pct(p.thinTurn / n)} follow a canned exchange too short to hold the model's answers`
+        : '';
     return `${pct(share)} of ${num(n)} requests are single-turn (${pct(p.multiTurn / n)} multi-turn, ${pct(p.toolReq / n)} with tools${canned})`;
   },
 };
