@@ -166,6 +166,15 @@ export const SCENARIOS: Scenario[] = [
     attacks: STANDARD_ATTACKS,
   },
   {
+    name: 'judges',
+    description:
+      "the standard mix plus 20 LLM-as-judge evaluation platforms grading their customers' outputs around the clock (not tuned on)",
+    days: 7,
+    benign: { ...STANDARD_BENIGN, judge_service: 20 },
+    newModelDay: 4,
+    attacks: STANDARD_ATTACKS,
+  },
+  {
     name: 'benign-only',
     description:
       'hard negatives only: the standard benign population, no attacks (every flag is a false positive)',

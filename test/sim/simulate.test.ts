@@ -201,4 +201,36 @@ describe('simulate: scenarios', () => {
       expect(users.size).toBeLessThanOrEqual(30); // a pool of returning users, not one per request
     }
   });
+  it('judges adds LLM-as-judge platforms: grading prompts with a long answer to grade, short verdicts', () => {
+    const b = buildScenario(resolveScenario('judges'), { seed: 2, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      request: {
+        messages: Array<{ role: string; content: string }>;
+        max_tokens?: number;
+        temperature?: number;
+      };
+      response: { usage?: { prompt_tokens: number; completion_tokens: number } };
+    };
+    const judge: Line[] = [];
+    for (const l of scenarioLines(b) as Iterable<Line>)
+      if (b.labels.keys[l.key]!.persona === 'judge_service') judge.push(l);
+    expect(judge.length).toBeGreaterThan(100);
+    for (const l of judge) {
+      expect(l.request.messages[0]!.role).toBe('system');
+      expect(l.request.messages).toHaveLength(2);
+      expect(l.request.temperature).toBe(0);
+      expect([300, 500, 800]).toContain(l.request.max_tokens);
+    }
+    const sum = (f: (l: Line) => number) => judge.reduce((s, l) => s + f(l), 0);
+    const inTok = sum((l) => l.response.usage?.prompt_tokens ?? 0);
+    const outTok = sum((l) => l.response.usage?.completion_tokens ?? 0);
+    expect(outTok / inTok).toBeLessThan(0.5); // a long answer in, a short verdict out
+    // The feature extractor reads them as rubric/grading prompts, as it reads a reward-model harvest's.
+    const graded = judge.filter((l) => {
+      const r = parseLogLine(JSON.stringify(l));
+      return r.ok && r.event.prompt.grading;
+    });
+    expect(graded.length / judge.length).toBeGreaterThan(0.9);
+  });
 });

@@ -9,6 +9,7 @@ import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared } from './chat.js';
+import { judgeService } from './evaluation.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
 import { contentApp, tenantPlatform, tutorApp } from './products.js';
 import type { BenignPersona } from './shared.js';
@@ -23,6 +24,7 @@ export {
   evalHarness,
   frameworkShared,
   heavyDev,
+  judgeService,
   multimodalDocs,
   ragApp,
   researcher,
@@ -44,4 +46,5 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   content_app: contentApp,
   tutor_app: tutorApp,
   tenant_platform: tenantPlatform,
+  judge_service: judgeService,
 };

@@ -20,6 +20,7 @@ export const BENIGN_PERSONAS = [
   'content_app',
   'tutor_app',
   'tenant_platform',
+  'judge_service',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
