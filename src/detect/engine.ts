@@ -15,7 +15,7 @@ import { buildLinkGraph, linkScratch } from './linkage/graph.js';
 import { type LshIndex, type LshLookup, lshIndexNew, lshInsert } from './linkage/lsh-index.js';
 import { SplitMemo } from './linkage/split.js';
 import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './population.js';
-import { newProfile, profileBytes, type SigWrite, updateProfile } from './profile.js';
+import { newProfile, profileBytes, type SigWrite, updateProfile, upgradeProfile } from './profile.js';
 import { scoreProfile, sharedIntent, verdictOf } from './scoring.js';
 import type { SignalContext } from './signals/types.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
@@ -212,8 +212,13 @@ export class Engine {
       campaignCounter: number;
       dirty: boolean;
     };
+    // Settings added since the checkpoint was written take their defaults (resolveConfig), and so
+    // do the profile fields (upgradeProfile).
     const e = new Engine(s.config);
-    for (const k of s.keys) e.keys.set(k.p.key, k);
+    for (const k of s.keys) {
+      upgradeProfile(k.p, e.config);
+      e.keys.set(k.p.key, k);
+    }
     e.order = s.keys;
     e.lsh = s.lsh;
     for (const c of s.campaigns) e.campaigns.set(c.id, c);

@@ -131,6 +131,17 @@ export interface AccountProfile {
   actHead: number;
 }
 
+/**
+ * Gives a profile restored from an older checkpoint the fields added since it was written (with a
+ * new profile's starting values, as `thinTurn` since engine 1.6.0), so the engine keeps counting
+ * instead of adding to `undefined`.
+ */
+export function upgradeProfile(p: AccountProfile, cfg: DetectConfig): void {
+  const fresh = newProfile(p.key, p.account, p.org, cfg) as unknown as Record<string, unknown>;
+  const old = p as unknown as Record<string, unknown>;
+  for (const field of Object.keys(fresh)) if (!(field in old)) old[field] = fresh[field];
+}
+
 export function newProfile(key: string, account: string, org: string, cfg: DetectConfig): AccountProfile {
   return {
     key,

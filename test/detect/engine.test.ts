@@ -114,6 +114,39 @@ describe('checkpoint', () => {
     }
     expect(JSON.stringify(restored.findings())).toBe(JSON.stringify(a.findings()));
   });
+  it('restores a checkpoint written before fields and settings were added, and keeps counting', () => {
+    const half = Math.floor(EVENTS.length / 2);
+    const a = new Engine();
+    for (const e of EVENTS.slice(0, half)) a.ingest(e);
+    const old = JSON.parse(JSON.stringify(a.toJSON()));
+    // As engine 1.5.0 wrote it: no canned-history counter, no stock system prompt list.
+    for (const k of old.state.keys) delete k.p.thinTurn;
+    delete old.state.config.linkage.stockSystemPrompts;
+    const restored = Engine.fromJSON(old);
+    const last = EVENTS[EVENTS.length - 1]!;
+    const canned = event({
+      ts: last.ts + 1000,
+      key: EVENTS[0]!.keyId,
+      org: EVENTS[0]!.orgId,
+      history: [
+        { role: 'user', content: 'Hi, can you help me?' },
+        { role: 'assistant', content: 'Of course!' },
+      ],
+      user: 'Explain the theory of relativity in full detail.',
+      promptTokens: 40,
+      completionTokens: 900,
+    });
+    for (const e of [...EVENTS.slice(half), canned]) {
+      a.ingest(e);
+      restored.ingest(e);
+    }
+    expect(JSON.stringify(restored.findings())).toBe(JSON.stringify(a.findings()));
+    type Saved = { state: { keys: Array<{ p: { key: string; thinTurn: number } }> } };
+    const counts = (e: Engine) =>
+      Object.fromEntries((e.toJSON() as Saved).state.keys.map((k) => [k.p.key, k.p.thinTurn]));
+    expect(counts(restored)).toEqual(counts(a));
+    expect(counts(a)[EVENTS[0]!.keyId]).toBe(1);
+  });
   it('rejects what is not a checkpoint', () => {
     expect(() => Engine.fromJSON({ nope: 1 })).toThrow(/checkpoint/);
   });
