@@ -232,10 +232,11 @@ async function* lineChunks(
  * only when a line lacks usage) and with workers this thread may never need them.
  */
 async function localParser() {
-  const [{ parseChunk }, { rememberTextFeatures }] = await Promise.all([
+  const [{ parseChunk, warmUpParser }, { rememberTextFeatures }] = await Promise.all([
     import('./analyze-worker.js'),
     import('../events/features.js'),
   ]);
+  warmUpParser();
   rememberTextFeatures(true);
   return { parseChunk, rememberTextFeatures };
 }

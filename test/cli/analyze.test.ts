@@ -14,7 +14,8 @@ import {
   runAnalyze,
   SharedParse,
 } from '../../src/cli/analyze.js';
-import { type ParseChunk, type ParsedChunk, parseChunk } from '../../src/cli/analyze-worker.js';
+import { type ParseChunk, type ParsedChunk, parseChunk, warmUpParser } from '../../src/cli/analyze-worker.js';
+import { textMemoSize } from '../../src/events/features.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import { unpackEvents } from '../../src/events/packed.js';
 import type { RequestEvent } from '../../src/events/types.js';
@@ -162,6 +163,14 @@ describe('analyze', () => {
     }
     const gz = await analyzeLog(`${log}.gz`, { workers: 0, engine: counting });
     expect(strip(gz.findings)).toEqual(strip(streamed.findings));
+  });
+
+  it("warms the parser's scans up without changing what it parses or what its memos hold", () => {
+    const before = good.map((l) => parseLogLine(l, { storeText: true }));
+    const memo = textMemoSize();
+    warmUpParser();
+    expect(textMemoSize()).toEqual(memo);
+    expect(good.map((l) => parseLogLine(l, { storeText: true }))).toEqual(before);
   });
 
   it("takes the engine's settings from a config file's detection section, and refuses bad ones", async () => {
