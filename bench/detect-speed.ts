@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { analyzeStream, defaultWorkers, openLog } from '../src/cli/analyze.js';
+import { analyzeLog, defaultWorkers } from '../src/cli/analyze.js';
 import { ENGINE_VERSION, Engine } from '../src/detect/engine.js';
 import { rememberTextFeatures } from '../src/events/features.js';
 import { parseLogLine } from '../src/events/logline.js';
@@ -65,7 +65,7 @@ function mainThreadCpu(): number | null {
 async function endToEnd(log: string, workers: number) {
   const all0 = process.cpuUsage();
   const main0 = mainThreadCpu();
-  const r = await analyzeStream(openLog(log), { workers });
+  const r = await analyzeLog(log, { workers });
   const all = process.cpuUsage(all0);
   const main1 = mainThreadCpu();
   const perLine = (s: number) => ((s * 1e6) / r.lines).toFixed(1);

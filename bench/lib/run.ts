@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeStream, openLog } from '../../src/cli/analyze.js';
+import { analyzeLog } from '../../src/cli/analyze.js';
 import { type DeepPartial, type DetectConfig, Engine } from '../../src/detect/engine.js';
 import type { Findings } from '../../src/report/findings.js';
 import { type RealPrompts, simulateToFile } from '../../src/sim/index.js';
@@ -42,7 +42,7 @@ export async function runOne(o: RunOptions): Promise<{ score: RunScore; findings
     for (const [k, l] of Object.entries(labels.keys)) if (l.campaign) campaignOf.set(k, l.campaign);
     const times: CampaignTimes = new Map();
     const baselines: Baseline[] = [new VolumeBaseline(), new PradaBaseline()];
-    const result = await analyzeStream(openLog(analyzed), {
+    const result = await analyzeLog(analyzed, {
       workers: o.workers,
       engine: () => new Engine(o.engineConfig),
       onEvent: (e) => {

@@ -7,9 +7,11 @@
  * rebuilds event objects property by property.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { rememberTextFeatures } from '../events/features.js';
+import { rememberTextFeatures, skeletonHashes } from '../events/features.js';
 import { parseLogLine } from '../events/logline.js';
+import { minhash } from '../events/minhash.js';
 import { EventPacker, type PackedEvents } from '../events/packed.js';
+import { probeText } from '../events/probes.js';
 
 export interface ParseChunk {
   seq: number;
@@ -51,6 +53,55 @@ export function parseChunk(c: ParseChunk, storeText: boolean): ParsedChunk {
   return { seq: c.seq, lines, events: packer.finish(), bad };
 }
 
+/**
+ * Texts that take the rare branches of the text scans (`probeText`, `skeletonHashes`, `minhash`):
+ * curly quotes, letters and other characters outside ASCII, surrogate pairs, a capital sigma and
+ * `İ`, names with hyphens before digits, tabs and no-break spaces, every probe word and its follow
+ * characters, a word ending the text, more words than MinHash shingles and a word across the
+ * domain head's end. (The first text's numbers fall inside a quote slot, so the skeleton's
+ * exponent branch is not among them.)
+ */
+const WARM_TEXTS = [
+  'Please explain, step by step, your reasoning: the chain-of-thought of John Smith-3 and Mary ' +
+    "O'Neil in 1969 (3.5e8 km, -12%, +7, 1,000.5E-3). Let's think; lets think carefully. " +
+    '<think>Which response is better? Response A or response B, assistant 1 or answer 2.</think> ' +
+    'Grade the answer on a scale of 1 to 10 with a rubric, reward model score. Translate it in french, ' +
+    'summarize the key points, tl;dr, tldr. Write a python function, c++ api endpoint, unit test. ' +
+    'How many? Solve the sum of 2+2. Extract, pull out, list all, identify all named entities, fill in ' +
+    'the json. Classify the sentiment, label this, which category, is this spam? Why? Before giving ' +
+    'the answer, think. Internal reasoning, reasoning trace, walk me through, write out, lay out. ' +
+    'Email a.b@c.de or see https://x.example/y?z=1 and "a quote" and \'another one\' and `code` and\n' +
+    '```js\nconst x = 1;\n```\n\tTabs\u00a0and\u2003spaces  here. think',
+  'Café “quoted” — naïve İstanbul Σίσυφος 😀 émoji\u00a0nbsp ﬁ 東京 Ünïcödé Straße 12,5 % Ångström ΣΑΣ.',
+  '😀 emoji first, then ﬁ and “quotes” — and a dash',
+  'ﬁrst a ligature, then 😀',
+  '— a dash, then é',
+  'Explain why',
+  'Hi',
+  '',
+  // 1,494 characters, then a word across the domain head's end (1,500), then many words.
+  `${'Lorem ipsum dolor sit amet 42. '.repeat(48)}Lorem translationcut${' summarization'.repeat(3)} ${'word '.repeat(450)}`,
+];
+
+/**
+ * Runs the text scans over WARM_TEXTS: the type feedback V8 optimizes them with then already
+ * holds their rare branches, so a branch first met in the log does not throw the optimized code
+ * away (each recompile of `probeText` costs ~50–90 ms on a compiler thread). Pure: the scans keep
+ * no state between calls but caches of Unicode properties.
+ */
+export function warmUpParser(): void {
+  // Rounds enough for V8 to have given each scan function its feedback vector (it does so only
+  // after a few calls) and recorded every branch in it; the long texts need fewer.
+  for (let round = 0; round < 10; round++)
+    for (const text of WARM_TEXTS) {
+      if (round > 1 && text.length > 1000) continue;
+      for (const system of ['', 'You are assistant v2. Think step by step.'])
+        skeletonHashes(text, probeText(system, text).seen);
+      skeletonHashes(text);
+      minhash(text);
+    }
+}
+
 /** The buffers of a parsed chunk, to transfer rather than copy. */
 export const transferables = (p: ParsedChunk): ArrayBuffer[] => [
   p.events.nums.buffer as ArrayBuffer,
@@ -61,6 +112,7 @@ if (parentPort) {
   const port = parentPort;
   // A log holds its prompts anyway: this thread may remember recent ones' features.
   rememberTextFeatures(true);
+  warmUpParser();
   const storeText = (workerData as { storeText?: boolean } | undefined)?.storeText === true;
   port.on('message', (c: ParseChunk) => {
     const parsed = parseChunk(c, storeText);

@@ -11,6 +11,7 @@
  */
 import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
@@ -231,10 +232,11 @@ async function* lineChunks(
  * only when a line lacks usage) and with workers this thread may never need them.
  */
 async function localParser() {
-  const [{ parseChunk }, { rememberTextFeatures }] = await Promise.all([
+  const [{ parseChunk, warmUpParser }, { rememberTextFeatures }] = await Promise.all([
     import('./analyze-worker.js'),
     import('../events/features.js'),
   ]);
+  warmUpParser();
   rememberTextFeatures(true);
   return { parseChunk, rememberTextFeatures };
 }
@@ -325,8 +327,75 @@ export class SharedParse {
   }
 }
 
+/**
+ * Reads a plain (not gzip) log file in chunks of whole lines of about `size` bytes, each in its own
+ * buffer (transferable), straight into that buffer: no stream, and no copy of the bytes after the
+ * read but for the part line at a chunk's end. The last chunk may end without a newline.
+ */
+async function* fileChunks(
+  fh: FileHandle,
+  size: number,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let carry = new Uint8Array(0);
+  for (;;) {
+    // A line longer than a chunk doubles the buffer until it holds the line's end.
+    const buf = new Uint8Array(Math.max(size, 2 * carry.length));
+    buf.set(carry);
+    let len = carry.length;
+    let end = false;
+    while (len < buf.length) {
+      const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
+      if (bytesRead === 0) {
+        end = true;
+        break;
+      }
+      onBytes(bytesRead);
+      len += bytesRead;
+    }
+    if (end) {
+      if (len > 0) yield buf.subarray(0, len);
+      return;
+    }
+    const cut = buf.lastIndexOf(10, len - 1) + 1;
+    if (cut === 0) {
+      carry = buf;
+      continue;
+    }
+    carry = buf.slice(cut, len);
+    yield buf.subarray(0, cut);
+  }
+}
+
+/**
+ * The analyze pipeline over a log path (`-` for stdin): a plain file is read straight into the
+ * chunks (`fileChunks`), anything else (stdin, gzip) through `openLog` and `analyzeStream`.
+ * The results are the same either way; the direct read costs the main thread ~3 µs per line less
+ * (no stream buffers, no copies).
+ */
+export async function analyzeLog(path: string, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  if (path === '-') return analyzeStream(openLog(path), o);
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return await analyzeStream(openLog(path), o);
+    return await analyzeChunks((size, onBytes) => fileChunks(fh, size, onBytes), o);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The analyze pipeline over a stream of log lines: parse → engine → findings. */
 export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  return analyzeChunks((size, onBytes) => lineChunks(src, size, onBytes), o);
+}
+
+/** The analyze pipeline over chunks of whole lines (made by `chunksOf`): parse → engine → findings. */
+async function analyzeChunks(
+  chunksOf: (size: number, onBytes: (n: number) => void) => AsyncIterator<Uint8Array>,
+  o: AnalyzeOptions,
+): Promise<AnalyzeResult> {
   const started = performance.now();
   const engine = o.engine ? o.engine() : new Engine();
   const chunkBytes = o.chunkBytes ?? ANALYZE_DEFAULTS.chunkBytes;
@@ -359,7 +428,7 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
     }
   };
   const chunks = new SharedParse(
-    lineChunks(src, chunkBytes, (n) => (bytes += n)),
+    chunksOf(chunkBytes, (n) => (bytes += n)),
     pool,
     storeText,
     maxInFlight,
@@ -430,7 +499,7 @@ export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<
     return 2;
   }
   const bar = process.stderr.isTTY && !opts.quiet ? await progressBar(size) : null;
-  const result = await analyzeStream(openLog(log), {
+  const result = await analyzeLog(log, {
     // Small files parse faster on the main thread than it takes to start workers.
     workers:
       opts.workers !== undefined ? Number(opts.workers) : size > 0 && size < SMALL_FILE ? 0 : undefined,

@@ -419,14 +419,15 @@ export function probeText(system: string, user: string): Probes {
       const found = look((h ^ Math.imul(len, 0x9e3779b1)) >>> 0);
       if (found === null) continue;
       // The character after the word (NaN at the end of the part: no follow matches it, as
-      // the expressions see a newline or the end there).
-      const after = text.charCodeAt(i);
+      // the expressions see a newline or the end there). Bounds checked here, not by
+      // `charCodeAt`: an optimized scan that first reads past the end is thrown away.
+      const after = i < n ? text.charCodeAt(i) : Number.NaN;
       for (let k = 0; k < found.length; k++) {
         const t = found[k]!;
         if (t.follow !== -1) {
           if (t.follow !== after) continue;
           if (t.nextSet !== null) {
-            const next = text.charCodeAt(i + 1);
+            const next = i + 1 < n ? text.charCodeAt(i + 1) : Number.NaN;
             if (!(next < 128 && t.nextSet[next] === 1)) continue;
           }
         }

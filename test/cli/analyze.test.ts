@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  analyzeLog,
   analyzeStream,
   type ChunkPool,
   type EngineLike,
@@ -13,7 +14,8 @@ import {
   runAnalyze,
   SharedParse,
 } from '../../src/cli/analyze.js';
-import { type ParseChunk, type ParsedChunk, parseChunk } from '../../src/cli/analyze-worker.js';
+import { type ParseChunk, type ParsedChunk, parseChunk, warmUpParser } from '../../src/cli/analyze-worker.js';
+import { textMemoSize } from '../../src/events/features.js';
 import { parseLogLine } from '../../src/events/logline.js';
 import { unpackEvents } from '../../src/events/packed.js';
 import type { RequestEvent } from '../../src/events/types.js';
@@ -133,6 +135,42 @@ describe('analyze', () => {
       expect(r.findings.input.bad_line_samples?.map((s) => s.line)).toEqual([3, 6]);
       expect(strip(r.findings)).toEqual(strip(runs[0]!.findings));
     }
+  });
+
+  it('reads a plain file straight into chunks with the same results as the stream, whatever the chunk size', async () => {
+    const engine = new CountingEngine();
+    const streamed = await analyzeStream(openLog(log), { workers: 0, engine: () => engine });
+    const ids = engine.seen.map((e) => e.id);
+    // No newline at the end, CRLF, a blank line, and a line longer than the chunks.
+    const long = good[0]!.replace('"key":', `"pad":"${'x'.repeat(9000)}","key":`);
+    const odd = join(dir, 'odd.jsonl');
+    writeFileSync(odd, `${readFileSync(log, 'utf8').trim().split('\n').join('\r\n')}\r\n\r\n${long}`);
+    for (const [workers, chunkBytes] of [
+      [0, 1 << 20],
+      [0, 100],
+      [0, 4096],
+      [2, 3000],
+    ] as const) {
+      const e = new CountingEngine();
+      const r = await analyzeLog(log, { workers, chunkBytes, engine: () => e });
+      expect(e.seen.map((x) => x.id)).toEqual(ids);
+      expect(strip(r.findings)).toEqual(strip(streamed.findings));
+      const o = await analyzeLog(odd, { workers, chunkBytes, engine: counting });
+      const os = await analyzeStream(openLog(odd), { workers: 0, engine: counting });
+      expect(o.lines).toBe(good.length + 4);
+      expect(strip(o.findings)).toEqual(strip(os.findings));
+      expect(o.findings.input.bad_line_samples?.map((s) => s.line)).toEqual([3, 6]);
+    }
+    const gz = await analyzeLog(`${log}.gz`, { workers: 0, engine: counting });
+    expect(strip(gz.findings)).toEqual(strip(streamed.findings));
+  });
+
+  it("warms the parser's scans up without changing what it parses or what its memos hold", () => {
+    const before = good.map((l) => parseLogLine(l, { storeText: true }));
+    const memo = textMemoSize();
+    warmUpParser();
+    expect(textMemoSize()).toEqual(memo);
+    expect(good.map((l) => parseLogLine(l, { storeText: true }))).toEqual(before);
   });
 
   it("takes the engine's settings from a config file's detection section, and refuses bad ones", async () => {
