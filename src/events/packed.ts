@@ -261,7 +261,6 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       messages,
       userTurns,
       assistantTurns,
-      ...(assistantChars === null ? {} : { assistantChars }),
       toolMessages,
       images,
       systemHash: s[at + 10] as string | null,
@@ -272,6 +271,8 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       grading: (flags & 2) !== 0,
       domain: s[at + 13] as Domain,
     };
+    // Optional fields are set after the literal, as every event of a batch has them alike.
+    if (assistantChars !== null) prompt.assistantChars = assistantChars;
     if (texts & 1) prompt.text = s[at + 14] as string;
     if (texts & 2) prompt.systemText = s[at + 15] as string;
     const output: RequestEvent['output'] = {
