@@ -355,7 +355,8 @@ const THIN_PER_TOKEN = 0.5;
  * course!"), the disguise of a harvester that wants to look conversational. A real history holds
  * what the model answered before; this key's answers average `visible` tokens (completions less
  * reasoning tokens, per choice, over its requests before this one), so assistant turns of fewer
- * than min(THIN_CAP, THIN_PER_TOKEN × visible) characters each cannot be them. Never thin: tool
+ * than min(THIN_CAP, THIN_PER_TOKEN × visible) characters each cannot be them; while no answer of
+ * the key has had a length (a log without responses), THIN_CAP alone. Never thin: tool
  * loops (their history is tool output), a key's first request (no answers seen yet), events
  * without `assistantChars` (recorded before engine 1.6.0). To pass, a disguised harvester must
  * carry real-sized answers in every request and pay for them as input tokens.
@@ -363,8 +364,12 @@ const THIN_PER_TOKEN = 0.5;
 export function thinHistory(p: AccountProfile, pr: RequestEvent['prompt']): boolean {
   const chars = pr.assistantChars;
   if (pr.assistantTurns === 0 || pr.toolMessages > 0 || chars === undefined || p.nSum === 0) return false;
-  const visible = Math.max(0, p.outTok - p.reasoningTok) / p.nSum;
-  return chars < pr.assistantTurns * Math.min(THIN_CAP, THIN_PER_TOKEN * visible);
+  // No answer has had a length yet (a request-only log, or errors only): the cap alone.
+  const bar =
+    p.outTok > 0
+      ? Math.min(THIN_CAP, (THIN_PER_TOKEN * Math.max(0, p.outTok - p.reasoningTok)) / p.nSum)
+      : THIN_CAP;
+  return chars < pr.assistantTurns * bar;
 }
 
 /** Folds one event into the profile. O(1) in the profile's request count. */

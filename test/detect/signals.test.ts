@@ -128,6 +128,10 @@ describe('single_turn', () => {
     const terse = Object.assign(newProfile('k', 'a', 'o', cfg), { n: 10, nSum: 10, outTok: 400 });
     expect(thinHistory(terse, as({ ...follow, assistantChars: 25 }))).toBe(false);
     expect(thinHistory(terse, as({ ...follow, assistantChars: 15 }))).toBe(true);
+    // No answer length known yet (a log without responses): the 300-character cap alone.
+    const unknown = Object.assign(newProfile('k', 'a', 'o', cfg), { n: 10, nSum: 10, outTok: 0 });
+    expect(thinHistory(unknown, as({ ...follow, assistantChars: 250 }))).toBe(true);
+    expect(thinHistory(unknown, as({ ...follow, assistantChars: 350 }))).toBe(false);
   });
   it('starts counting above 75% single-turn (boundary)', () => {
     expect(run(singleTurn, profile(100, { singleTurn: 75 }), ctx()).score).toBe(0);
