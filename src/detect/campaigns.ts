@@ -209,6 +209,62 @@ function diurnalShare(members: readonly number[], profiles: readonly AccountProf
   return all > 0 ? day / all : 0;
 }
 
+/**
+ * One campaign's result from its members and its edges and postings: link strength, the
+ * members' best behavioural links, the merged profile scored with the campaign context. Its own
+ * function (not the loop body of `buildCampaigns`): it runs once per re-scored campaign, and
+ * optimized code of a small function survives what a large one's would not.
+ */
+function scoreComponent(
+  members: number[],
+  idx: CompIndex,
+  profiles: readonly AccountProfile[],
+  pop: Population,
+  cfg: DetectConfig,
+  now: number,
+): CampaignResult {
+  const strong = cfg.linkage.strongEdge;
+  const inComp = new Set(members);
+  let sum = 0;
+  let count = 0;
+  let organizedEdges = 0;
+  /** Each member's strongest strong edge that carries behavioural evidence. */
+  const bestBehavioural = new Map<number, number>();
+  for (const e of idx.edges) {
+    if (e.strength < strong) continue;
+    sum += e.strength;
+    count++;
+    if (organized(e)) organizedEdges++;
+    if (!behavioural(e)) continue;
+    raiseTo(bestBehavioural, e.a, e.strength);
+    raiseTo(bestBehavioural, e.b, e.strength);
+  }
+  const meanEdge = count > 0 ? sum / count : 0;
+  const merged = mergeAll(
+    members.map((m) => profiles[m]!),
+    cfg,
+  );
+  const links = linkReasons(members, profiles, inComp, idx);
+  const evidence = links
+    .slice(0, 2)
+    .map((r) => r.detail)
+    .join('; ');
+  const score = scoreProfile(merged, {
+    pop,
+    cfg,
+    now,
+    campaign: {
+      keys: members.length,
+      orgs: new Set(members.map((m) => profiles[m]!.org)).size,
+      meanEdge,
+      organizedShare: count > 0 ? organizedEdges / count : 0,
+      evidence,
+      diurnalShare: diurnalShare(members, profiles),
+    },
+  });
+  return { members, merged, score, links, meanEdge, bestBehavioural };
+}
+
 export function buildCampaigns(
   profiles: readonly AccountProfile[],
   g: LinkGraph,
@@ -272,46 +328,7 @@ export function buildCampaigns(
       out.push({ ...hit.result, members });
       continue;
     }
-    const inComp = new Set(members);
-    const idx = index[ci]!;
-    let sum = 0;
-    let count = 0;
-    let organizedEdges = 0;
-    /** Each member's strongest strong edge that carries behavioural evidence. */
-    const bestBehavioural = new Map<number, number>();
-    for (const e of idx.edges) {
-      if (e.strength < strong) continue;
-      sum += e.strength;
-      count++;
-      if (organized(e)) organizedEdges++;
-      if (!behavioural(e)) continue;
-      raiseTo(bestBehavioural, e.a, e.strength);
-      raiseTo(bestBehavioural, e.b, e.strength);
-    }
-    const meanEdge = count > 0 ? sum / count : 0;
-    const merged = mergeAll(
-      members.map((m) => profiles[m]!),
-      cfg,
-    );
-    const links = linkReasons(members, profiles, inComp, idx);
-    const evidence = links
-      .slice(0, 2)
-      .map((r) => r.detail)
-      .join('; ');
-    const score = scoreProfile(merged, {
-      pop,
-      cfg,
-      now,
-      campaign: {
-        keys: members.length,
-        orgs: new Set(members.map((m) => profiles[m]!.org)).size,
-        meanEdge,
-        organizedShare: count > 0 ? organizedEdges / count : 0,
-        evidence,
-        diurnalShare: diurnalShare(members, profiles),
-      },
-    });
-    const result = { members, merged, score, links, meanEdge, bestBehavioural };
+    const result = scoreComponent(members, index[ci]!, profiles, pop, cfg, now);
     nextCache.set(members[0]!, { n: total, members: new Set(members), result });
     out.push(result);
   }
