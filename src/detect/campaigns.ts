@@ -155,20 +155,6 @@ export interface CampaignCache {
 }
 
 /** Whether an edge carries behavioural evidence (a kind in `BEHAVIOURAL` above zero). */
-/**
- * Evidence that alone says only "these keys ask alike": near-duplicate prompts and similar
- * behaviour. Keys that sample the same public prompt sets for the same kind of work share both
- * (five researchers in `judges` seed 2) without anyone coordinating them.
- */
-const CONTENT_ONLY: ReadonlySet<LinkKind> = new Set<LinkKind>(['near_duplicate', 'similar_behaviour']);
-
-/** True when the edge carries evidence beyond content alike (a shared item, network, client, timing). */
-function organized(e: Edge): boolean {
-  const ev = e.evidence;
-  for (const k in ev) if (!CONTENT_ONLY.has(k as LinkKind) && (ev[k as LinkKind] ?? 0) > 0) return true;
-  return false;
-}
-
 function behavioural(e: Edge): boolean {
   for (const k of BEHAVIOURAL) if ((e.evidence[k] ?? 0) > 0) return true;
   return false;
@@ -227,14 +213,12 @@ function scoreComponent(
   const inComp = new Set(members);
   let sum = 0;
   let count = 0;
-  let organizedEdges = 0;
   /** Each member's strongest strong edge that carries behavioural evidence. */
   const bestBehavioural = new Map<number, number>();
   for (const e of idx.edges) {
     if (e.strength < strong) continue;
     sum += e.strength;
     count++;
-    if (organized(e)) organizedEdges++;
     if (!behavioural(e)) continue;
     raiseTo(bestBehavioural, e.a, e.strength);
     raiseTo(bestBehavioural, e.b, e.strength);
@@ -257,7 +241,6 @@ function scoreComponent(
       keys: members.length,
       orgs: new Set(members.map((m) => profiles[m]!.org)).size,
       meanEdge,
-      organizedShare: count > 0 ? organizedEdges / count : 0,
       evidence,
       diurnalShare: diurnalShare(members, profiles),
     },

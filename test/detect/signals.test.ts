@@ -42,7 +42,6 @@ const camp = (
   keys: 2,
   orgs: 2,
   meanEdge: 0.7,
-  organizedShare: 1,
   evidence: '',
   diurnalShare: 0,
   ...o,
@@ -424,22 +423,6 @@ describe('coordination', () => {
     expect(
       run(coordination, profile(10), ctx({ campaign: camp({ keys: 20, orgs: 6, meanEdge: 0.8 }) })).score,
     ).toBe(0.5);
-  });
-});
-
-describe('coordination of keys that only ask alike', () => {
-  it('counts only the links that carry more than near-duplicate prompts and similar behaviour', () => {
-    const of = (organizedShare: number) =>
-      run(
-        coordination,
-        profile(10),
-        ctx({ campaign: camp({ keys: 10, orgs: 10, meanEdge: 0.8, organizedShare }) }),
-      );
-    expect(of(1).score).toBe(1);
-    expect(of(1).detail).not.toContain('alike');
-    expect(of(0.25).score).toBeCloseTo(0.25, 5);
-    expect(of(0).score).toBe(0);
-    expect(of(0).detail).toContain('100% of the links show only prompts and behaviour alike');
   });
 });
 

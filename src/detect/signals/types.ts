@@ -19,9 +19,6 @@ export interface SignalContext {
     /** Distinct orgs among the members (one org's keys are one customer's). */
     orgs: number;
     meanEdge: number;
-    /** Share of the strong links holding the campaign that carry more than content alike
-     * (near-duplicate prompts, similar behaviour): a shared item, network, client or timing. */
-    organizedShare: number;
     evidence: string;
     /** Share of the members' requests sent by members that clearly follow the day on their own
      * (timing.ts `followsTheDay`): their merged rhythm is flat only because their days differ. */
