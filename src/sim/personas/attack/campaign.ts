@@ -180,7 +180,7 @@ export function campaignKeys(
         : machineSchedule(rng, t, end, { count, jitter: c.p.jitter, phase: slot / c.p.keys });
       const ips = c.ipPool.length > 0 ? rng.sample(c.ipPool, rng.int(1, 2)) : residentialIps(rng, 1);
       const own = c.p.ownSystems ? inventedSystem(rng.fork(`system:${plans.length}`)) : null;
-      const disguise = disguiseOf(c.p, rng.fork(`disguise:${plans.length}`));
+      const disguise = disguiseOf(c.p, own, rng.fork(`disguise:${plans.length}`));
       plans.push(
         keyPlan(rng, {
           org: mintOrg(rng),
@@ -188,10 +188,7 @@ export function campaignKeys(
           client: rng.pick(c.clients),
           ips,
           schedule,
-          make: (_i, g, at) => {
-            const r = factory(g, at);
-            return disguise(own ? withOwnSystem(r, own) : r, g);
-          },
+          make: (_i, g, at) => disguise(factory(g, at), g),
         }),
       );
       t = end;
@@ -224,14 +221,21 @@ const REPLIES = [
 ];
 
 /**
- * The per-key disguise of a campaign that imitates a product (`chatWrap`, `fakeEndUsers`); the
- * identity when neither is set, drawing nothing, so other scenarios' traffic is unchanged.
+ * What one key of a campaign does to each request to look like something else: its own invented
+ * system prompt (`ownSystems`, given as `own`), canned follow-ups (`chatWrap`), recurring end users
+ * (`fakeEndUsers`). The identity when none is set, drawing nothing, so other scenarios' traffic is
+ * unchanged.
  */
-function disguiseOf(p: CampaignParams, keyRng: Rng): (r: SimRequest, g: Rng) => SimRequest {
+function disguiseOf(
+  p: CampaignParams,
+  own: string | null,
+  keyRng: Rng,
+): (r: SimRequest, g: Rng) => SimRequest {
   const wrap = p.chatWrap ?? 0;
   const users = p.fakeEndUsers ? Array.from({ length: keyRng.int(5, 30) }, () => mintUser(keyRng)) : null;
-  if (wrap <= 0 && users === null) return (r) => r;
-  return (r, g) => {
+  if (own === null && wrap <= 0 && users === null) return (r) => r;
+  return (sent, g) => {
+    const r = own === null ? sent : withOwnSystem(sent, own);
     const messages = r.body.messages as Array<{ role: string; content: unknown }> | undefined;
     if (!Array.isArray(messages)) return r;
     const body: Record<string, unknown> = { ...r.body };

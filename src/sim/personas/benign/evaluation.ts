@@ -12,15 +12,7 @@ import { fill } from '../../prompts/fill.js';
 import type { PromptKind } from '../../prompts/index.js';
 import { sessionSchedule } from '../../time.js';
 import type { KeyPlan } from '../../types.js';
-import {
-  chatRequest,
-  keyPlan,
-  mintOrg,
-  mintUser,
-  type PersonaContext,
-  volume,
-  withSystem,
-} from '../common.js';
+import { chatRequest, keyPlan, mintOrg, type PersonaContext, volume, withSystem } from '../common.js';
 import { days, rhythm } from './shared.js';
 
 const BRANDS = [
@@ -61,7 +53,7 @@ export function judgeService(ctx: PersonaContext, orgs: number): KeyPlan[] {
     const system = `You are the evaluator of ${brand}. Judge the response strictly against the rubric you are given. Reply only with JSON.`;
     const rubrics = rng.sample(RUBRICS, rng.int(2, 4));
     const projects = rng.chance(0.7)
-      ? Array.from({ length: rng.int(10, 60) }, () => `proj_${mintUser(rng).slice(5)}`)
+      ? Array.from({ length: rng.int(10, 60) }, () => `proj_${rng.hex(10)}`)
       : null;
     const model = rng.pick([...ctx.models.chat, ...ctx.models.reasoning]);
     const ips = ctx.cloud.egress(rng, rng.int(1, 2));
