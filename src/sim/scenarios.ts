@@ -147,6 +147,14 @@ export const SCENARIOS: Scenario[] = [
       { persona: 'capability_sweep', overrides: DISGUISE },
     ],
   ),
+  focused(
+    'agentic',
+    'agentic trajectory harvesting: campaigns that drive tool-use trajectories through a sandbox harness (a task, the harness tool set, made-up tool results fed back step by step), harvesting each tool call and the final answer (written after engine 1.6.0, not tuned on)',
+    [
+      { persona: 'agentic_harvest' },
+      { persona: 'agentic_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+    ],
+  ),
   {
     name: 'products',
     description:

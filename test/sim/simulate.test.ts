@@ -201,6 +201,40 @@ describe('simulate: scenarios', () => {
       expect(users.size).toBeLessThanOrEqual(30); // a pool of returning users, not one per request
     }
   });
+  it('agentic campaigns drive tool trajectories: one harness tool set per campaign, tool results fed back, long final answers', () => {
+    const b = buildScenario(resolveScenario('agentic'), { seed: 4, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      request: {
+        messages: Array<{ role: string; content: unknown; tool_calls?: unknown }>;
+        tools?: unknown[];
+      };
+      response: { usage?: { completion_tokens: number } };
+    };
+    const byCampaign = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const c = b.labels.keys[l.key]!.campaign;
+      if (c) byCampaign.set(c, [...(byCampaign.get(c) ?? []), l]);
+    }
+    expect(byCampaign.size).toBe(2);
+    for (const lines of byCampaign.values()) {
+      expect(lines.length).toBeGreaterThan(100);
+      // Every key of a campaign offers the same tool set: the harness's.
+      const sets = new Set(lines.map((l) => JSON.stringify(l.request.tools)));
+      expect(sets.size).toBe(1);
+      const steps = lines.filter((l) => l.request.messages.some((m) => m.role === 'tool'));
+      expect(steps.length / lines.length).toBeGreaterThan(0.4);
+      expect(steps.length / lines.length).toBeLessThan(0.9);
+      // Tool calls are short, final answers long: the median answer after a tool result is shorter.
+      const out = (ls: Line[]) =>
+        ls.map((l) => l.response.usage?.completion_tokens ?? 0).sort((x, y) => x - y);
+      const all = out(lines);
+      expect(all[Math.floor(all.length * 0.9)]!).toBeGreaterThan(3 * all[Math.floor(all.length * 0.3)]!);
+    }
+    const keys = new Set([...byCampaign.values()].flat().map((l) => l.key));
+    const orgs = new Set([...keys].map((k) => b.labels.keys[k]!.org));
+    expect(orgs.size).toBe(keys.size); // each key its own org
+  });
   it('judges adds LLM-as-judge platforms: grading prompts with a long answer to grade, short verdicts', () => {
     const b = buildScenario(resolveScenario('judges'), { seed: 2, scale: 0.3, days: 2 });
     type Line = {

@@ -7,6 +7,7 @@
 import { HOUR } from '../../time.js';
 import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
+import { agenticHarness, trajectoryFactory } from './agentic.js';
 import {
   type Campaign,
   type CampaignParams,
@@ -37,6 +38,7 @@ export const ATTACK_PERSONAS = [
   'model_pivot',
   'mixed_org',
   'residential_proxy',
+  'agentic_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -158,6 +160,21 @@ export function buildAttack(
     }
     case 'mixed_org':
       return mixedOrg(ctx, rng);
+    case 'agentic_harvest': {
+      Object.assign(base, {
+        keys: sk(8, 24),
+        perKeyPerDay: rng.int(60, 160),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 4096, 8192]),
+      });
+      const harness = agenticHarness(rng);
+      factory = (c) => () => trajectoryFactory(ctx, c, harness, pickModel(ctx, rng));
+      break;
+    }
   }
   Object.assign(base, overrides);
   const c = campaignFor(rng, persona, base, kinds);
