@@ -44,6 +44,7 @@ const LINK_SIGNAL: Record<LinkKind, string> = {
   meta: 'link.shared_meta',
   same_org: 'link.same_org',
   request_shape: 'link.shared_request_shape',
+  tool_set: 'link.shared_tool_set',
 };
 
 /** `max_tokens|system|turns` → readable, with the system prompt hash shortened. */
@@ -72,6 +73,8 @@ function postingDetail(kind: LinkKind, id: string, k: number, otherOrgs: number)
       return `${k} keys in org ${id}`;
     case 'request_shape':
       return `${k} keys send one frozen request shape ${shapeLabel(id)} (${other})`;
+    case 'tool_set':
+      return `${k} keys offer one tool set ${short(id)} (${other})`;
     default:
       return `${k} keys share ${kind} ${id}`;
   }

@@ -51,6 +51,7 @@ export const DEFAULT_LINK_WEIGHTS = {
   meta: 0.6,
   same_org: 0.25,
   request_shape: 0.45,
+  tool_set: 0.3,
 } as const;
 
 const weights = <T extends Record<string, number>>(d: T) =>

@@ -24,7 +24,7 @@ import type { CampaignState, KeyState, VerdictChange } from './state.js';
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.6.0';
+export const ENGINE_VERSION = '1.7.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
@@ -165,6 +165,7 @@ export class Engine {
       this.pop.systemOrgs,
       this.pop.subnetOrgs,
       this.pop.fpOrgs,
+      this.pop.toolOrgs,
     ])
       bytes += m.size * 60;
     return { accounts: this.keys.size, orgs: orgs.size, events: this.events, approxBytes: bytes };

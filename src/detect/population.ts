@@ -28,6 +28,7 @@ export interface Population {
   subnetOrgs: Map<string, number>;
   fpOrgs: Map<string, number>;
   metaOrgs: Map<string, number>;
+  toolOrgs: Map<string, number>;
   /** Event time each model was first requested (any key). */
   modelFirstSeen: ReadonlyMap<string, number>;
   /** Orgs at or above which a shared hash is common, not evidence. */
@@ -48,6 +49,7 @@ export function emptyPopulation(now = 0, startTs = 0): Population {
     subnetOrgs: new Map(),
     fpOrgs: new Map(),
     metaOrgs: new Map(),
+    toolOrgs: new Map(),
     modelFirstSeen: new Map(),
     commonLimit: Number.POSITIVE_INFINITY,
   };
@@ -100,7 +102,7 @@ const finish = (m: Counter) =>
 /** Hash ids in a top-k that cover at least `minShare` of the profile's requests. */
 export function salient(
   p: AccountProfile,
-  which: 'frames' | 'skels' | 'systems' | 'subnets' | 'fps' | 'meta',
+  which: 'frames' | 'skels' | 'systems' | 'subnets' | 'fps' | 'meta' | 'tools',
   minShare: number,
 ): string[] {
   const out: string[] = [];
@@ -110,7 +112,7 @@ export function salient(
 }
 
 /** The kinds of salient ids, in the order the population and the posting lists read them. */
-export const SALIENT_KINDS = ['frames', 'skels', 'systems', 'subnets', 'fps', 'meta'] as const;
+export const SALIENT_KINDS = ['frames', 'skels', 'systems', 'subnets', 'fps', 'meta', 'tools'] as const;
 
 /** Salient ids of every kind, in `SALIENT_KINDS` order (`meta` with no minimum share). */
 export function salientAll(p: AccountProfile, minShare: number): string[][] {
@@ -245,7 +247,8 @@ export function buildPopulation(
   const subnets: Counter = new Map();
   const fps: Counter = new Map();
   const metas: Counter = new Map();
-  const counters = [frames, skels, systems, subnets, fps, metas];
+  const tools: Counter = new Map();
+  const counters = [frames, skels, systems, subnets, fps, metas, tools];
   const orgs = new Set<string>();
   const rates: number[] = [];
   let accounts = 0;
@@ -276,6 +279,7 @@ export function buildPopulation(
     subnetOrgs: counted[3]!,
     fpOrgs: counted[4]!,
     metaOrgs: counted[5]!,
+    toolOrgs: counted[6]!,
     modelFirstSeen,
     commonLimit: Math.max(l.commonOrgs, Math.ceil(l.commonShare * orgs.size)),
   };

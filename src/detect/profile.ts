@@ -115,6 +115,8 @@ export interface AccountProfile {
   fps: TopK;
   maxToks: TopK;
   meta: TopK;
+  /** Tool sets offered (`params.toolsHash`), on requests that offer tools. */
+  tools: TopK;
   /** Recent prompt hash → bitmask of models it was sent to. */
   ring: Map<number, number>;
   ringInserts: number;
@@ -198,6 +200,7 @@ export function newProfile(key: string, account: string, org: string, cfg: Detec
     fps: topkNew(4),
     maxToks: topkNew(4),
     meta: topkNew(6),
+    tools: topkNew(4),
     ring: new Map(),
     ringInserts: 0,
     fanPrompts: 0,
@@ -452,6 +455,7 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   }
   if (e.fingerprint) topkAdd(p.fps, e.fingerprint, ts);
   if (e.meta) for (const [k, v] of Object.entries(e.meta)) topkAdd(p.meta, `${k}=${v}`, ts);
+  if (ps.toolsHash) topkAdd(p.tools, ps.toolsHash, ts);
   recordPrompt(p, e, single);
   let write: SigWrite | null = null;
   if (single && pr.images === 0 && hasPromptHash(pr.minhash)) {
@@ -563,7 +567,17 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
 }
 
 /** The top-k sketches of a profile, in the order `mergeProfiles` merges them. */
-const TOPK_FIELDS = ['frames', 'skels', 'models', 'systems', 'subnets', 'fps', 'maxToks', 'meta'] as const;
+const TOPK_FIELDS = [
+  'frames',
+  'skels',
+  'models',
+  'systems',
+  'subnets',
+  'fps',
+  'maxToks',
+  'meta',
+  'tools',
+] as const;
 
 /**
  * `mergeActivity(acc, b)` written into `acc.act` (which the caller owns): each ring slot holds one
@@ -655,6 +669,7 @@ export function mergeProfiles(
     fps: topkMerge(a.fps, b.fps),
     maxToks: topkMerge(a.maxToks, b.maxToks),
     meta: topkMerge(a.meta, b.meta),
+    tools: topkMerge(a.tools, b.tools),
     ring: new Map(),
     ringInserts: a.ringInserts + b.ringInserts,
     fanPrompts: a.fanPrompts + b.fanPrompts,
@@ -673,7 +688,7 @@ export function mergeProfiles(
 export function profileBytes(p: AccountProfile): number {
   let bytes = 1200; // scalars, arrays of counters, object headers
   for (const h of Object.values(p.hll)) bytes += h.r.length + 40;
-  for (const t of [p.frames, p.skels, p.models, p.systems, p.subnets, p.fps, p.maxToks, p.meta])
+  for (const t of [p.frames, p.skels, p.models, p.systems, p.subnets, p.fps, p.maxToks, p.meta, p.tools])
     bytes += t.e.length * (80 + t.w * 8);
   bytes += p.ring.size * 40 + p.modelBits.length * 40;
   for (const s of p.sigs.items) bytes += 16 + s.length * 8;

@@ -614,7 +614,8 @@ export function extractParams(endpoint: Endpoint, body: unknown): RequestParams 
   const text = isObj(b.text) && isObj(b.text.format) ? b.text.format.type : undefined;
   const legacyLogprobs = endpoint === 'completions' ? num(b.logprobs) : null;
   const topLogprobs = num(b.top_logprobs) ?? legacyLogprobs ?? 0;
-  return {
+  const tools = Array.isArray(b.tools) ? b.tools : Array.isArray(b.functions) ? b.functions : [];
+  const params: RequestParams = {
     maxTokens: num(b.max_completion_tokens) ?? num(b.max_tokens) ?? num(b.max_output_tokens),
     n: num(b.n) ?? 1,
     temperature: num(b.temperature),
@@ -623,7 +624,7 @@ export function extractParams(endpoint: Endpoint, body: unknown): RequestParams 
     topLogprobs,
     logitBiasSize: bias.length,
     logitBiasMaxAbs: bias.reduce<number>((m, v) => Math.max(m, Math.abs(num(v) ?? 0)), 0),
-    tools: Array.isArray(b.tools) ? b.tools.length : Array.isArray(b.functions) ? b.functions.length : 0,
+    tools: tools.length,
     responseFormat:
       isObj(b.response_format) && typeof b.response_format.type === 'string'
         ? b.response_format.type
@@ -635,6 +636,26 @@ export function extractParams(endpoint: Endpoint, body: unknown): RequestParams 
     seed: num(b.seed),
     endUser: typeof b.user === 'string' ? b.user : null,
   };
+  if (tools.length > 0) params.toolsHash = toolSetHash(tools);
+  return params;
+}
+
+/**
+ * Hash of a tool set: each tool's name and parameter schema (chat `{type, function: {name,
+ * parameters}}`, responses `{type, name, parameters}`, legacy `functions`; a built-in tool by its
+ * type), sorted, so the order of the list and the descriptions do not matter. A harness or product
+ * offers one set on every request; a set shared by few orgs links their keys.
+ */
+export function toolSetHash(tools: readonly unknown[]): string {
+  const parts: string[] = [];
+  for (const t of tools) {
+    const def = isObj(t) && isObj(t.function) ? t.function : t;
+    if (!isObj(def)) continue;
+    const name =
+      typeof def.name === 'string' ? def.name : isObj(t) && typeof t.type === 'string' ? t.type : '?';
+    parts.push(`${name}:${JSON.stringify(def.parameters ?? null)}`);
+  }
+  return hash64(parts.sort().join('\n'));
 }
 
 /** Output features from a (non-streamed or re-assembled) response body. */

@@ -23,7 +23,7 @@ export interface PackedEvents {
 
 /** Numbers per event (see `add`). */
 const NUMS = 36;
-const FIXED_STRS = 21;
+const FIXED_STRS = 22;
 
 /** A client in the batch: where its strings start in `strs`, and its number of sdk entries. */
 interface PackedClient {
@@ -123,6 +123,7 @@ export class EventPacker {
       e.errorCode,
       e.upstream,
       e.limitedBy,
+      ps.toolsHash,
     );
     if (client.at === this.strs.length) {
       this.strs.push(e.userAgent, e.fingerprint);
@@ -255,6 +256,8 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       seed,
       endUser: s[at + 9] as string | null,
     };
+    const toolsHash = s[at + 21];
+    if (typeof toolsHash === 'string') params.toolsHash = toolsHash;
     const prompt: RequestEvent['prompt'] = {
       chars,
       tokens,

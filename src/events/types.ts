@@ -52,6 +52,9 @@ export interface RequestParams {
   logitBiasMaxAbs: number;
   /** Number of tool/function definitions offered. */
   tools: number;
+  /** Hash of the tool set offered (each tool's name and parameter schema, in name order);
+   * absent when the request offers no tools, and on events recorded before it existed. */
+  toolsHash?: string;
   /** response_format.type (or text.format.type for responses), null when absent. */
   responseFormat: string | null;
   /** reasoning_effort or reasoning.effort. */

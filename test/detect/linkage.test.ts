@@ -69,6 +69,32 @@ describe('linkage', () => {
     expect(shared.length).toBeGreaterThan(0); // the evidence is seen, but alone it is not a link
     expect(Math.max(...edgesOf(graph).map((e) => e.strength))).toBeLessThan(cfg.linkage.strongEdge);
   });
+  it('counts a shared tool set and a shared system prompt as one piece of evidence (one framework)', () => {
+    const events = frameworkOrgs('fw', 10, 3, 120);
+    const withTools = link(events);
+    const strengths = (g: typeof withTools.graph) => edgesOf(g).map((e) => [e.a, e.b, e.strength]);
+    expect(edgesOf(withTools.graph).some((e) => (e.evidence.tool_set ?? 0) > 0)).toBe(true);
+    const withoutTools = link(
+      events.map((e) => {
+        const { toolsHash: _, ...params } = e.params;
+        return { ...e, params };
+      }),
+    );
+    expect(edgesOf(withoutTools.graph).some((e) => (e.evidence.tool_set ?? 0) > 0)).toBe(false);
+    expect(strengths(withTools.graph)).toEqual(strengths(withoutTools.graph));
+  });
+  it('links keys of a rare tool set when the set is what they share with other evidence', () => {
+    // Keys with no system prompt, one tool set, one client fingerprint: the tool set is the software's identity.
+    const events = frameworkOrgs('fw', 6, 5, 80).map((e) => ({
+      ...e,
+      prompt: { ...e.prompt, systemHash: null },
+      fingerprint: 'fp-harness',
+    }));
+    const { graph } = link(events);
+    const e = edgesOf(graph).find((x) => (x.evidence.tool_set ?? 0) > 0);
+    expect(e?.evidence.tool_set).toBeGreaterThan(0.9);
+    expect(e?.evidence.system_prompt ?? 0).toBe(0);
+  });
   it('drops a hash shared by the common limit of orgs or more (established customers)', () => {
     const cfg4 = resolveConfig({
       linkage: { commonOrgs: 4, commonShare: 0 },
@@ -219,6 +245,7 @@ describe('posting lists', () => {
       subnets: 'subnet',
       fps: 'fingerprint',
       meta: 'meta',
+      tools: 'tool_set',
     } as const;
     const note = (kind: string, id: string, i: number) => {
       const members = seen.get(`${kind} ${id}`) ?? [];

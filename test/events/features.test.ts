@@ -108,6 +108,33 @@ describe('params', () => {
       endUser: 'u1',
     });
   });
+  it('hashes the tool set by names and parameter schemas, whatever the order and descriptions', () => {
+    const tool = (name: string, description: string, props: Record<string, unknown>) => ({
+      type: 'function',
+      function: { name, description, parameters: { type: 'object', properties: props } },
+    });
+    const a = tool('run_sql', 'Runs SQL.', { query: { type: 'string' } });
+    const b = tool('web_search', 'Searches.', { q: { type: 'string' } });
+    const hash = extractParams('chat', { tools: [a, b] }).toolsHash;
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    const reordered = [tool('web_search', 'Search the web.', { q: { type: 'string' } }), a];
+    expect(extractParams('chat', { tools: reordered }).toolsHash).toBe(hash);
+    // Another parameter schema, another tool, or the responses API's flat shape of the same tools.
+    const otherSchema = [
+      a,
+      tool('web_search', 'Searches.', { q: { type: 'string' }, n: { type: 'integer' } }),
+    ];
+    expect(extractParams('chat', { tools: otherSchema }).toolsHash).not.toBe(hash);
+    expect(extractParams('chat', { tools: [a] }).toolsHash).not.toBe(hash);
+    const flat = [a, b].map((t) => ({ type: 'function', ...t.function }));
+    expect(extractParams('responses', { tools: flat }).toolsHash).toBe(hash);
+    expect(extractParams('chat', { functions: [a.function, b.function] }).toolsHash).toBe(hash);
+    // Built-in tools count by their type; no tools, no hash.
+    expect(extractParams('responses', { tools: [{ type: 'web_search_preview' }] }).toolsHash).toMatch(
+      /^[0-9a-f]{16}$/,
+    );
+    expect(extractParams('chat', { messages: [] })).not.toHaveProperty('toolsHash');
+  });
   it('reads legacy completions logprobs as an integer', () => {
     expect(extractParams('completions', { prompt: 'x', logprobs: 5 })).toMatchObject({
       logprobs: true,

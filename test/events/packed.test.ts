@@ -48,6 +48,7 @@ describe('packed events', () => {
             stream: true,
             response_format: { type: 'json_object' },
             reasoning_effort: 'high',
+            tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
           },
           response: {
             choices: [{ message: { role: 'assistant', content: 'Eight.' }, finish_reason: 'length' }],
@@ -70,9 +71,14 @@ describe('packed events', () => {
     const back = unpackEvents(packEvents(events));
     expect(back).toEqual(events);
     // toEqual ignores undefined-valued properties: check the optional ones are absent or present alike.
-    expect(back.map((e) => ['meta' in e, 'text' in e.prompt, 'text' in e.output])).toEqual(
-      events.map((e) => ['meta' in e, 'text' in e.prompt, 'text' in e.output]),
-    );
+    const optional = (e: RequestEvent) => [
+      'meta' in e,
+      'text' in e.prompt,
+      'text' in e.output,
+      'toolsHash' in e.params,
+    ];
+    expect(back.map(optional)).toEqual(events.map(optional));
+    expect(back[1]!.params.toolsHash).toMatch(/^[0-9a-f]{16}$/);
     expect(back[1]!.prompt.systemText).toBe('You grade answers with a rubric.');
     expect(back[1]!.params.temperature).toBe(0.7);
     expect(back[0]!.params.temperature).toBeNull();

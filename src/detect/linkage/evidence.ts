@@ -37,6 +37,7 @@ const SOURCES: Array<[Kind, LinkKind, keyof Population]> = [
   ['subnets', 'subnet', 'subnetOrgs'],
   ['fps', 'fingerprint', 'fpOrgs'],
   ['meta', 'meta', 'metaOrgs'],
+  ['tools', 'tool_set', 'toolOrgs'],
 ];
 SOURCES.forEach(([src], k) => {
   if (src !== SALIENT_KINDS[k]) throw new Error(`posting source ${src} out of SALIENT_KINDS order`);

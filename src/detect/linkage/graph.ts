@@ -128,6 +128,7 @@ export const BEHAVIOURAL: ReadonlySet<LinkKind> = new Set<LinkKind>([
   'similar_behaviour',
   'meta',
   'request_shape',
+  'tool_set',
 ]);
 
 /** Near-duplicate pairs from a batch LSH pass, in the incremental index's shape (tests, one-off analyses). */
@@ -149,18 +150,25 @@ const NEAR = KIND_INDEX.near_duplicate;
 const BEHAVIOUR = KIND_INDEX.similar_behaviour;
 const SUBNET = KIND_INDEX.subnet;
 const FINGERPRINT = KIND_INDEX.fingerprint;
+const TOOLS = KIND_INDEX.tool_set;
 
 /**
- * Noisy-OR of one evidence row. A request shape includes the system prompt, so the two count as
- * one piece of evidence (the stronger of them), never twice.
+ * Noisy-OR of one evidence row. A system prompt, a request shape (which includes the system
+ * prompt) and a tool set all name the software that sends the requests (a product, a framework,
+ * a harness), so the three count as one piece of evidence (the strongest of them), never twice:
+ * the users of one framework share its prompt and its tools.
  */
 function strengthOf(rows: Float64Array, base: number, weights: readonly number[]): number {
   let keep = 1;
   for (let k = 0; k < weights.length; k++) {
-    if (k === SYSTEM || k === SHAPE) continue;
+    if (k === SYSTEM || k === SHAPE || k === TOOLS) continue;
     keep *= 1 - Math.min(1, weights[k]! * rows[base + k]!);
   }
-  const sys = Math.max(weights[SYSTEM]! * rows[base + SYSTEM]!, weights[SHAPE]! * rows[base + SHAPE]!);
+  const sys = Math.max(
+    weights[SYSTEM]! * rows[base + SYSTEM]!,
+    weights[SHAPE]! * rows[base + SHAPE]!,
+    weights[TOOLS]! * rows[base + TOOLS]!,
+  );
   return 1 - keep * (1 - Math.min(1, sys));
 }
 
