@@ -27,7 +27,7 @@ export interface CampaignResult {
   links: Reason[];
   meanEdge: number;
   /** Each member's strongest strong link that carries behavioural evidence (template,
-   * near-duplicate, system prompt, request shape, similar behaviour, meta); members without one
+   * near-duplicate, system prompt, request shape, tool set, similar behaviour, meta); members without one
    * are absent. The engine's inheritance rule reads it (docs/detection.md). */
   bestBehavioural: Map<number, number>;
 }
