@@ -141,9 +141,9 @@ function linkReasons(
       detail: `${plural(burst, 'key pair')} first seen within minutes to hours of each other`,
     });
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  return reasons
-    .map((r) => ({ ...r, score: round(r.score) }))
-    .sort((a, b) => b.score - a.score || (a.signal < b.signal ? -1 : 1));
+  return Array.from(reasons, (r) => ({ ...r, score: round(r.score) })).sort(
+    (a, b) => b.score - a.score || (a.signal < b.signal ? -1 : 1),
+  );
 }
 
 /**
@@ -228,14 +228,11 @@ function scoreComponent(
   }
   const meanEdge = count > 0 ? sum / count : 0;
   const merged = mergeAll(
-    members.map((m) => profiles[m]!),
+    Array.from(members, (m) => profiles[m]!),
     cfg,
   );
   const links = linkReasons(members, profiles, inComp, idx);
-  const evidence = links
-    .slice(0, 2)
-    .map((r) => r.detail)
-    .join('; ');
+  const evidence = Array.from(links.slice(0, 2), (r) => r.detail).join('; ');
   const score = scoreProfile(merged, {
     pop,
     cfg,
@@ -263,7 +260,7 @@ export function buildCampaigns(
   const whole = strongComponents(profiles.length, g, strong);
   const compOfWhole = componentIndex(profiles.length, whole);
   // Only edges inside a component are ever read as objects (with their evidence).
-  const edgesOf: Edge[][] = whole.map(() => []);
+  const edgesOf: Edge[][] = Array.from(whole, () => []);
   for (let i = 0; i < g.size; i++) {
     const c = compOfWhole[g.a[i]!]!;
     if (c >= 0 && c === compOfWhole[g.b[i]!]) edgesOf[c]!.push(g.edge(i));
@@ -278,13 +275,13 @@ export function buildCampaigns(
     .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
   splits?.endPass();
   // Results reused from the cache need no evidence: the campaigns index only the others.
-  const totals = comps.map((members) => members.reduce((s, m) => s + profiles[m]!.n, 0));
-  const hits = comps.map((members, ci) => (cache ? reusable(cache, members, totals[ci]!) : null));
+  const totals = Array.from(comps, (members) => members.reduce((s, m) => s + profiles[m]!.n, 0));
+  const hits = Array.from(comps, (members, ci) => (cache ? reusable(cache, members, totals[ci]!) : null));
   const compOf = componentIndex(
     profiles.length,
-    comps.map((members, ci) => (hits[ci] ? [] : members)),
+    Array.from(comps, (members, ci) => (hits[ci] ? [] : members)),
   );
-  const index: CompIndex[] = comps.map(() => ({ edges: [], postings: [] }));
+  const index: CompIndex[] = Array.from(comps, () => ({ edges: [], postings: [] }));
   // A campaign lies inside one strong component, so its edges are among that component's, in
   // the graph's order.
   for (const edges of edgesOf)

@@ -326,10 +326,16 @@ export class Engine {
       });
   }
 
+  /**
+   * One campaign pass. Its arrays are made with `Array.from(xs, f)` (or loops), not `xs.map(f)`:
+   * V8's optimized `map` returns a holey array and its builtin a packed one, so a `map` result's
+   * elements kind changes with its caller's optimization state, and code optimized for one kind
+   * is thrown away ("wrong map") when the other arrives, pass after pass.
+   */
   private runCampaigns(full: boolean): void {
     const cfg = this.config;
     const states = this.order;
-    const profiles = states.map((s) => s.p);
+    const profiles = Array.from(states, (s) => s.p);
     this.pop = buildPopulation(
       profiles,
       this.now,
@@ -379,9 +385,10 @@ export class Engine {
     const prevOf = new Map<string, string>();
     for (const [id, c] of prev) for (const k of c.keys) prevOf.set(k, id);
     const next = new Map<string, CampaignState>();
-    const ordered = results
-      .map((r) => ({ r, keys: r.members.map((m) => states[m]!.p.key).sort() }))
-      .sort((a, b) => b.keys.length - a.keys.length || (a.keys[0]! < b.keys[0]! ? -1 : 1));
+    const ordered = Array.from(results, (r) => ({
+      r,
+      keys: Array.from(r.members, (m) => states[m]!.p.key).sort(),
+    })).sort((a, b) => b.keys.length - a.keys.length || (a.keys[0]! < b.keys[0]! ? -1 : 1));
     for (const { r, keys } of ordered) {
       const id = heir(keys, prevOf, next) ?? `c_${++this.campaignCounter}`;
       const old = prev.get(id);
@@ -408,10 +415,7 @@ export class Engine {
       if (verdict !== (old?.verdict ?? 'benign'))
         this.emit({ kind: 'campaign', id, keys, org: null, verdict, score: c.score, reasons, at: this.now });
       if (verdict === 'benign') continue;
-      const linkSummary = r.links
-        .slice(0, 2)
-        .map((l) => l.detail)
-        .join('; ');
+      const linkSummary = Array.from(r.links.slice(0, 2), (l) => l.detail).join('; ');
       for (const m of r.members) {
         const s = states[m]!;
         s.campaign = id;

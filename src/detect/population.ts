@@ -116,7 +116,7 @@ export const SALIENT_KINDS = ['frames', 'skels', 'systems', 'subnets', 'fps', 'm
 
 /** Salient ids of every kind, in `SALIENT_KINDS` order (`meta` with no minimum share). */
 export function salientAll(p: AccountProfile, minShare: number): string[][] {
-  return SALIENT_KINDS.map((k) => salient(p, k, k === 'meta' ? 0 : minShare));
+  return Array.from(SALIENT_KINDS, (k) => salient(p, k, k === 'meta' ? 0 : minShare));
 }
 
 /** Where a pass reads salient ids (linkage/facts.ts remembers them per profile between passes). */
@@ -265,7 +265,7 @@ export function buildPopulation(
   }
   rates.sort((a, b) => a - b);
   const enough = rates.length >= cfg.signals.minPopulation;
-  const counted = keptCounts ?? counters.map((m) => finish(m));
+  const counted = keptCounts ?? Array.from(counters, finish);
   return {
     now,
     startTs,

@@ -471,7 +471,13 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   return write;
 }
 
-const sumArrays = (a: number[], b: number[]) => a.map((v, i) => v + (b[i] ?? 0));
+/** `a[i] + b[i]` over a's length, in a new array made like the profile's own (`new Array(n)`: one
+ * elements kind whatever the caller's optimization state, unlike a `map` result). */
+function sumArrays(a: number[], b: number[]): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! + (b[i] ?? 0);
+  return out;
+}
 
 function mergeActivity(a: AccountProfile, b: AccountProfile): { act: Uint16Array; actHead: number } {
   const len = a.act.length;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCampaigns } from '../../src/detect/campaigns.js';
 import { resolveConfig } from '../../src/detect/config.js';
 import { buildPostings, PostingSlots } from '../../src/detect/linkage/evidence.js';
-import { ownSystemPrompt } from '../../src/detect/linkage/identity.js';
+import { ownSystemPrompt, PassIdentity } from '../../src/detect/linkage/identity.js';
 import { buildLinkGraph, strongComponents } from '../../src/detect/linkage/index.js';
 import {
   type LshLookup,
@@ -205,6 +205,31 @@ describe('product identity', () => {
     );
     const stockPop = buildPopulation(stock, Math.max(...stock.map((p) => p.lastTs)), T0, new Map(), common);
     expect(ownSystemPrompt(stock[0]!, stockPop)).toBeNull(); // used by 6 orgs, over the limit of 4
+  });
+  it('tells two products apart, and a product from a key that sends its prompt on under half its requests', () => {
+    // alike0 and alike1 each send their own prompt; alike2 sends alike0's on 5 of 8 requests,
+    // alike3 on 4 of 10 (its most sent prompt, on under half); alike4 and alike5 send none.
+    const events = alikeKeys(6, (k) => (k < 4 ? own(0) : undefined)).map((e, i) => {
+      const nth = Math.floor(i / 6) % 8; // the key's own request number, mod 8
+      if (e.keyId === 'alike1') return { ...e, prompt: { ...e.prompt, systemHash: 'b1b1b1b1b1b1b1b1' } };
+      if (e.keyId === 'alike2' && nth >= 5) return { ...e, prompt: { ...e.prompt, systemHash: null } };
+      const tenth = Math.floor(i / 6) % 10;
+      if (e.keyId === 'alike3' && tenth >= 4)
+        return { ...e, prompt: { ...e.prompt, systemHash: tenth < 7 ? 'c3c3c3c3c3c3c3c3' : null } };
+      return e;
+    });
+    const { profiles, pop } = link(events);
+    const at = (key: string) => profiles.findIndex((p) => p.key === key);
+    const ids = new PassIdentity(profiles, pop);
+    expect(ids.of(at('alike0'))).not.toBeNull();
+    expect(ids.distinct(at('alike0'), at('alike1'))).toBe(true); // two products
+    expect(ids.distinct(at('alike0'), at('alike2'))).toBe(false); // mostly sends alike0's prompt
+    expect(ids.distinct(at('alike3'), at('alike0'))).toBe(true); // sends it on 4 of 10 only
+    expect(ids.distinct(at('alike5'), at('alike1'))).toBe(true);
+    expect(ids.distinct(at('alike4'), at('alike5'))).toBe(false); // neither has its own prompt
+    // Asked again (answers remembered per key) and in either order, the same.
+    expect(ids.distinct(at('alike2'), at('alike0'))).toBe(false);
+    expect(ids.distinct(at('alike1'), at('alike0'))).toBe(true);
   });
 });
 

@@ -292,7 +292,7 @@ function keptEdges(
   const K = KINDS.length;
   const w = cfg.windows;
   const lw = cfg.linkage.weights;
-  const weights = KINDS.map((k) => lw[k]);
+  const weights = Array.from(KINDS, (k) => lw[k]);
   const strong = cfg.linkage.strongEdge;
   const keepBelow = strong * KEEP_FRACTION;
   const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);

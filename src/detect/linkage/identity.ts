@@ -45,9 +45,10 @@ export function ownSystemPrompt(
   return rarity(pop.systemOrgs.get(top.id) ?? 1, pop) >= 1 ? top.id : null;
 }
 
-/** Own system prompts read once per key per pass. */
+/** Own and mostly sent system prompts, read once per key per pass (a pass asks ~30,000 pairs). */
 export class PassIdentity {
   private readonly own: (string | null | undefined)[];
+  private readonly sent: (string | null | undefined)[];
 
   constructor(
     private readonly profiles: readonly AccountProfile[],
@@ -55,6 +56,7 @@ export class PassIdentity {
     private readonly stock: ReadonlySet<string> = NO_STOCK,
   ) {
     this.own = new Array(profiles.length);
+    this.sent = new Array(profiles.length);
   }
 
   of(i: number): string | null {
@@ -73,14 +75,24 @@ export class PassIdentity {
    */
   distinct(a: number, b: number): boolean {
     const x = this.of(a);
-    if (x !== null && !mostlySends(this.profiles[b]!, x)) return true;
+    if (x !== null && this.mostlySent(b) !== x) return true;
     const y = this.of(b);
-    return y !== null && !mostlySends(this.profiles[a]!, y);
+    return y !== null && this.mostlySent(a) !== y;
+  }
+
+  /** Key `i`'s modal system prompt when it covers at least `OWN_PROMPT_SHARE` of its requests, else null. */
+  private mostlySent(i: number): string | null {
+    let v = this.sent[i];
+    if (v === undefined) {
+      v = mostlySent(this.profiles[i]!);
+      this.sent[i] = v;
+    }
+    return v;
   }
 }
 
-/** True when `system` is the key's modal system prompt on at least `OWN_PROMPT_SHARE` of its requests. */
-function mostlySends(p: AccountProfile, system: string): boolean {
+/** The key's modal system prompt when it covers at least `OWN_PROMPT_SHARE` of its requests, else null. */
+function mostlySent(p: AccountProfile): string | null {
   const top = modal(p, 'systems');
-  return top !== null && top.id === system && top.share >= OWN_PROMPT_SHARE;
+  return top !== null && top.share >= OWN_PROMPT_SHARE ? top.id : null;
 }

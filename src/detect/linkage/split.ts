@@ -147,7 +147,7 @@ export function splitComponent(
   }
   if (groups.size > 1 && graph.modularity((node) => communities[node] ?? -1) < MIN_MODULARITY)
     return [[...members]];
-  return [...groups.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
+  return Array.from(groups.values(), (g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
 /** The strong edges of a split's input in order, as arrays: compared, not printed (a string of
@@ -217,7 +217,7 @@ export class SplitMemo {
       }
       memos.push({ edges: strong, groups });
     }
-    return groups.map((g) => [...g]);
+    return Array.from(groups, (g) => [...g]);
   }
 
   endPass(): void {
