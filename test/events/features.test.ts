@@ -135,6 +135,13 @@ describe('params', () => {
     );
     expect(extractParams('chat', { messages: [] })).not.toHaveProperty('toolsHash');
   });
+  it('hashes a malformed tool list without throwing, and tells it from a well-formed one', () => {
+    const bad = extractParams('chat', { tools: [null, 5, 'x', { type: 'function', function: 'bad' }] });
+    expect(bad.tools).toBe(4);
+    expect(bad.toolsHash).toMatch(/^[0-9a-f]{16}$/);
+    const good = extractParams('chat', { tools: [{ type: 'function', function: { name: 'f' } }] });
+    expect(good.toolsHash).not.toBe(bad.toolsHash);
+  });
   it('reads legacy completions logprobs as an integer', () => {
     expect(extractParams('completions', { prompt: 'x', logprobs: 5 })).toMatchObject({
       logprobs: true,
