@@ -449,14 +449,17 @@ interface DomainContext {
 }
 
 /**
- * Coarse capability the prompt exercises: vision, grading or tool use by the request, else by
- * the keyword lexicon (DOMAIN_RULES, ordered: first match in the head of the last user turn
- * wins), given as the index of the first rule that matches (`probeText`'s `domainRule`, -1: none).
+ * Coarse capability the prompt exercises: vision or grading by the request, else by the keyword
+ * lexicon (DOMAIN_RULES, ordered: first match in the head of the last user turn wins), given as
+ * the index of the first rule that matches (`probeText`'s `domainRule`, -1: none); a request that
+ * offers tools is `tool_use` only when its task matches no rule (engine 1.7.0): a harness that
+ * sweeps coding, math and research tasks through tools sweeps those capabilities, and an agent
+ * product's tasks stay in its own domain.
  */
 function domainFrom(rule: number, text: string, p: DomainContext): Domain {
   if (p.images > 0) return 'vision';
   if (p.grading) return 'grading';
-  if (p.tools > 0) return 'tool_use';
+  if (p.tools > 0 && rule < 0) return 'tool_use';
   if (rule >= 0) return DOMAIN_RULES[rule]![0];
   return domainWithoutLexicon(text.length > DOMAIN_HEAD ? text.slice(0, DOMAIN_HEAD) : text, p);
 }

@@ -160,7 +160,15 @@ describe('sweep', () => {
       run(sweep, profile(700, { domains: domains({ summarization: 680, other: 20 }) }), ctx()).score,
     ).toBe(0);
   });
-  it('needs the traffic to be single-turn', () => {
+  it('counts tool loops as one task each: a harness sweeping capabilities through tools', () => {
+    const spread = domains({ code: 140, math: 140, reasoning: 140, writing: 140, tool_use: 140 });
+    const loops = profile(700, { singleTurn: 150, multiTurn: 550, toolReq: 650, domains: spread });
+    expect(run(sweep, loops, ctx()).score).toBeGreaterThan(0.5);
+    // The same conversations without tools are a chat product's: they do not count.
+    const chat = profile(700, { singleTurn: 150, multiTurn: 550, toolReq: 0, domains: spread });
+    expect(run(sweep, chat, ctx()).score).toBe(0);
+  });
+  it('needs the traffic to be single-turn or tool loops', () => {
     const p = profile(700, {
       singleTurn: 100,
       domains: domains({

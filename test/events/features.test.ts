@@ -142,6 +142,19 @@ describe('params', () => {
     const good = extractParams('chat', { tools: [{ type: 'function', function: { name: 'f' } }] });
     expect(good.toolsHash).not.toBe(bad.toolsHash);
   });
+  it("reads a tool request's domain from its task, tool_use when the task matches no rule", () => {
+    const tools = [{ type: 'function', function: { name: 'python_exec' } }];
+    const ask = (content: string) =>
+      extractPromptFeatures(
+        'chat',
+        { messages: [{ role: 'user', content }], tools },
+        extractParams('chat', { tools }),
+        { storeText: false },
+      ).domain;
+    expect(ask('Implement a function that merges two sorted lists in Python.')).toBe('code');
+    expect(ask('Solve the equation 3x + 5 = 20.')).toBe('math');
+    expect(ask('Book the meeting room on the third floor for Friday.')).toBe('tool_use');
+  });
   it('reads legacy completions logprobs as an integer', () => {
     expect(extractParams('completions', { prompt: 'x', logprobs: 5 })).toMatchObject({
       logprobs: true,

@@ -6,8 +6,10 @@
  * > vision, multilingual reasoning)." (issue 3)
  *
  * Measures the effective number of capability domains (exp of the Shannon entropy of the
- * `prompt.domain` histogram, chat/other excluded) over single-turn traffic: a product uses one or
- * two capabilities; a sweep covers many evenly, in one-shot requests, at volume.
+ * `prompt.domain` histogram, chat/other excluded) over traffic of one task per request (one-shot
+ * requests and tool loops, whose only task is the one they started with; engine 1.7.0): a product
+ * uses one or two capabilities; a sweep covers many evenly, one task after another, at volume.
+ * Conversations are left out: a chat product's users talk about everything.
  */
 
 import type { AccountProfile } from '../profile.js';
@@ -43,8 +45,8 @@ export const sweep: Signal = {
     const total = knownTotal(p);
     if (total < 10) return 0;
     const eff = Math.exp(entropy(p, total));
-    const single = p.singleTurn / Math.max(1, p.n);
-    return ramp(eff, 2.5, 6) * ramp(single, 0.6, 0.9) * ramp(total, 30, 200);
+    const oneTask = Math.min(1, (p.singleTurn + p.toolReq) / Math.max(1, p.n));
+    return ramp(eff, 2.5, 6) * ramp(oneTask, 0.6, 0.9) * ramp(total, 30, 200);
   },
   detail(p) {
     const total = knownTotal(p);
