@@ -155,6 +155,16 @@ export const SCENARIOS: Scenario[] = [
       { persona: 'agentic_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
     ],
   ),
+  focused(
+    'multilingual',
+    'multilingual reasoning harvest: campaigns (one disguised as a product) whose tasks are written in Chinese, Japanese, Russian, Spanish or German and ask for the reasoning in that language, among local chat and tutoring products and multilingual eval harnesses (written after engine 1.7.0, not tuned on)',
+    [
+      { persona: 'multilingual_harvest' },
+      { persona: 'multilingual_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+      { persona: 'multilingual_harvest', overrides: DISGUISE },
+    ],
+    { benign: { ...BACKGROUND, locale_app: 12, multilingual_eval: 4 } },
+  ),
   {
     name: 'products',
     description:

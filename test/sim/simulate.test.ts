@@ -267,4 +267,34 @@ describe('simulate: scenarios', () => {
     });
     expect(graded.length / judge.length).toBeGreaterThan(0.9);
   });
+  it('multilingual adds local products and multilingual eval harnesses, and campaigns that ask for reasoning in other languages', () => {
+    const b = buildScenario(resolveScenario('multilingual'), { seed: 3, scale: 0.3, days: 2 });
+    type Line = { key: string; request: { messages: Array<{ role: string; content: string }> } };
+    const byPersona = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), l]);
+    }
+    const lastUser = (l: Line) => l.request.messages.filter((m) => m.role === 'user').at(-1)!.content;
+    const english = (text: string) => /^[\x20-\x7e\n]*$/.test(text);
+    for (const persona of ['locale_app', 'multilingual_eval', 'multilingual_harvest']) {
+      const lines = byPersona.get(persona) ?? [];
+      expect(lines.length, persona).toBeGreaterThan(50);
+      // Written in other languages: most last user turns have letters outside ASCII (German and
+      // Spanish ones may not).
+      expect(lines.filter((l) => english(lastUser(l))).length / lines.length, persona).toBeLessThan(0.5);
+    }
+    // Local products hold conversations; eval traffic is one-shot.
+    const multiTurn = (ls: Line[]) =>
+      ls.filter((l) => l.request.messages.some((m) => m.role === 'assistant')).length;
+    expect(multiTurn(byPersona.get('locale_app')!)).toBeGreaterThan(0);
+    expect(multiTurn(byPersona.get('multilingual_eval')!)).toBe(0);
+    // The feature extractor reads the harvest's requests for reasoning in those languages.
+    const cot = (ls: Line[]) =>
+      ls.filter((l) => {
+        const r = parseLogLine(JSON.stringify(l));
+        return r.ok && r.event.prompt.cot;
+      }).length / ls.length;
+    expect(cot(byPersona.get('multilingual_harvest')!)).toBeGreaterThan(0.2);
+  });
 });

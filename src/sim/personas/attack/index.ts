@@ -21,6 +21,7 @@ import {
   SWEEP_KINDS,
 } from './campaign.js';
 import { mixedOrg } from './mixed.js';
+import { localeHarvestFactory, localePlan } from './multilingual.js';
 import { fanoutFactory, logprobRequest, multimodalRequest } from './requests.js';
 
 export { type CampaignParams, DEFAULT_CAMPAIGN } from './campaign.js';
@@ -39,6 +40,7 @@ export const ATTACK_PERSONAS = [
   'mixed_org',
   'residential_proxy',
   'agentic_harvest',
+  'multilingual_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -173,6 +175,23 @@ export function buildAttack(
       });
       const harness = agenticHarness(rng);
       factory = (c) => () => trajectoryFactory(ctx, c, harness, pickModel(ctx, rng));
+      break;
+    }
+    case 'multilingual_harvest': {
+      Object.assign(base, {
+        keys: sk(8, 30),
+        perKeyPerDay: rng.int(50, 150),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 2, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        paraphrase: rng.float(0, 0.6),
+        cotShare: rng.float(0.3, 1),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 4096, 8192]),
+      });
+      const plan = localePlan(rng);
+      factory = (c) => () => localeHarvestFactory(c, plan, pickModel(ctx, rng));
       break;
     }
   }

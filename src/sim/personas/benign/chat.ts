@@ -56,8 +56,13 @@ const BRANDS = [
   'Tandem',
 ];
 
+/** A product's brand name. */
+export function brandName(rng: Rng): string {
+  return `${rng.pick(BRANDS)}${rng.pick(['', ' AI', 'ly', ' Assist', ' Pal', 'Hub'])}`;
+}
+
 function productPrompt(rng: Rng): string {
-  const brand = `${rng.pick(BRANDS)}${rng.pick(['', ' AI', 'ly', ' Assist', ' Pal', 'Hub'])}`;
+  const brand = brandName(rng);
   return fill(
     rng,
     `You are ${brand}, the {friendly|helpful|cheerful|professional} assistant inside the ${brand} {app|website|platform}. ` +
@@ -112,18 +117,47 @@ export function conversationMaker(o: {
   };
 }
 
-/** Chat-app backends: many end users, multi-turn, one product system prompt, consumer rhythm. */
-export function chatApp(ctx: PersonaContext, orgs: number, persona: BenignPersona = 'chat_app'): KeyPlan[] {
-  const plans: KeyPlan[] = [];
-  for (let o = 0; o < orgs; o++) {
-    const rng = ctx.rng.fork(`${persona}:${o}`);
-    const org = mintOrg(rng);
-    const system =
+/** How a chat product talks: its system prompt, its users' openers and follow-ups, its answer budget. */
+export interface ChatVoice {
+  system: string | null;
+  opener: (g: Rng) => string;
+  /** The users' later turns (default: generic follow-ups). */
+  follow?: (g: Rng) => string;
+  maxTokens: readonly (number | null)[];
+  answerMedian: [number, number];
+}
+
+/** The voice of an English chat app (or of an open-source framework's chat template). */
+function englishVoice(ctx: PersonaContext, rng: Rng, persona: BenignPersona): ChatVoice {
+  return {
+    system:
       persona === 'framework_shared'
         ? rng.pick(ctx.frameworkPrompts)
         : rng.chance(0.9)
           ? productPrompt(rng)
-          : null;
+          : null,
+    opener: (g) =>
+      generate(g.pick<PromptKind>(['smalltalk', 'smalltalk', 'qa', 'writing', 'classify', 'translate']), g),
+    maxTokens: [null, 512, 800, 1024],
+    answerMedian: [120, 260],
+  };
+}
+
+/**
+ * Chat-app backends: many end users, multi-turn, one product system prompt, consumer rhythm.
+ * `voiceOf` draws an org's voice (default: an English product).
+ */
+export function chatApp(
+  ctx: PersonaContext,
+  orgs: number,
+  persona: BenignPersona = 'chat_app',
+  voiceOf: (rng: Rng) => ChatVoice = (rng) => englishVoice(ctx, rng, persona),
+): KeyPlan[] {
+  const plans: KeyPlan[] = [];
+  for (let o = 0; o < orgs; o++) {
+    const rng = ctx.rng.fork(`${persona}:${o}`);
+    const org = mintOrg(rng);
+    const voice = voiceOf(rng);
     const r = rhythm(rng, 'consumer', rng.float(0.8, 1.3));
     const sessionsTotal = volume(rng, 5 * days(ctx), 1.1, 4, 1200);
     const users = Array.from({ length: Math.max(3, Math.round(sessionsTotal / rng.float(1.5, 6))) }, () =>
@@ -149,16 +183,13 @@ export function chatApp(ctx: PersonaContext, orgs: number, persona: BenignPerson
           ips,
           schedule,
           make: conversationMaker({
-            system: () => system,
+            system: () => voice.system,
             users,
             model: (ts, g) => adopt(ts, g, model),
-            opener: (g) =>
-              generate(
-                g.pick<PromptKind>(['smalltalk', 'smalltalk', 'qa', 'writing', 'classify', 'translate']),
-                g,
-              ),
-            maxTokens: rng.pick([null, 512, 800, 1024]),
-            answer: { median: rng.float(120, 260), sigma: 0.6 },
+            opener: voice.opener,
+            follow: voice.follow,
+            maxTokens: rng.pick(voice.maxTokens),
+            answer: { median: rng.float(...voice.answerMedian), sigma: 0.6 },
             temperature: rng.pick([null, 0.7, 1]),
           }),
         }),

@@ -10,6 +10,7 @@ import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared } from './chat.js';
 import { judgeService } from './evaluation.js';
+import { localeApp, multilingualEval } from './locale.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
 import { contentApp, tenantPlatform, tutorApp } from './products.js';
 import type { BenignPersona } from './shared.js';
@@ -25,6 +26,8 @@ export {
   frameworkShared,
   heavyDev,
   judgeService,
+  localeApp,
+  multilingualEval,
   multimodalDocs,
   ragApp,
   researcher,
@@ -47,4 +50,6 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   tutor_app: tutorApp,
   tenant_platform: tenantPlatform,
   judge_service: judgeService,
+  locale_app: localeApp,
+  multilingual_eval: multilingualEval,
 };

@@ -8,6 +8,7 @@ import { corporateIps, hostingIps, residentialIps } from '../../net.js';
 import { answerText } from '../../prompts/answers.js';
 import { fill } from '../../prompts/fill.js';
 import { cotWrap, generate, type PromptKind } from '../../prompts/index.js';
+import type { Rng } from '../../rng.js';
 import { randomTz, sessionSchedule } from '../../time.js';
 import type { KeyPlan, SimRequest } from '../../types.js';
 import {
@@ -23,11 +24,38 @@ import {
   withSystem,
 } from '../common.js';
 import { type BenignPersona, days, rhythm } from './shared.js';
-export function evalHarness(ctx: PersonaContext, orgs: number): KeyPlan[] {
+/**
+ * What an eval harness sends for one item of its benchmark: the question, with the benchmark's
+ * step-by-step line when the run uses chain-of-thought prompting (`cot`), after a worked example
+ * when it is few-shot (`shots`).
+ */
+export type EvalQuestion = (g: Rng, cot: boolean, shots: boolean) => string;
+
+/** English benchmarks: math word problems and multiple-choice questions. */
+function englishBenchmark(ctx: PersonaContext): EvalQuestion {
+  return (g, cot, shots) => {
+    const q = ctx.prompts.get(g.chance(0.5) ? 'math' : 'mcq', g, 0.8);
+    const text = cot ? `${q}\nLet's think step by step.` : q;
+    const shot = shots ? `${generate('mcq', g)} B\n\n` : '';
+    return shot + text;
+  };
+}
+
+/**
+ * Eval harnesses: a benchmark's items in bulk runs over 1–4 models, temperature 0, office
+ * rhythm. `benchmarkOf` draws an org's benchmark (default: English math and multiple choice).
+ */
+export function evalHarness(
+  ctx: PersonaContext,
+  orgs: number,
+  persona: BenignPersona = 'eval_harness',
+  benchmarkOf: (rng: Rng) => EvalQuestion = () => englishBenchmark(ctx),
+): KeyPlan[] {
   const plans: KeyPlan[] = [];
   for (let o = 0; o < orgs; o++) {
-    const rng = ctx.rng.fork(`eval_harness:${o}`);
+    const rng = ctx.rng.fork(`${persona}:${o}`);
     const org = mintOrg(rng);
+    const question = benchmarkOf(rng.fork('benchmark'));
     const models = modelsFrom(rng, [...ctx.models.chat, ...ctx.models.reasoning], rng.int(1, 4));
     const runs = rng.int(1, Math.max(1, Math.round(days(ctx) / 2)));
     const perRun = volume(rng, 150, 0.8, 40, 1500);
@@ -43,17 +71,15 @@ export function evalHarness(ctx: PersonaContext, orgs: number): KeyPlan[] {
     plans.push(
       keyPlan(rng, {
         org,
-        label: { persona: 'eval_harness', attack: false, campaign: null },
+        label: { persona, attack: false, campaign: null },
         client: rng.chance(0.7) ? pythonSdk(rng, undefined, true) : populationClient(rng),
         ips: rng.chance(0.5) ? ctx.cloud.egress(rng, 1) : corporateIps(rng),
         schedule,
         make: (i, g, at) => {
-          const q = ctx.prompts.get(g.chance(0.5) ? 'math' : 'mcq', g, 0.8);
-          const text = cot ? `${q}\nLet's think step by step.` : q;
-          const shot = shots ? `${generate('mcq', g)} B\n\n` : '';
+          const content = question(g, cot, shots);
           return chatRequest(g, {
             model: adopt(at.ts, g, models[i % models.length]!),
-            messages: [{ role: 'user', content: shot + text }],
+            messages: [{ role: 'user', content }],
             maxTokens: cot ? 1024 : 256,
             temperature: 0,
             extra: { seed: 1234 },

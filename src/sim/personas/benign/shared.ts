@@ -21,6 +21,8 @@ export const BENIGN_PERSONAS = [
   'tutor_app',
   'tenant_platform',
   'judge_service',
+  'locale_app',
+  'multilingual_eval',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
