@@ -16,7 +16,14 @@ const EMPTY = 0xffffffff;
 /** `fmix32` as a module-local binding: the hot loops call it without an imported-binding lookup. */
 const mix = fmix32;
 
-const WORD = /[\p{L}\p{N}_]+/gu;
+/**
+ * A word: a maximal run of word characters (`[\p{L}\p{N}_]`), except that each word character of
+ * a script written without spaces between words (Han, Hiragana, Katakana) is a word of its own,
+ * so that the shingles of Chinese or Japanese text are character trigrams, which near-duplicates
+ * share as English ones share word trigrams.
+ */
+const WORD =
+  /(?=[\p{L}\p{N}_])[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}_])+/gu;
 
 export function words(text: string, limit = MAX_WORDS): string[] {
   const out: string[] = [];
@@ -152,26 +159,41 @@ export function addShingle(h: number): void {
   if (value < scratch[bucket]!) scratch[bucket] = value;
 }
 
-/** Word-character class of code points: a table for the BMP (0 unknown, 1 word, 2 not), a map above. */
+/** Classes of code points for `words`: not a word character, a word character, a word of its own. */
+const NOT_WORD = 2;
+const IN_WORD = 1;
+const SOLO = 3;
+/** The class of code points: a table for the BMP (0 unknown), a map above. */
 const bmpWord = new Uint8Array(0x10000);
-const astralWord = new Map<number, boolean>();
+const astralWord = new Map<number, number>();
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+const SOLO_CHAR = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]$/u;
 
-/** True for a code point of `[\p{L}\p{N}_]`, the word characters of `words`. */
-export function isWordCodePoint(cp: number): boolean {
+function classOf(ch: string): number {
+  if (!WORD_CHAR.test(ch)) return NOT_WORD;
+  return SOLO_CHAR.test(ch) ? SOLO : IN_WORD;
+}
+
+/** The class of a code point (NOT_WORD, IN_WORD or SOLO), as `words` reads it. */
+function wordClass(cp: number): number {
   if (cp < 0x10000) {
     const known = bmpWord[cp]!;
-    if (known !== 0) return known === 1;
-    const word = WORD_CHAR.test(String.fromCharCode(cp));
-    bmpWord[cp] = word ? 1 : 2;
-    return word;
+    if (known !== 0) return known;
+    const k = classOf(String.fromCharCode(cp));
+    bmpWord[cp] = k;
+    return k;
   }
   let known = astralWord.get(cp);
   if (known === undefined) {
-    known = WORD_CHAR.test(String.fromCodePoint(cp));
+    known = classOf(String.fromCodePoint(cp));
     if (astralWord.size < 65536) astralWord.set(cp, known);
   }
   return known;
+}
+
+/** True for a code point of `[\p{L}\p{N}_]`, the word characters of `words`. */
+export function isWordCodePoint(cp: number): boolean {
+  return wordClass(cp) !== NOT_WORD;
 }
 
 const bounds = new Int32Array(2 * MAX_WORDS);
@@ -190,15 +212,27 @@ function wordSpans(lower: string): number {
   while (i < len) {
     const c = lower.charCodeAt(i);
     let width = 1;
-    let word: boolean;
-    if (c < 128) word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
+    let k: number;
+    if (c < 128) {
+      k = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90) ? IN_WORD : NOT_WORD;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
       const cp = lower.codePointAt(i)!;
       width = cp > 0xffff ? 2 : 1;
-      word = isWordCodePoint(cp);
-    } else word = isWordCodePoint(c);
-    if (word) {
+      k = wordClass(cp);
+    } else k = wordClass(c);
+    if (k === IN_WORD) {
       if (start === -1) start = i;
+    } else if (k === SOLO) {
+      // A word of its own: it ends the word before it, if any.
+      if (start !== -1) {
+        bounds[2 * count] = start;
+        bounds[2 * count + 1] = i;
+        start = -1;
+        if (++count === MAX_WORDS) return count;
+      }
+      bounds[2 * count] = i;
+      bounds[2 * count + 1] = i + width;
+      if (++count === MAX_WORDS) return count;
     } else if (start !== -1) {
       bounds[2 * count] = start;
       bounds[2 * count + 1] = i;

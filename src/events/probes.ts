@@ -11,6 +11,12 @@
  * the words, and the expression runs anchored (sticky) only at those places. An expression
  * matches the text exactly when it matches anchored at one of the places where a match can
  * start, so the answers are the same; a hash collision only adds a needless anchored try.
+ *
+ * The expressions for other languages than English (`COT_OTHER_LANGUAGES`,
+ * `GRADING_OTHER_LANGUAGES`) are tried whole, and only on texts where one can match: a text with
+ * a character outside ASCII, or with one of the ASCII words at which their matches written in
+ * ASCII alone begin (`COT_OTHER_HINTS`, `GRADING_OTHER_HINTS`; a test checks each expression's
+ * ASCII matches against them).
  */
 import { fmix32 } from './hash.js';
 import {
@@ -24,7 +30,8 @@ import {
 import { UnitBuffer } from './text.js';
 import type { Domain } from './types.js';
 
-export const COT_PATTERNS = [
+/** Chain-of-thought elicitation in English: the expressions the word scan anchors. */
+const COT_ENGLISH = [
   /step[- ]by[- ]step/i,
   /chain[- ]of[- ]thought/i,
   /\b(internal|inner|hidden|full|complete|detailed)\s+(reasoning|thought process|thinking|deliberation)/i,
@@ -36,7 +43,39 @@ export const COT_PATTERNS = [
   /\bbefore (giving|answering|you answer).{0,40}\b(reason|think)/i,
 ];
 
-export const GRADING_PATTERNS = [
+/**
+ * Chain-of-thought elicitation in other languages (Chinese, Japanese, Korean, Russian, Ukrainian,
+ * Spanish, Portuguese, Italian, French, German, Dutch, Polish): "step by step", "chain of
+ * thought", "reasoning process", "internal reasoning", "your reasoning". Written from the same
+ * ideas as the English list, not from any data set. Without the `u` flag, as the English ones:
+ * `\b` is an ASCII word boundary, and case folding still covers Cyrillic and accented letters.
+ */
+export const COT_OTHER_LANGUAGES = [
+  /\b(paso a paso|passo a passo|passo dopo passo|stap voor stap|schritt f(ü|ue|u)r schritt|krok (po|za) kroku?)\b/i,
+  /étape par étape|шаг за шагом|пошагов|крок за кроком|一步一步|一步步|逐步(推理|思考|分析|解释|说明|推导)|ステップバイステップ|段階的に(考|説明|推論|解)|一歩ずつ|順を追って|단계별로|차근차근|단계적으로/i,
+  /\b(cadena|cadeia|catena|cha[iî]ne)( \S+)? d[ei] (pensamiento|pensamento|pensiero|pens[ée]e|razonamiento|racioc[ií]nio|ragionamento|raisonnement)/i,
+  /\b(proceso|processo|processus)( \S+)? d[eiu] (pensamiento|pensamento|pensiero|pens[ée]e|razonamiento|racioc[ií]nio|ragionamento|raisonnement)/i,
+  /\b(gedankengang|gedankenkette|denkkette|denkprozess|denkschritte|argumentationskette|redeneerproces|denkproces)(s|es|n|en)?\b/i,
+  /\b(tu|su|seu|teu|il tuo|ton|votre|deinen|ihren|jouw|uw|tw[óo]j) (razonamiento|racioc[ií]nio|ragionamento|raisonnement|rozumowanie|redenering)/i,
+  /\b(razonamiento|racioc[ií]nio|ragionamento|raisonnement|rozumowanie) (interno|interior|interne|completo|complet|detallado|detalhado|dettagliato|d[ée]taill[ée]|wewn[eę]trzne)/i,
+  /思维链|推理(过程|步骤|链)|思考过程|内部(推理|思考)|思考の(過程|プロセス|連鎖)|推論の(過程|流れ|ステップ)|推論(過程|ステップ)|思考プロセス|추론 과정|사고 과정|생각의 사슬|цепочк[а-яё]* (рассуждени|мысл)|ход (свои[хм] |ваших |твоих )?(рассуждени|мысл)|(шаги|этапы) рассуждени|внутренн[а-яё]* (рассуждени|ход|процесс)|хід (міркувань|думок)/i,
+];
+
+/** ASCII words at which a match of `COT_OTHER_LANGUAGES` written in ASCII alone can begin. */
+export const COT_OTHER_HINTS = [
+  ...'paso passo stap schritt krok cadena cadeia catena chaine proceso processo processus'.split(' '),
+  ...'gedankengang gedankenkette denkkette denkprozess denkschritte argumentationskette redeneerproces denkproces'
+    .split(' ')
+    .flatMap((stem) => ['', 's', 'es', 'n', 'en'].map((ending) => stem + ending)),
+  ...'tu su seu teu il ton votre deinen ihren jouw uw twoj razonamiento raciocinio'.split(' '),
+  ...'ragionamento raisonnement rozumowanie'.split(' '),
+];
+
+/** Chain-of-thought elicitation: the definition (English, then other languages). */
+export const COT_PATTERNS = [...COT_ENGLISH, ...COT_OTHER_LANGUAGES];
+
+/** Grading requests in English: the expressions the word scan anchors. */
+const GRADING_ENGLISH = [
   /\brubric\b/i,
   /\b(grade|score|rate|evaluate|judge|assess)\b.{0,80}\b(response|answer|completion|output|submission|essay|assistant)s?\b/i,
   /\bon a scale (of|from) \d+\s*(to|-|–)\s*\d+/i,
@@ -44,6 +83,24 @@ export const GRADING_PATTERNS = [
   /\b(response|assistant|answer) [AB12]\b.{0,200}\b(response|assistant|answer) [AB12]\b/is,
   /\breward (model|score)\b/i,
 ];
+
+/** Grading requests in the other languages of `COT_OTHER_LANGUAGES`: rubrics, scales, "which answer is better", "grade the answer". */
+export const GRADING_OTHER_LANGUAGES = [
+  /评分标准|评分细则|打分|哪个(回答|答案|回复)更好|ルーブリック|採点|評価基準|どちらの(回答|応答)|채점|평가 기준|어느 답변이 더|критери[а-яё]* оценк|по шкале от \d+ до \d+|как(ой|ая) (из )?(ответ|отве)[а-яё]* лучше|оцени(те)? ответ/i,
+  /\b(r[úu]brica|rubrik|rubriek)\b/i,
+  /\b(en una|numa|su una|auf einer|sur une|op een|w) (escala|scala|skala|[ée]chelle|schaal) (del?|von|da|van|od) \d+ (a|bis|à|tot|do) \d+/i,
+  /\b(qu[ée] respuesta es mejor|qual resposta [ée] melhor|quale risposta [èe] migliore|quelle r[ée]ponse est (la )?meilleure|welche antwort ist besser|welk antwoord is beter)/i,
+  /\b(califica|eval[úu]a|punt[úu]a|avalie|valuta|bewerte|beurteile|[ée]value|note|beoordeel|oce[nń]) (la |a |die |de |het )?(respuesta|resposta|risposta|antwort|r[ée]ponse|antwoord|odpowied[zź])/i,
+];
+
+/** ASCII words at which a match of `GRADING_OTHER_LANGUAGES` written in ASCII alone can begin. */
+export const GRADING_OTHER_HINTS = [
+  ...'rubrica rubrik rubriek en numa su auf sur op w que qual quale quelle welche welk'.split(' '),
+  ...'califica evalua puntua avalie valuta bewerte beurteile evalue note beoordeel ocen'.split(' '),
+];
+
+/** Grading requests: the definition (English, then other languages). */
+export const GRADING_PATTERNS = [...GRADING_ENGLISH, ...GRADING_OTHER_LANGUAGES];
 
 /** Domain lexicon, ordered: the first rule that matches names the domain. */
 export const DOMAIN_RULES: Array<[Domain, RegExp]> = [
@@ -157,10 +214,17 @@ const DOMAIN_PLACES: Places[] = [
   },
 ];
 
-/** Groups of expressions: CoT, grading, then one per domain rule. */
+/**
+ * Groups of expressions: CoT, grading, then one per domain rule. The hint groups are words that
+ * open the try of the other languages' expressions (their `Try` is never run).
+ */
+const COT_HINT = -2;
+const GRADING_HINT = -1;
 const COT = 0;
 const GRADING = 1;
 const DOMAIN0 = 2;
+/** The expression of a hint's `Try` (never run). */
+const HINT = /(?:)/;
 
 /** One place to try an expression anchored: the sticky copy, its group, and the start's offset. */
 interface Try {
@@ -244,8 +308,10 @@ function addPlaces(group: number, re: RegExp, places: Places): void {
     });
   }
 }
-for (const [i, re] of COT_PATTERNS.entries()) addPlaces(COT, re, COT_PLACES[i]!);
-for (const [i, re] of GRADING_PATTERNS.entries()) addPlaces(GRADING, re, GRADING_PLACES[i]!);
+for (const [i, re] of COT_ENGLISH.entries()) addPlaces(COT, re, COT_PLACES[i]!);
+for (const [i, re] of GRADING_ENGLISH.entries()) addPlaces(GRADING, re, GRADING_PLACES[i]!);
+for (const word of COT_OTHER_HINTS) addPlaces(COT_HINT, HINT, { words: [word] });
+for (const word of GRADING_OTHER_HINTS) addPlaces(GRADING_HINT, HINT, { words: [word] });
 for (const [i, [, re]] of DOMAIN_RULES.entries()) addPlaces(DOMAIN0 + i, re, DOMAIN_PLACES[i]!);
 const STEP = COT_PATTERNS[0]!;
 const CHAIN = COT_PATTERNS[1]!;
@@ -348,6 +414,10 @@ export function probeText(system: string, user: string): Probes {
   clearShingles();
   // No word character outside ASCII so far (see `Probes.words`).
   let asciiWords = true;
+  // A character outside ASCII in either part, and hint words (see the module comment).
+  let nonAscii = false;
+  let cotHint = false;
+  let gradingHint = false;
   for (let part = system ? 0 : 1; part < 2; part++) {
     const inUser = part === 1;
     const text = inUser ? user : system;
@@ -360,6 +430,7 @@ export function probeText(system: string, user: string): Probes {
       let c = units[i]!;
       let lower = c < 128 ? WORD_LOWER[c]! : 0;
       if (lower === 0) {
+        if (c >= 128) nonAscii = true;
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {
@@ -424,6 +495,11 @@ export function probeText(system: string, user: string): Probes {
       const after = i < n ? text.charCodeAt(i) : Number.NaN;
       for (let k = 0; k < found.length; k++) {
         const t = found[k]!;
+        if (t.group < 0) {
+          if (t.group === COT_HINT) cotHint = true;
+          else gradingHint = true;
+          continue;
+        }
         if (t.follow !== -1) {
           if (t.follow !== after) continue;
           if (t.nextSet !== null) {
@@ -447,6 +523,10 @@ export function probeText(system: string, user: string): Probes {
   // Fewer than three words make one short shingle.
   if (words === 1) addShingle(asFirst);
   else if (words === 2) addShingle(asSecond);
+  if ((nonAscii || cotHint) && !cot) cot = anyMatch(COT_OTHER_LANGUAGES, probe ?? `${system}\n${user}`);
+  if ((nonAscii || gradingHint) && !grading) {
+    grading = anyMatch(GRADING_OTHER_LANGUAGES, probe ?? `${system}\n${user}`);
+  }
   return {
     cot,
     grading,
@@ -454,6 +534,11 @@ export function probeText(system: string, user: string): Probes {
     seen,
     minhash: asciiWords ? shingledSignature() : null,
   };
+}
+
+function anyMatch(expressions: readonly RegExp[], text: string): boolean {
+  for (let k = 0; k < expressions.length; k++) if (expressions[k]!.test(text)) return true;
+  return false;
 }
 
 /**

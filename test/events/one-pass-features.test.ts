@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frame, skeleton, skeletonHashes } from '../../src/events/features.js';
 import { fmix32, hash32, hash64, hash64Units } from '../../src/events/hash.js';
-import { minhash, words } from '../../src/events/minhash.js';
+import { minhash, similarity, words } from '../../src/events/minhash.js';
 import {
   COT_PATTERNS,
   DOMAIN_HEAD,
@@ -74,6 +74,8 @@ const FRAGMENTS = [
     '|',
   ),
   ...'e\u0301|A\u0308b|\u200f|\u202e|\ufeff|\u00a0|\u2028|\u3000|\ud800|\udc00'.split('|'),
+  // Scripts written without spaces (each character a word of its own), mixed with other words.
+  ...'请一步一步地思考|光合作用について|カタカナー語|々〇|𠀀𠁆|⺀|한국어 문장|abc漢字def|１２３'.split('|'),
   ' ',
   ' ',
   ' ',
@@ -330,6 +332,16 @@ function minhashByDefinition(text: string): number[] {
 }
 
 describe('minhash', () => {
+  it('shingles Chinese and Japanese by characters, so that filled templates read as near-duplicates', () => {
+    // Read as whole runs, each clause would be one word, and the two would share no shingle.
+    const a = minhash('请用Python写一个函数，判断一个字符串是否为回文，并加上简短的注释和两个测试用例。');
+    const b = minhash('请用Java写一个函数，判断一个字符串是否为回文，并加上简短的注释和两个测试用例。');
+    const other = minhash('请用简单的语言解释光合作用的原理，并举一个生活中的例子。');
+    expect(words('小明有37个')).toEqual(['小', '明', '有', '37', '个']);
+    expect(words('カタカナとabc')).toEqual(['カ', 'タ', 'カ', 'ナ', 'と', 'abc']);
+    expect(similarity(a, b)).toBeGreaterThan(0.6);
+    expect(similarity(a, other)).toBeLessThan(0.15);
+  });
   it('equals its definition on short, long, ASCII and other texts', () => {
     const next = rng(17);
     const texts = ['', 'one', 'one two', 'one two three', 'One TWO three four', 'w '.repeat(1000)];
