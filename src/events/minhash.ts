@@ -214,7 +214,10 @@ function wordSpans(lower: string): number {
     let width = 1;
     let k: number;
     if (c < 128) {
-      k = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90) ? IN_WORD : NOT_WORD;
+      k =
+        (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90)
+          ? IN_WORD
+          : NOT_WORD;
     } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
       const cp = lower.codePointAt(i)!;
       width = cp > 0xffff ? 2 : 1;
