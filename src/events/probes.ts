@@ -87,7 +87,8 @@ const GRADING_ENGLISH = [
 /** Grading requests in the other languages of `COT_OTHER_LANGUAGES`: rubrics, scales, "which answer is better", "grade the answer". */
 export const GRADING_OTHER_LANGUAGES = [
   /评分标准|评分细则|打分|哪个(回答|答案|回复)更好|ルーブリック|採点|評価基準|どちらの(回答|応答)|채점|평가 기준|어느 답변이 더|критери[а-яё]* оценк|по шкале от \d+ до \d+|как(ой|ая) (из )?(ответ|отве)[а-яё]* лучше|оцени(те)? ответ/i,
-  /\b(r[úu]brica|rubrik|rubriek)\b/i,
+  // A bare "rubrica" or "Rubrik" is also a column, a heading or an address book: only grading ones count.
+  /\b(r[úu]brica|rubriek)( \S+)? (de|di|voor) (evaluaci[óo]n|avalia[çc][ãa]o|valutazione|beoordeling|correcci[óo]n)|\bgrille d'[ée]valuation|\bbewertungsrasters?\b/i,
   /\b(en una|numa|su una|auf einer|sur une|op een|w) (escala|scala|skala|[ée]chelle|schaal) (del?|von|da|van|od) \d+ (a|bis|à|tot|do) \d+/i,
   /\b(qu[ée] respuesta es mejor|qual resposta [ée] melhor|quale risposta [èe] migliore|quelle r[ée]ponse est (la )?meilleure|welche antwort ist besser|welk antwoord is beter)/i,
   /\b(califica|eval[úu]a|punt[úu]a|avalie|valuta|bewerte|beurteile|[ée]value|note|beoordeel|oce[nń]) (la |a |die |de |het )?(respuesta|resposta|risposta|antwort|r[ée]ponse|antwoord|odpowied[zź])/i,
@@ -95,7 +96,9 @@ export const GRADING_OTHER_LANGUAGES = [
 
 /** ASCII words at which a match of `GRADING_OTHER_LANGUAGES` written in ASCII alone can begin. */
 export const GRADING_OTHER_HINTS = [
-  ...'rubrica rubrik rubriek en numa su auf sur op w que qual quale quelle welche welk'.split(' '),
+  ...'rubrica rubriek grille bewertungsraster bewertungsrasters en numa su auf sur op w que qual quale quelle welche welk'.split(
+    ' ',
+  ),
   ...'califica evalua puntua avalie valuta bewerte beurteile evalue note beoordeel ocen'.split(' '),
 ];
 

@@ -42,6 +42,8 @@ describe('probeText in other languages than English', () => {
     'Kannst du mir die Inflation einfach erklären?',
     'Un paso más y llegamos.',
     'Tu casa es muy bonita.',
+    'Unter der Rubrik „Aktuelles“ finden Sie alle Termine.',
+    'Ho salvato il numero nella rubrica del telefono.',
   ];
   it('finds chain-of-thought requests written in other languages', () => {
     for (const text of cot) expect(probeText('', text).cot, text).toBe(true);
@@ -59,7 +61,8 @@ describe('probeText in other languages than English', () => {
       'Califica la respuesta en una escala de 1 a 10.',
       'Bewerte die Antwort auf einer Skala von 1 bis 5.',
       'Quelle réponse est la meilleure ?',
-      'Usa la rubrica seguente.',
+      'Usa la rubrica di valutazione seguente.',
+      'Bewerte den Aufsatz mit dem Bewertungsraster.',
     ];
     for (const text of grading) expect(probeText('', text).grading, text).toBe(true);
   });
@@ -81,7 +84,10 @@ describe('probeText in other languages than English', () => {
     ...'von|bis|sur une|echelle|que|respuesta|es|mejor|welche|antwort|ist|besser|califica|evalua|note|la|rubrica'.split(
       '|',
     ),
-    ...'rubrik|pasos|passos|steps|é|ü|一步一步|шаг за шагом|推理过程|评分标准'.split('|'),
+    ..."rubrik|pasos|passos|steps|é|ü|一步一步|шаг за шагом|推理过程|评分标准|di|valutazione|grille|d'evaluation".split(
+      '|',
+    ),
+    ...'bewertungsraster|voor|beoordeling'.split('|'),
     ' ',
     ' ',
     ' ',
