@@ -14,9 +14,11 @@
  *
  * The expressions for other languages than English (`COT_OTHER_LANGUAGES`,
  * `GRADING_OTHER_LANGUAGES`) are tried whole, and only on texts where one can match: a text with
- * a character outside ASCII, or with one of the ASCII words at which their matches written in
- * ASCII alone begin (`COT_OTHER_HINTS`, `GRADING_OTHER_HINTS`; a test checks each expression's
- * ASCII matches against them).
+ * one of the characters outside ASCII that they name (in any case: every alternative of theirs
+ * that can match such a character names one), or with one of the ASCII words at which their
+ * matches written in ASCII alone begin (`COT_OTHER_HINTS`, `GRADING_OTHER_HINTS`). A random-text
+ * test checks the scan against the expressions. Curly quotes, dashes or emoji in an English text
+ * open no try.
  */
 import { fmix32 } from './hash.js';
 import {
@@ -229,6 +231,24 @@ const DOMAIN0 = 2;
 /** The expression of a hint's `Try` (never run). */
 const HINT = /(?:)/;
 
+/**
+ * BMP characters a match of the other languages' expressions can contain outside ASCII: the ones
+ * their sources name, and every character equal to one of those without regard to case (as the
+ * `i` flag without `u` compares: by upper case, one unit).
+ */
+const OTHER_CHARS = (() => {
+  const upper = new Set<string>();
+  for (const re of [...COT_OTHER_LANGUAGES, ...GRADING_OTHER_LANGUAGES]) {
+    for (const ch of re.source) if (ch.charCodeAt(0) >= 128) upper.add(ch.toUpperCase());
+  }
+  const table = new Uint8Array(0x10000);
+  for (let c = 128; c < 0x10000; c++) {
+    const u = String.fromCharCode(c).toUpperCase();
+    if (u.length === 1 && upper.has(u)) table[c] = 1;
+  }
+  return table;
+})();
+
 /** One place to try an expression anchored: the sticky copy, its group, and the start's offset. */
 interface Try {
   sticky: RegExp;
@@ -417,8 +437,8 @@ export function probeText(system: string, user: string): Probes {
   clearShingles();
   // No word character outside ASCII so far (see `Probes.words`).
   let asciiWords = true;
-  // A character outside ASCII in either part, and hint words (see the module comment).
-  let nonAscii = false;
+  // One of OTHER_CHARS in either part, and hint words (see the module comment).
+  let otherChar = false;
   let cotHint = false;
   let gradingHint = false;
   for (let part = system ? 0 : 1; part < 2; part++) {
@@ -433,7 +453,7 @@ export function probeText(system: string, user: string): Probes {
       let c = units[i]!;
       let lower = c < 128 ? WORD_LOWER[c]! : 0;
       if (lower === 0) {
-        if (c >= 128) nonAscii = true;
+        if (c >= 128 && OTHER_CHARS[c] === 1) otherChar = true;
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {
@@ -526,8 +546,8 @@ export function probeText(system: string, user: string): Probes {
   // Fewer than three words make one short shingle.
   if (words === 1) addShingle(asFirst);
   else if (words === 2) addShingle(asSecond);
-  if ((nonAscii || cotHint) && !cot) cot = anyMatch(COT_OTHER_LANGUAGES, probe ?? `${system}\n${user}`);
-  if ((nonAscii || gradingHint) && !grading) {
+  if ((otherChar || cotHint) && !cot) cot = anyMatch(COT_OTHER_LANGUAGES, probe ?? `${system}\n${user}`);
+  if ((otherChar || gradingHint) && !grading) {
     grading = anyMatch(GRADING_OTHER_LANGUAGES, probe ?? `${system}\n${user}`);
   }
   return {

@@ -88,6 +88,8 @@ describe('probeText in other languages than English', () => {
       '|',
     ),
     ...'bewertungsraster|voor|beoordeling'.split('|'),
+    // Characters outside ASCII that no expression names, and upper case of ones they do.
+    ...'ñ|“|”|—|😀|\u00a0|ÉTAPE PAR ÉTAPE|ШАГ ЗА ШАГОМ|Ü|ẞ|ſ|K'.split('|'),
     ' ',
     ' ',
     ' ',
@@ -126,6 +128,6 @@ describe('probeText in other languages than English', () => {
       }
     }
     // The random texts do reach the other languages' expressions through ASCII words alone.
-    expect(asciiHits).toBeGreaterThan(200);
+    expect(asciiHits).toBeGreaterThan(100);
   });
 });
