@@ -232,22 +232,31 @@ const DOMAIN0 = 2;
 const HINT = /(?:)/;
 
 /**
- * BMP characters a match of the other languages' expressions can contain outside ASCII: the ones
- * their sources name, and every character equal to one of those without regard to case (as the
- * `i` flag without `u` compares: by upper case, one unit).
+ * A character as the `i` flag without `u` compares it: its upper case when that is one unit and
+ * does not take a character outside ASCII into it, else itself.
  */
-const OTHER_CHARS = (() => {
-  const upper = new Set<string>();
-  for (const re of [...COT_OTHER_LANGUAGES, ...GRADING_OTHER_LANGUAGES]) {
-    for (const ch of re.source) if (ch.charCodeAt(0) >= 128) upper.add(ch.toUpperCase());
+function canonical(ch: string): string {
+  const u = ch.toUpperCase();
+  return u.length === 1 && !(ch.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) ? u : ch;
+}
+
+/** The characters outside ASCII the other languages' expressions name, as `canonical` gives them. */
+const OTHER_NAMED = new Set<string>();
+for (const re of [...COT_OTHER_LANGUAGES, ...GRADING_OTHER_LANGUAGES]) {
+  for (const ch of re.source) if (ch.charCodeAt(0) >= 128) OTHER_NAMED.add(canonical(ch));
+}
+/** Per BMP unit: 0 not known yet, 1 a match of those expressions can contain it, 2 not. */
+const otherChars = new Uint8Array(0x10000);
+
+/** True when a match of the other languages' expressions can contain the unit `c` (≥ 128). */
+function namedByOther(c: number): boolean {
+  let k = otherChars[c]!;
+  if (k === 0) {
+    k = OTHER_NAMED.has(canonical(String.fromCharCode(c))) ? 1 : 2;
+    otherChars[c] = k;
   }
-  const table = new Uint8Array(0x10000);
-  for (let c = 128; c < 0x10000; c++) {
-    const u = String.fromCharCode(c).toUpperCase();
-    if (u.length === 1 && upper.has(u)) table[c] = 1;
-  }
-  return table;
-})();
+  return k === 1;
+}
 
 /** One place to try an expression anchored: the sticky copy, its group, and the start's offset. */
 interface Try {
@@ -437,7 +446,7 @@ export function probeText(system: string, user: string): Probes {
   clearShingles();
   // No word character outside ASCII so far (see `Probes.words`).
   let asciiWords = true;
-  // One of OTHER_CHARS in either part, and hint words (see the module comment).
+  // A unit `namedByOther` in either part, and hint words (see the module comment).
   let otherChar = false;
   let cotHint = false;
   let gradingHint = false;
@@ -453,7 +462,7 @@ export function probeText(system: string, user: string): Probes {
       let c = units[i]!;
       let lower = c < 128 ? WORD_LOWER[c]! : 0;
       if (lower === 0) {
-        if (c >= 128 && OTHER_CHARS[c] === 1) otherChar = true;
+        if (c >= 128 && !otherChar && namedByOther(c)) otherChar = true;
         if (inUser) {
           if (c < 128) seen |= SEEN[c]!;
           else {

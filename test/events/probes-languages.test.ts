@@ -89,7 +89,7 @@ describe('probeText in other languages than English', () => {
     ),
     ...'bewertungsraster|voor|beoordeling'.split('|'),
     // Characters outside ASCII that no expression names, and upper case of ones they do.
-    ...'ñ|“|”|—|😀|\u00a0|ÉTAPE PAR ÉTAPE|ШАГ ЗА ШАГОМ|Ü|ẞ|ſ|K'.split('|'),
+    ...'ñ|“|”|—|😀|\u00a0|ÉTAPE PAR ÉTAPE|ШАГ ЗА ШАГОМ|Ü|ẞ|ſ|K|\u1c80нутренний ход'.split('|'),
     ' ',
     ' ',
     ' ',
