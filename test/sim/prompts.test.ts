@@ -5,6 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { skeleton } from '../../src/events/features.js';
 import { fill } from '../../src/sim/prompts/fill.js';
 import { generate, loadRealPrompts, PROMPT_KINDS, PromptSource } from '../../src/sim/prompts/index.js';
+import {
+  fillLocale,
+  LOCALE_CODES,
+  LOCALE_TASKS,
+  LOCALES,
+  localeCot,
+  localePrompt,
+  localeSystem,
+} from '../../src/sim/prompts/locales.js';
 import { recordPrompt } from '../../src/sim/prompts/real.js';
 import { Rng } from '../../src/sim/rng.js';
 
@@ -50,5 +59,31 @@ describe('real prompt sets', () => {
     expect(loadRealPrompts(join(dir, 'nope'))).toBeNull();
     expect(recordPrompt({ foo: 'bar' })).toBeNull();
     expect(recordPrompt({ question: ' Q ' })).toBe('Q');
+  });
+});
+
+describe('locale phrasebook', () => {
+  it('fills every template of every locale, leaving no slot, and wraps keep the question', () => {
+    const rng = new Rng(3);
+    for (const code of LOCALE_CODES) {
+      const l = LOCALES[code];
+      for (const task of LOCALE_TASKS) {
+        for (const template of l.tasks[task]) {
+          const text = fillLocale(rng, l, template);
+          expect(text, `${code} ${task}: ${template}`).not.toMatch(/[{}]/);
+        }
+      }
+      for (const template of [...l.follow, l.shortAnswer, l.stepByStep])
+        expect(fillLocale(rng, l, template), template).not.toMatch(/[{}]/);
+      for (const kind of ['product', 'tutor'] as const) {
+        const system = localeSystem(rng, l, kind, 'Nimbus');
+        expect(system).toContain('Nimbus');
+        expect(system).not.toMatch(/[{}]/);
+      }
+      const q = localePrompt(rng, l, 'math');
+      const wrapped = localeCot(rng, l, q);
+      expect(wrapped).toContain(q);
+      expect(wrapped).not.toMatch(/[{}]/);
+    }
   });
 });
