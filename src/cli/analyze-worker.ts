@@ -106,6 +106,7 @@ export function warmUpParser(): void {
 export const transferables = (p: ParsedChunk): ArrayBuffer[] => [
   p.events.nums.buffer as ArrayBuffer,
   p.events.sigs.buffer as ArrayBuffer,
+  p.events.refs.buffer as ArrayBuffer,
 ];
 
 if (parentPort) {
