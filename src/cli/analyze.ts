@@ -350,7 +350,8 @@ export class SharedParse {
    * Parses a raw chunk on this thread. With workers, a chunk that needs gpt-tokenizer (a line
    * without reported usage) goes to them instead, unless this thread has the library already: the
    * workers load it anyway, and loading it here too costs ~0.4 s of CPU for a few lines. The
-   * chunk is handed out in its turn either way, with the same events.
+   * chunk is handed out in its turn either way, with the same events. A chunk parsed here is
+   * packed without the string table (nothing crosses threads).
    */
   private async parseHere(c: ParseChunk): Promise<void> {
     this.parser ??= await localParser();
@@ -358,9 +359,9 @@ export class SharedParse {
     const pool = this.pool;
     const parsed =
       pool === null
-        ? parseChunk(c, this.storeText)
+        ? parseChunk(c, this.storeText, false)
         : everyLineHasUsage(c.bytes)
-          ? withoutLoading(() => parseChunk(c, this.storeText))
+          ? withoutLoading(() => parseChunk(c, this.storeText, false))
           : null;
     if (parsed === null) {
       pool!.post(c);

@@ -25,7 +25,7 @@ export interface PackedEvents {
    * entries'. A reference is an index into `strs`, or NULL_REF / UNDEFINED_REF.
    */
   refs: Int32Array;
-  /** The batch's distinct strings, each once. */
+  /** The batch's strings: each distinct one once (unless packed without `dedupe`). */
   strs: string[];
 }
 
@@ -60,7 +60,15 @@ export class EventPacker {
   /** The last client packed with each fingerprint (null: neither user agent nor sdk headers). */
   private clients = new Map<string | null, PackedClient>();
 
-  constructor(expected = 256) {
+  /**
+   * `dedupe`: each distinct string once in `strs` (for a batch that crosses threads); without it
+   * every string gets its own entry, which costs no look-up (for a batch unpacked on the thread that
+   * packed it, where nothing is copied and the look-ups would be pure cost).
+   */
+  constructor(
+    expected = 256,
+    private readonly dedupe = true,
+  ) {
     this.nums = new Float64Array(expected * NUMS);
     this.sigs = new Uint32Array(expected * 32);
     this.refs = new Int32Array(expected * (FIXED_STRS + 4));
@@ -70,6 +78,7 @@ export class EventPacker {
   private ref(s: string | null | undefined): number {
     if (s === null) return NULL_REF;
     if (s === undefined) return UNDEFINED_REF;
+    if (!this.dedupe) return this.strs.push(s) - 1;
     let r = this.index.get(s);
     if (r === undefined) {
       r = this.strs.length;
@@ -225,8 +234,8 @@ function grow<T extends Float64Array | Uint32Array | Int32Array>(a: T, need: num
   return b;
 }
 
-export function packEvents(events: readonly RequestEvent[]): PackedEvents {
-  const p = new EventPacker(events.length);
+export function packEvents(events: readonly RequestEvent[], dedupe = true): PackedEvents {
+  const p = new EventPacker(events.length, dedupe);
   for (const e of events) p.add(e);
   return p.finish();
 }

@@ -114,6 +114,19 @@ describe('packed events', () => {
     expect(new Set(packed.strs).size).toBe(packed.strs.length);
   });
 
+  it('packs without the string table the same events, every string in its own entry', () => {
+    const events = [
+      parsed(line({ user_agent: 'ua', meta: { m: '1' } })),
+      parsed(line({ user_agent: 'ua', meta: { m: '1' } })),
+      parsed(line({})),
+    ];
+    const plain = packEvents(events, false);
+    expect(unpackEvents(plain)).toEqual(events);
+    expect(unpackEvents(plain)).toEqual(unpackEvents(packEvents(events)));
+    expect(plain.strs.length).toBe([...plain.refs].filter((r) => r >= 0).length);
+    expect(packEvents(events).strs.length).toBeLessThan(plain.strs.length);
+  });
+
   it('packs an empty batch', () => {
     expect(unpackEvents(packEvents([]))).toEqual([]);
   });
