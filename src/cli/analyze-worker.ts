@@ -28,13 +28,17 @@ export interface ParsedChunk {
   bad: Array<{ line: number; error: string }>;
 }
 
-/** Parses a chunk of lines. Blank lines are skipped, not counted as bad; a `\r` before `\n` is dropped. */
-export function parseChunk(c: ParseChunk, storeText: boolean): ParsedChunk {
+/**
+ * Parses a chunk of lines. Blank lines are skipped, not counted as bad; a `\r` before `\n` is
+ * dropped. `dedupe`: pack each distinct string once (events/packed.ts), for a chunk that goes to
+ * another thread; a chunk consumed where it was parsed skips the look-ups.
+ */
+export function parseChunk(c: ParseChunk, storeText: boolean, dedupe = true): ParsedChunk {
   // Lines are decoded one by one, not the chunk at once: a single non-ASCII character would make
   // the whole chunk, and every line sliced from it, a two-byte string (slower to decode and parse).
   // A newline byte never occurs inside a UTF-8 sequence, so the lines are the same either way.
   const bytes = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
-  const packer = new EventPacker(Math.max(16, c.bytes.length >> 11));
+  const packer = new EventPacker(Math.max(16, c.bytes.length >> 11), dedupe);
   const bad: ParsedChunk['bad'] = [];
   let lines = 0;
   let start = 0;
@@ -106,6 +110,7 @@ export function warmUpParser(): void {
 export const transferables = (p: ParsedChunk): ArrayBuffer[] => [
   p.events.nums.buffer as ArrayBuffer,
   p.events.sigs.buffer as ArrayBuffer,
+  p.events.refs.buffer as ArrayBuffer,
 ];
 
 if (parentPort) {

@@ -232,13 +232,44 @@ async function* lineChunks(
  * only when a line lacks usage) and with workers this thread may never need them.
  */
 async function localParser() {
-  const [{ parseChunk, warmUpParser }, { rememberTextFeatures }] = await Promise.all([
+  const [{ parseChunk, warmUpParser }, { rememberTextFeatures }, { withoutLoading }] = await Promise.all([
     import('./analyze-worker.js'),
     import('../events/features.js'),
+    import('../events/tokens.js'),
   ]);
   warmUpParser();
   rememberTextFeatures(true);
-  return { parseChunk, rememberTextFeatures };
+  return { parseChunk, rememberTextFeatures, withoutLoading };
+}
+
+/** `"usage":`, the key of a line's reported token counts (docs/log-format.md). */
+const USAGE_KEY = Buffer.from('"usage":');
+
+/**
+ * Whether every non-blank line of a chunk contains `"usage":`. A line without it lacks reported
+ * token usage and makes its parser count tokens with gpt-tokenizer; a line with it usually does
+ * not (a heuristic: only where a chunk is parsed depends on it, never what the parse gives).
+ */
+export function everyLineHasUsage(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let start = 0;
+  while (start < b.length) {
+    let end = b.indexOf(10, start);
+    if (end === -1) end = b.length;
+    const at = b.indexOf(USAGE_KEY, start);
+    if ((at === -1 || at > end) && !isBlank(b, start, end)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+/** Whether bytes [start, end) are all ASCII whitespace (a blank line, which the parser skips). */
+function isBlank(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12) return false;
+  }
+  return true;
 }
 
 /** One turn of the event loop: lets the workers' messages that arrived meanwhile be delivered. */
@@ -307,16 +338,37 @@ export class SharedParse {
       if (this.ended && this.due === this.read) return null;
       if (!this.ended && this.read - this.due < this.ahead) {
         const c = await this.nextRaw();
-        if (c) {
-          this.parser ??= await localParser();
-          this.local.set(c.seq, this.parser.parseChunk(c, this.storeText));
-          this.parsedHere++;
-        }
+        if (c) await this.parseHere(c);
         continue;
       }
       const seq = this.due++;
       return await pool!.take(seq);
     }
+  }
+
+  /**
+   * Parses a raw chunk on this thread. With workers, a chunk that needs gpt-tokenizer (a line
+   * without reported usage) goes to them instead, unless this thread has the library already: the
+   * workers load it anyway, and loading it here too costs ~0.4 s of CPU for a few lines. The
+   * chunk is handed out in its turn either way, with the same events. A chunk parsed here is
+   * packed without the string table (nothing crosses threads).
+   */
+  private async parseHere(c: ParseChunk): Promise<void> {
+    this.parser ??= await localParser();
+    const { parseChunk, withoutLoading } = this.parser;
+    const pool = this.pool;
+    const parsed =
+      pool === null
+        ? parseChunk(c, this.storeText, false)
+        : everyLineHasUsage(c.bytes)
+          ? withoutLoading(() => parseChunk(c, this.storeText, false))
+          : null;
+    if (parsed === null) {
+      pool!.post(c);
+      return;
+    }
+    this.local.set(c.seq, parsed);
+    this.parsedHere++;
   }
 
   /** Stops the reader and the workers; this thread's parser forgets its memo. */

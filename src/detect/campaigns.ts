@@ -18,10 +18,23 @@ import { type ScoreResult, scoreProfile } from './scoring.js';
 import { followsTheDay } from './signals/timing.js';
 import { short } from './signals/util.js';
 
+/** What a campaign's state keeps of its merged profile: its combined traffic and time span. */
+export interface CampaignTraffic {
+  n: number;
+  outTok: number;
+  firstTs: number;
+  lastTs: number;
+}
+
 export interface CampaignResult {
   /** Profile indices of the members, ascending. */
   members: number[];
-  merged: AccountProfile;
+  /**
+   * The merged profile's traffic, not the profile: a result lives until the campaign is next
+   * re-scored (in the cache), and a merged profile (copies of every sketch) kept that long
+   * survives the young generation's collections, each of which copies it, ~200 kB a pass.
+   */
+  traffic: CampaignTraffic;
   score: ScoreResult;
   /** Linking evidence, strongest first. */
   links: Reason[];
@@ -245,7 +258,8 @@ function scoreComponent(
       diurnalShare: diurnalShare(members, profiles),
     },
   });
-  return { members, merged, score, links, meanEdge, bestBehavioural };
+  const traffic = { n: merged.n, outTok: merged.outTok, firstTs: merged.firstTs, lastTs: merged.lastTs };
+  return { members, traffic, score, links, meanEdge, bestBehavioural };
 }
 
 export function buildCampaigns(

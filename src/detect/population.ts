@@ -119,6 +119,32 @@ export function salientAll(p: AccountProfile, minShare: number): string[][] {
   return Array.from(SALIENT_KINDS, (k) => salient(p, k, k === 'meta' ? 0 : minShare));
 }
 
+/**
+ * Whether `salientAll(p, minShare)` would give `lists` (the same ids in the same order, every kind),
+ * read from the sketches without building the lists: a pass that finds a key's lists unchanged
+ * keeps the old ones (linkage/facts.ts), so nothing new is allocated and kept for that key.
+ */
+export function sameSalient(
+  p: AccountProfile,
+  minShare: number,
+  lists: readonly (readonly string[])[],
+): boolean {
+  if (lists.length !== SALIENT_KINDS.length) return false;
+  for (let k = 0; k < SALIENT_KINDS.length; k++) {
+    const kind = SALIENT_KINDS[k]!;
+    const list = lists[k]!;
+    const min = Math.max(2, (kind === 'meta' ? 0 : minShare) * p.n);
+    let j = 0;
+    for (const e of p[kind].e) {
+      if (e.c - e.err < min || e.id === '-') continue;
+      if (list[j] !== e.id) return false;
+      j++;
+    }
+    if (j !== list.length) return false;
+  }
+  return true;
+}
+
 /** Where a pass reads salient ids (linkage/facts.ts remembers them per profile between passes). */
 export interface SalientSource {
   salient(p: AccountProfile): readonly (readonly string[])[];

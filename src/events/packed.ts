@@ -1,12 +1,17 @@
 /**
  * @module events/packed
  * A batch of RequestEvents packed for the hand-off between threads: numbers in one Float64Array,
- * MinHash signatures in one Uint32Array (both transferred, not copied), and the strings in one
- * flat array. Posting RequestEvent objects instead makes the receiving thread rebuild every
- * nested object property by property (structured clone), which cost the analyze pipeline's
- * main thread more than the engine did. A client (user agent, fingerprint, SDK headers: 16 strings
- * on a typical line) is sent once per batch, and its later events refer to it, since each string
- * costs a copy on both sides of the hand-off. Lossless: `unpackEvents(packEvents(es))` deep-equals `es`.
+ * MinHash signatures in one Uint32Array, string references in one Int32Array (the three
+ * transferred, not copied), and the batch's distinct strings in one array, each once. Posting
+ * RequestEvent objects instead makes the receiving thread rebuild every nested object property by
+ * property (structured clone), which cost the analyze pipeline's main thread more than the engine
+ * did. Each string costs a copy on both sides of the hand-off and, on the receiving side, a young
+ * object that lives until its batch is consumed (so it is copied by the collections meanwhile):
+ * a line carries ~15 strings, but only ~4.4 per line are distinct within a batch of ~200 lines
+ * (keys, orgs, models, hashes and constants such as the endpoint repeat), so a batch sends each
+ * string once and its events refer to it. A client (user agent, fingerprint, SDK headers: 16
+ * strings on a typical line) is also packed once per batch, and its later events refer to it.
+ * Lossless: `unpackEvents(packEvents(es))` deep-equals `es`.
  */
 import type { Domain, Endpoint, RequestEvent } from './types.js';
 
@@ -15,17 +20,24 @@ export interface PackedEvents {
   nums: Float64Array;
   sigs: Uint32Array;
   /**
-   * Per event: FIXED_STRS strings; then, for the first event of its client in the batch, the
-   * client (user agent, fingerprint, sdk entries as name/value pairs); then the meta entries.
+   * Per event: FIXED_STRS string references; then, for the first event of its client in the
+   * batch, the client's (user agent, fingerprint, sdk entries as name/value pairs); then the meta
+   * entries'. A reference is an index into `strs`, or NULL_REF / UNDEFINED_REF.
    */
-  strs: Array<string | null | undefined>;
+  refs: Int32Array;
+  /** The batch's strings: each distinct one once (unless packed without `dedupe`). */
+  strs: string[];
 }
+
+/** References to null and undefined (a string's reference is its index in `strs`). */
+export const NULL_REF = -1;
+export const UNDEFINED_REF = -2;
 
 /** Numbers per event (see `add`). */
 const NUMS = 36;
 const FIXED_STRS = 22;
 
-/** A client in the batch: where its strings start in `strs`, and its number of sdk entries. */
+/** A client in the batch: where its string references start in `refs`, and its number of sdk entries. */
 interface PackedClient {
   at: number;
   sdkCount: number;
@@ -38,15 +50,52 @@ const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 export class EventPacker {
   private nums: Float64Array;
   private sigs: Uint32Array;
-  private strs: Array<string | null | undefined> = [];
+  private refs: Int32Array;
+  private refLen = 0;
+  private strs: string[] = [];
+  /** Each distinct string's index in `strs`. */
+  private index = new Map<string, number>();
   private sigLen = 0;
   private count = 0;
   /** The last client packed with each fingerprint (null: neither user agent nor sdk headers). */
   private clients = new Map<string | null, PackedClient>();
 
-  constructor(expected = 256) {
+  /**
+   * `dedupe`: each distinct string once in `strs` (for a batch that crosses threads); without it
+   * every string gets its own entry, which costs no look-up (for a batch unpacked on the thread that
+   * packed it, where nothing is copied and the look-ups would be pure cost).
+   */
+  constructor(
+    expected = 256,
+    private readonly dedupe = true,
+  ) {
     this.nums = new Float64Array(expected * NUMS);
     this.sigs = new Uint32Array(expected * 32);
+    this.refs = new Int32Array(expected * (FIXED_STRS + 4));
+  }
+
+  /** The reference of `s`, adding it to the batch's strings when new. */
+  private ref(s: string | null | undefined): number {
+    if (s === null) return NULL_REF;
+    if (s === undefined) return UNDEFINED_REF;
+    if (!this.dedupe) return this.strs.push(s) - 1;
+    let r = this.index.get(s);
+    if (r === undefined) {
+      r = this.strs.length;
+      this.strs.push(s);
+      this.index.set(s, r);
+    }
+    return r;
+  }
+
+  private push(s: string | null | undefined): void {
+    this.refs[this.refLen++] = this.ref(s);
+  }
+
+  /** The string (or null, undefined) that reference slot `at` holds. */
+  private strAt(at: number): string | null | undefined {
+    const r = this.refs[at]!;
+    return r >= 0 ? this.strs[r] : r === NULL_REF ? null : undefined;
   }
 
   add(e: RequestEvent): void {
@@ -60,6 +109,8 @@ export class EventPacker {
     const ps = e.params;
     const sdkNames = Object.keys(e.sdk);
     const metaNames = e.meta ? Object.keys(e.meta) : null;
+    const maxRefs = FIXED_STRS + 2 + 2 * sdkNames.length + (metaNames === null ? 0 : 2 * metaNames.length);
+    if (this.refLen + maxRefs > this.refs.length) this.refs = grow(this.refs, this.refLen + maxRefs);
     n[i++] = e.v;
     n[i++] = e.ts;
     n[i++] = e.status;
@@ -94,42 +145,48 @@ export class EventPacker {
     n[i++] = nullable(ps.seed);
     n[i++] = sdkNames.length;
     n[i++] = metaNames === null ? -1 : metaNames.length;
-    const client = this.clientOf(e, sdkNames, this.strs.length + FIXED_STRS);
+    const client = this.clientOf(e, sdkNames, this.refLen + FIXED_STRS);
     n[i++] = client.at;
     // Which optional texts are present: 1 prompt text, 2 system text, 4 output text.
     n[i++] =
       (p.text !== undefined ? 1 : 0) | (p.systemText !== undefined ? 2 : 0) | (o.text !== undefined ? 4 : 0);
     for (let k = 0; k < sig.length; k++) this.sigs[this.sigLen + k] = sig[k]!;
     this.sigLen += sig.length;
-    this.strs.push(
-      e.id,
-      e.keyId,
-      e.accountId,
-      e.orgId,
-      e.ip,
-      e.endpoint,
-      e.model,
-      ps.responseFormat,
-      ps.reasoningEffort,
-      ps.endUser,
-      p.systemHash,
-      p.skeletonHash,
-      p.frameHash,
-      p.domain,
-      p.text,
-      p.systemText,
-      o.finishReason,
-      o.text,
-      e.errorCode,
-      e.upstream,
-      e.limitedBy,
-      ps.toolsHash,
-    );
-    if (client.at === this.strs.length) {
-      this.strs.push(e.userAgent, e.fingerprint);
-      for (const k of sdkNames) this.strs.push(k, e.sdk[k]);
+    this.push(e.id);
+    this.push(e.keyId);
+    this.push(e.accountId);
+    this.push(e.orgId);
+    this.push(e.ip);
+    this.push(e.endpoint);
+    this.push(e.model);
+    this.push(ps.responseFormat);
+    this.push(ps.reasoningEffort);
+    this.push(ps.endUser);
+    this.push(p.systemHash);
+    this.push(p.skeletonHash);
+    this.push(p.frameHash);
+    this.push(p.domain);
+    this.push(p.text);
+    this.push(p.systemText);
+    this.push(o.finishReason);
+    this.push(o.text);
+    this.push(e.errorCode);
+    this.push(e.upstream);
+    this.push(e.limitedBy);
+    this.push(ps.toolsHash);
+    if (client.at === this.refLen) {
+      this.push(e.userAgent);
+      this.push(e.fingerprint);
+      for (const k of sdkNames) {
+        this.push(k);
+        this.push(e.sdk[k]);
+      }
     }
-    if (metaNames) for (const k of metaNames) this.strs.push(k, e.meta![k]);
+    if (metaNames)
+      for (const k of metaNames) {
+        this.push(k);
+        this.push(e.meta![k]);
+      }
     this.count++;
   }
 
@@ -147,11 +204,10 @@ export class EventPacker {
   }
 
   private holds(c: PackedClient, e: RequestEvent, sdkNames: string[]): boolean {
-    const s = this.strs;
-    if (c.sdkCount !== sdkNames.length || s[c.at] !== e.userAgent) return false;
+    if (c.sdkCount !== sdkNames.length || this.strAt(c.at) !== e.userAgent) return false;
     for (let k = 0, x = c.at + 2; k < sdkNames.length; k++, x += 2) {
       const name = sdkNames[k]!;
-      if (s[x] !== name || s[x + 1] !== e.sdk[name]) return false;
+      if (this.strAt(x) !== name || this.strAt(x + 1) !== e.sdk[name]) return false;
     }
     return true;
   }
@@ -160,25 +216,26 @@ export class EventPacker {
     return this.count;
   }
 
-  /** The batch; the packer must not be used afterwards. Transfer `nums.buffer` and `sigs.buffer`. */
+  /** The batch; the packer must not be used afterwards. Transfer `nums.buffer`, `sigs.buffer` and `refs.buffer`. */
   finish(): PackedEvents {
     return {
       count: this.count,
       nums: this.nums.subarray(0, this.count * NUMS),
       sigs: this.sigs.subarray(0, this.sigLen),
+      refs: this.refs.subarray(0, this.refLen),
       strs: this.strs,
     };
   }
 }
 
-function grow<T extends Float64Array | Uint32Array>(a: T, need: number): T {
+function grow<T extends Float64Array | Uint32Array | Int32Array>(a: T, need: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
   b.set(a);
   return b;
 }
 
-export function packEvents(events: readonly RequestEvent[]): PackedEvents {
-  const p = new EventPacker(events.length);
+export function packEvents(events: readonly RequestEvent[], dedupe = true): PackedEvents {
+  const p = new EventPacker(events.length, dedupe);
   for (const e of events) p.add(e);
   return p.finish();
 }
@@ -186,7 +243,13 @@ export function packEvents(events: readonly RequestEvent[]): PackedEvents {
 /** Calls `f` with each event of a packed batch, in order. */
 export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): void {
   const n = b.nums;
-  const s = b.strs;
+  const refs = b.refs;
+  const strs = b.strs;
+  /** The string (or null, undefined) of reference slot `x`. */
+  const s = (x: number): string | null | undefined => {
+    const r = refs[x]!;
+    return r >= 0 ? strs[r] : r === NULL_REF ? null : undefined;
+  };
   let sigAt = 0;
   let at = 0;
   for (let j = 0; j < b.count; j++) {
@@ -231,14 +294,14 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
     for (let k = 0; k < sigLen; k++) minhash[k] = b.sigs[sigAt + k]!;
     sigAt += sigLen;
     const sdk: Record<string, string> = {};
-    for (let k = 0, c = clientAt + 2; k < sdkCount; k++, c += 2) sdk[s[c] as string] = s[c + 1] as string;
+    for (let k = 0, c = clientAt + 2; k < sdkCount; k++, c += 2) sdk[s(c) as string] = s(c + 1) as string;
     let x = at + FIXED_STRS;
     // The event's own client follows its fixed strings.
     if (clientAt === x) x += 2 + 2 * sdkCount;
     let meta: Record<string, string> | undefined;
     if (metaCount >= 0) {
       meta = {};
-      for (let k = 0; k < metaCount; k++, x += 2) meta[s[x] as string] = s[x + 1] as string;
+      for (let k = 0; k < metaCount; k++, x += 2) meta[s(x) as string] = s(x + 1) as string;
     }
     const params: RequestEvent['params'] = {
       maxTokens,
@@ -250,13 +313,13 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       logitBiasSize,
       logitBiasMaxAbs,
       tools,
-      responseFormat: s[at + 7] as string | null,
-      reasoningEffort: s[at + 8] as string | null,
+      responseFormat: s(at + 7) as string | null,
+      reasoningEffort: s(at + 8) as string | null,
       stream: (pflags & 2) !== 0,
       seed,
-      endUser: s[at + 9] as string | null,
+      endUser: s(at + 9) as string | null,
     };
-    const toolsHash = s[at + 21];
+    const toolsHash = s(at + 21);
     if (typeof toolsHash === 'string') params.toolsHash = toolsHash;
     const prompt: RequestEvent['prompt'] = {
       chars,
@@ -266,48 +329,48 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       assistantTurns,
       toolMessages,
       images,
-      systemHash: s[at + 10] as string | null,
-      skeletonHash: s[at + 11] as string,
-      frameHash: s[at + 12] as string,
+      systemHash: s(at + 10) as string | null,
+      skeletonHash: s(at + 11) as string,
+      frameHash: s(at + 12) as string,
       minhash,
       cot: (flags & 1) !== 0,
       grading: (flags & 2) !== 0,
-      domain: s[at + 13] as Domain,
+      domain: s(at + 13) as Domain,
     };
     // Optional fields are set after the literal, as every event of a batch has them alike.
     if (assistantChars !== null) prompt.assistantChars = assistantChars;
-    if (texts & 1) prompt.text = s[at + 14] as string;
-    if (texts & 2) prompt.systemText = s[at + 15] as string;
+    if (texts & 1) prompt.text = s(at + 14) as string;
+    if (texts & 2) prompt.systemText = s(at + 15) as string;
     const output: RequestEvent['output'] = {
       tokens: outTokens,
       reasoningTokens,
-      finishReason: s[at + 16] as string | null,
+      finishReason: s(at + 16) as string | null,
       choices,
     };
-    if (texts & 4) output.text = s[at + 17] as string;
+    if (texts & 4) output.text = s(at + 17) as string;
     const event: RequestEvent = {
       v,
-      id: s[at] as string,
+      id: s(at) as string,
       ts,
-      keyId: s[at + 1] as string,
-      accountId: s[at + 2] as string,
-      orgId: s[at + 3] as string,
-      ip: s[at + 4] as string | null,
-      userAgent: s[clientAt] as string | null,
+      keyId: s(at + 1) as string,
+      accountId: s(at + 2) as string,
+      orgId: s(at + 3) as string,
+      ip: s(at + 4) as string | null,
+      userAgent: s(clientAt) as string | null,
       sdk,
-      fingerprint: s[clientAt + 1] as string | null,
-      endpoint: s[at + 5] as Endpoint,
-      model: s[at + 6] as string | null,
+      fingerprint: s(clientAt + 1) as string | null,
+      endpoint: s(at + 5) as Endpoint,
+      model: s(at + 6) as string | null,
       params,
       prompt,
       output,
       usage: { promptTokens, completionTokens, imageTokens, estimated },
       status,
-      errorCode: s[at + 18] as string | null,
+      errorCode: s(at + 18) as string | null,
       latencyMs,
       ttftMs,
-      upstream: s[at + 19] as string | null,
-      limitedBy: s[at + 20] as string | null,
+      upstream: s(at + 19) as string | null,
+      limitedBy: s(at + 20) as string | null,
     };
     if (meta) event.meta = meta;
     at = x;

@@ -10,6 +10,7 @@ import {
   analyzeStream,
   type ChunkPool,
   type EngineLike,
+  everyLineHasUsage,
   openLog,
   runAnalyze,
   SharedParse,
@@ -343,12 +344,14 @@ function rng(seed: number): () => number {
 class SlowPool implements ChunkPool {
   inFlight = 0;
   posted = 0;
+  readonly seqs = new Set<number>();
   private done = new Map<number, ParsedChunk>();
   private wake: (() => void) | null = null;
   constructor(private readonly random: () => number) {}
   post(c: ParseChunk) {
     this.inFlight++;
     this.posted++;
+    this.seqs.add(c.seq);
     const parsed = parseChunk(c, false);
     setTimeout(
       () => {
@@ -422,6 +425,45 @@ describe('work sharing', () => {
       expect(shared.parsedHere + pool.posted).toBe(chunks.length);
       expect(maxAhead).toBeLessThanOrEqual(6);
     }
+  });
+
+  it('leaves chunks with a line without usage to the pool, with the same events', async () => {
+    const stripped = good.map((l, k) => {
+      if (k % 9 !== 4) return l;
+      const o = JSON.parse(l) as { response?: { usage?: unknown } };
+      delete o.response?.usage;
+      return JSON.stringify(o);
+    });
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < stripped.length; at += 3)
+      chunks.push(Buffer.from(`${stripped.slice(at, at + 3).join('\n')}\n`));
+    const needs = chunks.flatMap((c, k) => (everyLineHasUsage(c) ? [] : [k]));
+    expect(needs.length).toBeGreaterThan(5);
+    expect(needs.length).toBeLessThan(chunks.length);
+    async function* reader() {
+      for (const c of chunks) yield new Uint8Array(c);
+    }
+    const pool = new SlowPool(rng(5));
+    const shared = new SharedParse(reader(), pool, false, 1, 3);
+    const got: ParsedChunk[] = [];
+    for (let b = await shared.next(); b; b = await shared.next()) got.push(b);
+    await shared.close();
+    for (const k of needs) expect(pool.seqs.has(k)).toBe(true);
+    expect(shared.parsedHere).toBeGreaterThan(0);
+    expect(shared.parsedHere + pool.posted).toBe(chunks.length);
+    expect(got.map((b) => unpackEvents(b.events))).toEqual(
+      chunks.map((c, k) => unpackEvents(parseChunk({ seq: k, bytes: new Uint8Array(c) }, false).events)),
+    );
+  });
+
+  it('tells chunks whose every line reports usage (blank lines aside)', () => {
+    const withUsage = '{"ts":1,"key":"k","request":{},"response":{"usage":{"prompt_tokens":1}}}';
+    const without = '{"ts":1,"key":"k","request":{"messages":[]}}';
+    expect(everyLineHasUsage(Buffer.from(`${withUsage}\n${withUsage}\n`))).toBe(true);
+    expect(everyLineHasUsage(Buffer.from(`${withUsage}\n  \r\n\n${withUsage}`))).toBe(true);
+    expect(everyLineHasUsage(Buffer.from(`${withUsage}\n${without}\n${withUsage}\n`))).toBe(false);
+    expect(everyLineHasUsage(Buffer.from(`${without}`))).toBe(false);
+    expect(everyLineHasUsage(Buffer.from(''))).toBe(true);
   });
 
   it('numbers bad lines spread over many chunks the same with a worker sharing the parsing', async () => {

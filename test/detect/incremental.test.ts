@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { type DetectConfig, resolveConfig } from '../../src/detect/config.js';
 import { ProfileFacts } from '../../src/detect/linkage/facts.js';
 import { type Activity, activityHolds, readActivity, syncOf } from '../../src/detect/linkage/timing.js';
-import { buildPopulation, OrgCounts, type Population } from '../../src/detect/population.js';
+import {
+  buildPopulation,
+  OrgCounts,
+  type Population,
+  salientAll,
+  sameSalient,
+} from '../../src/detect/population.js';
 import { type AccountProfile, mergeAll, newProfile, updateProfile } from '../../src/detect/profile.js';
 import { ramp } from '../../src/detect/signals/util.js';
 import { hllMergeInto, hllNew } from '../../src/detect/sketches/hll.js';
@@ -121,6 +127,47 @@ describe('OrgCounts', () => {
       expect(widest).toBeGreaterThanOrEqual(Math.min(cap, 3));
     });
   }
+
+  it('sameSalient tells exactly when salientAll would give the same lists', () => {
+    const cfg = resolveConfig();
+    const share = cfg.linkage.minShare;
+    let same = 0;
+    let changed = 0;
+    const last = new Map<AccountProfile, string[][]>();
+    replay(cfg, (profiles) => {
+      for (const p of profiles) {
+        const fresh = salientAll(p, share);
+        const before = last.get(p) ?? [];
+        const equal = JSON.stringify(before) === JSON.stringify(fresh);
+        expect(sameSalient(p, share, before)).toBe(equal);
+        expect(sameSalient(p, share, fresh)).toBe(true);
+        if (equal) same++;
+        else changed++;
+        last.set(p, fresh);
+      }
+    });
+    expect(same).toBeGreaterThan(10);
+    expect(changed).toBeGreaterThan(10);
+    const p = newProfile('k', 'a', 'o', cfg);
+    expect(sameSalient(p, share, [])).toBe(false);
+    expect(sameSalient(p, share, salientAll(p, share))).toBe(true);
+  });
+
+  it('ProfileFacts keeps the same lists while they do not change, and OrgCounts stays exact', () => {
+    const cfg = resolveConfig();
+    const facts = new ProfileFacts(cfg.linkage.minShare);
+    let kept = 0;
+    const seen = new Map<AccountProfile, readonly (readonly string[])[]>();
+    replay(cfg, (profiles) => {
+      for (const p of profiles) {
+        const lists = facts.salient(p);
+        expect(lists).toEqual(salientAll(p, cfg.linkage.minShare));
+        if (seen.get(p) === lists) kept++;
+        seen.set(p, lists);
+      }
+    });
+    expect(kept).toBeGreaterThan(10);
+  });
 
   it('leaves earlier populations as they were (snapshots)', () => {
     const cfg = resolveConfig();

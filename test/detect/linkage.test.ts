@@ -13,7 +13,7 @@ import {
 } from '../../src/detect/linkage/lsh-index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation, SALIENT_KINDS, salientAll } from '../../src/detect/population.js';
-import { subnetOf } from '../../src/detect/profile.js';
+import { mergeAll, subnetOf } from '../../src/detect/profile.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
   chatApp,
@@ -61,6 +61,18 @@ describe('linkage', () => {
     expect(text).toMatch(/10 keys in 203\.0\.113\.0\/24/);
     expect(text).toMatch(/10 keys share template/);
     expect(c!.links.map((r) => r.signal)).toContain('link.shared_subnet');
+    // The result keeps the merged profile's traffic, not the profile.
+    const merged = mergeAll(
+      c!.members.map((m) => profiles[m]!),
+      cfg,
+    );
+    expect(c!.traffic).toEqual({
+      n: merged.n,
+      outTok: merged.outTok,
+      firstTs: merged.firstTs,
+      lastTs: merged.lastTs,
+    });
+    expect(c!.traffic.n).toBe(profiles.reduce((s, p) => s + p.n, 0));
   });
   it('does not link 10 unrelated orgs sharing a popular framework system prompt', () => {
     const { comps, graph } = link(frameworkOrgs('fw', 10, 3, 120));

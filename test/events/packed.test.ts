@@ -108,7 +108,23 @@ describe('packed events', () => {
     expect(back[0]!.sdk).not.toBe(back[5]!.sdk);
     // Clients packed: ua+a, ua+b, other+a, none, then ua+a again (the batch remembers the last
     // client of each fingerprint), which the last event (user agent from its headers) reuses.
-    expect(packed.strs.filter((x) => x === 'python').length).toBe(4);
+    const python = packed.strs.indexOf('python');
+    expect([...packed.refs].filter((r) => r === python).length).toBe(4);
+    // Each distinct string is sent once, however many events refer to it.
+    expect(new Set(packed.strs).size).toBe(packed.strs.length);
+  });
+
+  it('packs without the string table the same events, every string in its own entry', () => {
+    const events = [
+      parsed(line({ user_agent: 'ua', meta: { m: '1' } })),
+      parsed(line({ user_agent: 'ua', meta: { m: '1' } })),
+      parsed(line({})),
+    ];
+    const plain = packEvents(events, false);
+    expect(unpackEvents(plain)).toEqual(events);
+    expect(unpackEvents(plain)).toEqual(unpackEvents(packEvents(events)));
+    expect(plain.strs.length).toBe([...plain.refs].filter((r) => r >= 0).length);
+    expect(packEvents(events).strs.length).toBeLessThan(plain.strs.length);
   });
 
   it('packs an empty batch', () => {

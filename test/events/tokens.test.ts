@@ -40,6 +40,32 @@ describe('token counting', () => {
     expect(got.tokens[1]).toBeGreaterThan(0);
   });
 
+  it('withoutLoading stops a count that would load the library, and counts once it is loaded', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { countTokens, withoutLoading } = await import('./src/events/tokens.ts');
+      const isLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('gpt-tokenizer'));
+      const refused = withoutLoading(() => countTokens('hello there'));
+      const plain = withoutLoading(() => 42);
+      const loadedBefore = isLoaded();
+      let thrown = null;
+      try { withoutLoading(() => { throw new Error('other'); }); } catch (err) { thrown = err.message; }
+      const direct = countTokens('hello there');
+      const after = withoutLoading(() => countTokens('hello there'));
+      console.log(JSON.stringify({ refused, plain, loadedBefore, thrown, direct, after }));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(got).toMatchObject({ refused: null, plain: 42, loadedBefore: false, thrown: 'other' });
+    expect(got.direct).toBeGreaterThan(0);
+    expect(got.after).toBe(got.direct);
+  });
+
   it('is reached only through events/tokens (one copy of the library per process)', () => {
     const src = join(ROOT, 'src');
     const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(

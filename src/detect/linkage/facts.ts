@@ -7,7 +7,7 @@
  * the profile's request count `n`, and the engine changes profiles only through events, so a key
  * that sent nothing since the last pass is not read again. Same values as computing them fresh.
  */
-import { type SalientSource, salientAll } from '../population.js';
+import { type SalientSource, salientAll, sameSalient } from '../population.js';
 import type { AccountProfile } from '../profile.js';
 import { behaviourVector } from './behaviour.js';
 import { requestShape } from './shape.js';
@@ -33,7 +33,8 @@ export class ProfileFacts implements SalientSource {
 
   /**
    * The profile's entry, brought up to its request count: salient lists and shape are read anew
-   * (new lists: `OrgCounts` tells changed lists by identity); the vector and the activity reading
+   * (new lists only when they changed: `OrgCounts` tells changed lists by identity, and lists
+   * equal to the last ones are kept, never replaced by a copy); the vector and the activity reading
    * are marked stale and later rewritten into their arrays (see `vector`, `activity`).
    */
   private entry(p: AccountProfile): Entry {
@@ -44,8 +45,11 @@ export class ProfileFacts implements SalientSource {
     }
     if (e.n !== p.n) {
       e.n = p.n;
-      e.salient = salientAll(p, this.minShare);
-      e.shape = requestShape(p);
+      // Unchanged lists and shape are kept, not replaced by equal new ones: what a pass allocates
+      // and keeps until the next one survives the scavenges in between (copied, then promoted).
+      if (!sameSalient(p, this.minShare, e.salient)) e.salient = salientAll(p, this.minShare);
+      const shape = requestShape(p);
+      if (shape !== e.shape) e.shape = shape;
     }
     return e;
   }
