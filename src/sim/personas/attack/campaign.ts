@@ -137,17 +137,35 @@ export function harvestFactory(ctx: PersonaContext, c: Campaign, model: () => st
       kind === 'tool_task'
         ? g.sample(['get_weather', 'search_flights', 'run_sql', 'send_email', 'fetch_url'], 3).map(toolDef)
         : undefined;
-    return chatRequest(g, {
+    return harvestRequest(g, c, {
       model: model(),
-      messages: withSystem(c.system, [{ role: 'user', content: q }]),
-      maxTokens: c.p.maxTokens,
-      modernMax: g.chance(0.3),
-      temperature: g.pick([null, 0.7, 1]),
+      system: c.system,
+      prompt: q,
       tools,
-      user: c.sendsUser ? mintUser(g) : null,
-      answer: { median: 650, sigma: 0.5, kind: kind === 'code' ? 'code' : 'text' },
+      kind: kind === 'code' ? 'code' : 'text',
     });
   };
+}
+
+/**
+ * A campaign's one-shot harvest request for `prompt`: its `max_tokens`, a temperature of its
+ * clients', a fresh end-user id when it sends them, a long answer.
+ */
+export function harvestRequest(
+  g: Rng,
+  c: Campaign,
+  o: { model: string; system: string | null; prompt: string; tools?: unknown[]; kind: 'code' | 'text' },
+): SimRequest {
+  return chatRequest(g, {
+    model: o.model,
+    messages: withSystem(o.system, [{ role: 'user', content: o.prompt }]),
+    maxTokens: c.p.maxTokens,
+    modernMax: g.chance(0.3),
+    temperature: g.pick([null, 0.7, 1]),
+    tools: o.tools,
+    user: c.sendsUser ? mintUser(g) : null,
+    answer: { median: 650, sigma: 0.5, kind: o.kind },
+  });
 }
 
 /** Key plans of a campaign: `keys` slots, each served by a chain of keys when churn is on. */

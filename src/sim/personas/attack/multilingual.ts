@@ -18,8 +18,7 @@ import {
   localePrompt,
 } from '../../prompts/locales.js';
 import type { Rng } from '../../rng.js';
-import { chatRequest, mintUser, withSystem } from '../common.js';
-import type { Campaign, Factory } from './campaign.js';
+import { type Campaign, type Factory, harvestRequest } from './campaign.js';
 
 /** What the campaign asks, drawn once for all its keys. */
 export interface LocalePlan {
@@ -48,14 +47,6 @@ export function localeHarvestFactory(c: Campaign, plan: LocalePlan, model: () =>
     if (c.p.paraphrase > 0) q = localeParaphrase(g, l, q, c.p.paraphrase);
     if (g.chance(c.p.cotShare)) q = localeCot(g, l, q);
     const system = plan.system === 'locale' ? l.assistant : plan.system === 'campaign' ? c.system : null;
-    return chatRequest(g, {
-      model: model(),
-      messages: withSystem(system, [{ role: 'user', content: q }]),
-      maxTokens: c.p.maxTokens,
-      modernMax: g.chance(0.3),
-      temperature: g.pick([null, 0.7, 1]),
-      user: c.sendsUser ? mintUser(g) : null,
-      answer: { median: 650, sigma: 0.5, kind: 'text' },
-    });
+    return harvestRequest(g, c, { model: model(), system, prompt: q, kind: 'text' });
   };
 }
