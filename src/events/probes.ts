@@ -342,8 +342,8 @@ function addPlaces(group: number, re: RegExp, places: Places): void {
 }
 for (const [i, re] of COT_ENGLISH.entries()) addPlaces(COT, re, COT_PLACES[i]!);
 for (const [i, re] of GRADING_ENGLISH.entries()) addPlaces(GRADING, re, GRADING_PLACES[i]!);
-for (const word of COT_OTHER_HINTS) addPlaces(COT_HINT, HINT, { words: [word] });
-for (const word of GRADING_OTHER_HINTS) addPlaces(GRADING_HINT, HINT, { words: [word] });
+addPlaces(COT_HINT, HINT, { words: COT_OTHER_HINTS });
+addPlaces(GRADING_HINT, HINT, { words: GRADING_OTHER_HINTS });
 for (const [i, [, re]] of DOMAIN_RULES.entries()) addPlaces(DOMAIN0 + i, re, DOMAIN_PLACES[i]!);
 const STEP = COT_PATTERNS[0]!;
 const CHAIN = COT_PATTERNS[1]!;
