@@ -165,6 +165,19 @@ export const SCENARIOS: Scenario[] = [
     ],
     { benign: { ...BACKGROUND, locale_app: 12, multilingual_eval: 4 } },
   ),
+  focused(
+    'dialogues',
+    'self-chat dialogue harvest: campaigns (one disguised as a product) whose own user simulator holds multi-turn conversations with the model, sending each follow-up as soon as the answer is back and carrying every earlier answer in full, among companion apps and self-refine pipelines (written after engine 1.8.0, not tuned on)',
+    [
+      { persona: 'dialogue_harvest' },
+      { persona: 'dialogue_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+      {
+        persona: 'dialogue_harvest',
+        overrides: { diurnal: true, maxTokens: null, fakeEndUsers: true, paraphrase: 0.6 },
+      },
+    ],
+    { benign: { ...BACKGROUND, companion_app: 12, refine_pipeline: 8 } },
+  ),
   {
     name: 'products',
     description:

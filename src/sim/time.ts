@@ -126,6 +126,28 @@ export function machineSchedule(rng: Rng, start: number, end: number, o: Machine
   return toSchedule(rows);
 }
 
+/**
+ * Each request of `s` opens a conversation of `turns[0]`–`turns[1]` turns (uniform), the next
+ * turn `gapMs` apart (median, log-normal, sigma 0.5): a program that sends each follow-up once
+ * the answer is back. Turns past `end` are dropped.
+ */
+export function withTurns(
+  rng: Rng,
+  s: Schedule,
+  o: { turns: readonly [number, number]; gapMs: number; end: number },
+): Schedule {
+  const rows: Array<[number, number, number]> = [];
+  for (let i = 0; i < s.ts.length; i++) {
+    let t = s.ts[i]!;
+    const turns = rng.int(o.turns[0], o.turns[1]);
+    for (let k = 0; k < turns && t < o.end; k++) {
+      rows.push([Math.floor(t), i, k]);
+      t += rng.logNormal(o.gapMs, 0.5);
+    }
+  }
+  return toSchedule(rows);
+}
+
 /** Single-request sessions drawn independently from a rhythm. */
 export function rhythmSchedule(rng: Rng, start: number, end: number, r: Rhythm, count: number): Schedule {
   return sessionSchedule(rng, start, end, r, {

@@ -297,4 +297,42 @@ describe('simulate: scenarios', () => {
       }).length / ls.length;
     expect(cot(byPersona.get('multilingual_harvest')!)).toBeGreaterThan(0.2);
   });
+  it('dialogues adds companion apps and refine pipelines, and campaigns that harvest whole conversations', () => {
+    const b = buildScenario(resolveScenario('dialogues'), { seed: 2, scale: 0.3, days: 2 });
+    type Message = { role: string; content: string };
+    type Line = { key: string; ts: string; latency_ms: number; request: { messages: Message[] } };
+    const byPersona = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), l]);
+    }
+    const answers = (l: Line) => l.request.messages.filter((m) => m.role === 'assistant');
+    for (const persona of ['companion_app', 'refine_pipeline', 'dialogue_harvest']) {
+      const lines = byPersona.get(persona) ?? [];
+      expect(lines.length, persona).toBeGreaterThan(50);
+      // Mostly follow-ups that carry the conversation so far.
+      expect(lines.filter((l) => answers(l).length > 0).length / lines.length, persona).toBeGreaterThan(0.4);
+    }
+    // The harvest carries every earlier answer back at full length (~650 tokens each), unlike a
+    // companion's short replies; each turn holds one more answer than the one before.
+    const meanAnswer = (ls: Line[]) => {
+      const all = ls.flatMap(answers).map((m) => m.content.length);
+      return all.reduce((a, x) => a + x, 0) / all.length;
+    };
+    expect(meanAnswer(byPersona.get('dialogue_harvest')!)).toBeGreaterThan(1500);
+    expect(meanAnswer(byPersona.get('companion_app')!)).toBeLessThan(1000);
+    const harvest = byPersona.get('dialogue_harvest')!;
+    const byKey = new Map<string, Line[]>();
+    for (const l of harvest) byKey.set(l.key, [...(byKey.get(l.key) ?? []), l]);
+    let grew = 0;
+    let followUps = 0;
+    for (const ls of byKey.values())
+      for (let i = 1; i < ls.length; i++) {
+        const n = answers(ls[i]!).length;
+        if (n === 0) continue;
+        followUps++;
+        if (n === answers(ls[i - 1]!).length + 1) grew++;
+      }
+    expect(grew / followUps).toBeGreaterThan(0.9);
+  });
 });

@@ -9,11 +9,12 @@ import { hostingIps, residentialIps } from '../../net.js';
 import { fill, paraphrase } from '../../prompts/fill.js';
 import { cotWrap, type PromptKind } from '../../prompts/index.js';
 import type { Rng } from '../../rng.js';
-import { DAY, HOUR, machineSchedule, randomTz, sessionSchedule } from '../../time.js';
+import { DAY, HOUR, machineSchedule, randomTz, sessionSchedule, withTurns } from '../../time.js';
 import type { ClientProfile, KeyPlan, SimRequest } from '../../types.js';
 import {
   chatRequest,
   keyPlan,
+  type Message,
   mintOrg,
   mintUser,
   type PersonaContext,
@@ -55,6 +56,9 @@ export interface CampaignParams {
   /** Every key sends `user` ids from its own small pool of recurring end users, as a product
    * does (an evasion of the returning-end-user rules of engine 1.5.0). */
   fakeEndUsers?: boolean;
+  /** Turns per conversation (inclusive range): each scheduled request opens a conversation whose
+   * follow-ups come as soon as the answers do (none: every request is its own session). */
+  turns?: readonly [number, number];
 }
 
 export const DEFAULT_CAMPAIGN: CampaignParams = {
@@ -71,6 +75,9 @@ export const DEFAULT_CAMPAIGN: CampaignParams = {
   window: [0, 1],
   diurnal: false,
 };
+
+/** Median wait between a conversation's turns when a program sends them: the answer's time and an instant. */
+const ANSWER_WAIT_MS = 12_000;
 
 export const HARVEST_KINDS: PromptKind[] = [
   'code',
@@ -148,17 +155,26 @@ export function harvestFactory(ctx: PersonaContext, c: Campaign, model: () => st
 }
 
 /**
- * A campaign's one-shot harvest request for `prompt`: its `max_tokens`, a temperature of its
+ * A campaign's harvest request for `prompt` (after `history`, if any): its `max_tokens`, a temperature of its
  * clients', a fresh end-user id when it sends them, a long answer.
  */
 export function harvestRequest(
   g: Rng,
   c: Campaign,
-  o: { model: string; system: string | null; prompt: string; tools?: unknown[]; kind: 'code' | 'text' },
+  o: {
+    model: string;
+    system: string | null;
+    prompt: string;
+    /** Earlier turns of the conversation, before `prompt` (none: a one-shot request). */
+    history?: Message[];
+    tools?: unknown[];
+    kind: 'code' | 'text';
+  },
 ): SimRequest {
+  const user: Message = { role: 'user', content: o.prompt };
   return chatRequest(g, {
     model: o.model,
-    messages: withSystem(o.system, [{ role: 'user', content: o.prompt }]),
+    messages: withSystem(o.system, o.history ? [...o.history, user] : [user]),
     maxTokens: c.p.maxTokens,
     modernMax: g.chance(0.3),
     temperature: g.pick([null, 0.7, 1]),
@@ -186,8 +202,10 @@ export function campaignKeys(
     while (t < to - HOUR) {
       const life = c.p.churnDays === null ? to - t : Math.max(6 * HOUR, rng.exponential(c.p.churnDays * DAY));
       const end = Math.min(to, t + life);
-      const count = Math.max(3, Math.round(((c.p.perKeyPerDay * (end - t)) / DAY) * rng.float(0.7, 1.3)));
-      const schedule = c.p.diurnal
+      const requests = Math.max(3, Math.round(((c.p.perKeyPerDay * (end - t)) / DAY) * rng.float(0.7, 1.3)));
+      const turns = c.p.turns;
+      const count = turns ? Math.max(1, Math.round(requests / ((turns[0] + turns[1]) / 2))) : requests;
+      const starts = c.p.diurnal
         ? sessionSchedule(
             rng,
             t,
@@ -196,6 +214,7 @@ export function campaignKeys(
             { sessions: count, meanTurns: 1, fixedTurns: true, turnGapMs: 1 },
           )
         : machineSchedule(rng, t, end, { count, jitter: c.p.jitter, phase: slot / c.p.keys });
+      const schedule = turns ? withTurns(rng, starts, { turns, gapMs: ANSWER_WAIT_MS, end }) : starts;
       const ips = c.ipPool.length > 0 ? rng.sample(c.ipPool, rng.int(1, 2)) : residentialIps(rng, 1);
       const own = c.p.ownSystems ? inventedSystem(rng.fork(`system:${plans.length}`)) : null;
       const disguise = disguiseOf(c.p, own, rng.fork(`disguise:${plans.length}`));

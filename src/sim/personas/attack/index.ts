@@ -20,6 +20,7 @@ import {
   pickModel,
   SWEEP_KINDS,
 } from './campaign.js';
+import { dialogueFactory, dialoguePlan } from './dialogue.js';
 import { mixedOrg } from './mixed.js';
 import { localeHarvestFactory, localePlan } from './multilingual.js';
 import { fanoutFactory, logprobRequest, multimodalRequest } from './requests.js';
@@ -41,6 +42,7 @@ export const ATTACK_PERSONAS = [
   'residential_proxy',
   'agentic_harvest',
   'multilingual_harvest',
+  'dialogue_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -192,6 +194,24 @@ export function buildAttack(
       });
       const plan = localePlan(rng);
       factory = (c) => () => localeHarvestFactory(c, plan, pickModel(ctx, rng));
+      break;
+    }
+    case 'dialogue_harvest': {
+      const plan = dialoguePlan(rng);
+      Object.assign(base, {
+        keys: sk(8, 30),
+        perKeyPerDay: rng.int(60, 180),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 2, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        paraphrase: rng.float(0, 0.6),
+        cotShare: rng.pick([0, 0.1, 0.3]),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 4096, 8192]),
+        turns: plan.turns,
+      });
+      factory = (c) => () => dialogueFactory(ctx, c, plan, pickModel(ctx, rng));
       break;
     }
   }

@@ -125,6 +125,10 @@ export interface ChatVoice {
   follow?: (g: Rng) => string;
   maxTokens: readonly (number | null)[];
   answerMedian: [number, number];
+  /** Range of an org's mean turns per session (default 2–4). */
+  meanTurns?: [number, number];
+  /** Range of an org's median seconds between a user's turns (default 20–90). */
+  turnGapS?: [number, number];
 }
 
 /** The voice of an English chat app (or of an open-source framework's chat template). */
@@ -172,8 +176,8 @@ export function chatApp(
       const share = k === 0 ? 1 : 0.1;
       const schedule = sessionSchedule(rng, ctx.start, ctx.end, r, {
         sessions: Math.max(1, Math.round(sessionsTotal * share)),
-        meanTurns: rng.float(2, 4),
-        turnGapMs: rng.float(20, 90) * 1000,
+        meanTurns: rng.float(...(voice.meanTurns ?? [2, 4])),
+        turnGapMs: rng.float(...(voice.turnGapS ?? [20, 90])) * 1000,
       });
       plans.push(
         keyPlan(rng, {

@@ -9,6 +9,7 @@ import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared } from './chat.js';
+import { companionApp, refinePipeline } from './dialogue.js';
 import { judgeService } from './evaluation.js';
 import { localeApp, multilingualEval } from './locale.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
@@ -20,6 +21,7 @@ export {
   agent,
   chatApp,
   codingAssistant,
+  companionApp,
   contentApp,
   enterpriseBatch,
   evalHarness,
@@ -30,6 +32,7 @@ export {
   multilingualEval,
   multimodalDocs,
   ragApp,
+  refinePipeline,
   researcher,
   tenantPlatform,
   tutorApp,
@@ -52,4 +55,6 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   judge_service: judgeService,
   locale_app: localeApp,
   multilingual_eval: multilingualEval,
+  companion_app: companionApp,
+  refine_pipeline: refinePipeline,
 };

@@ -23,6 +23,8 @@ export const BENIGN_PERSONAS = [
   'judge_service',
   'locale_app',
   'multilingual_eval',
+  'companion_app',
+  'refine_pipeline',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
