@@ -32,7 +32,7 @@ export const DOMAINS: readonly Domain[] = [
 ];
 const DOMAIN_INDEX = new Map(DOMAINS.map((d, i) => [d, i]));
 
-/** Payload slots of the per-frame top-k: input tokens, output tokens, single-turn requests, CoT requests. */
+/** Payload slots of the per-frame top-k: input tokens sent anew (`freshTokens`), output tokens, single-turn requests, CoT requests. */
 export const FRAME_IN = 0;
 export const FRAME_OUT = 1;
 export const FRAME_SINGLE = 2;
@@ -77,6 +77,9 @@ export interface AccountProfile {
   firstTs: number;
   lastTs: number;
   inTok: number;
+  /** Input tokens the customer sent anew: `inTok` less the conversation histories carried back
+   * (`freshTokens`). Equal to `inTok` for one-shot traffic. */
+  freshTok: number;
   outTok: number;
   reasoningTok: number;
   /** No assistant turn and no tool message, or a canned history (`thinHistory`): a one-shot request. */
@@ -141,6 +144,8 @@ export interface AccountProfile {
 export function upgradeProfile(p: AccountProfile, cfg: DetectConfig): void {
   const fresh = newProfile(p.key, p.account, p.org, cfg) as unknown as Record<string, unknown>;
   const old = p as unknown as Record<string, unknown>;
+  // Before engine 1.9.0 no history was told apart: all the input counts as sent anew.
+  if (!('freshTok' in old)) old.freshTok = old.inTok;
   for (const field of Object.keys(fresh)) if (!(field in old)) old[field] = fresh[field];
 }
 
@@ -156,6 +161,7 @@ export function newProfile(key: string, account: string, org: string, cfg: Detec
     firstTs: 0,
     lastTs: 0,
     inTok: 0,
+    freshTok: 0,
     outTok: 0,
     reasoningTok: 0,
     singleTurn: 0,
@@ -375,6 +381,23 @@ export function thinHistory(p: AccountProfile, pr: RequestEvent['prompt']): bool
   return chars < pr.assistantTurns * bar;
 }
 
+/**
+ * The prompt tokens of `e` the customer sent anew: its prompt tokens less those of the
+ * conversation it carries back (`historyChars`: the model's earlier answers and the earlier user
+ * turns; estimated by their share of the prompt's text characters; image tokens count as new). A
+ * program that harvests whole conversations pays for its history as input on every turn, but
+ * the history asks nothing new: counting it would let a conversation of long answers pass for
+ * one of long prompts. Events without `historyChars` (before engine 1.9.0) count in full.
+ */
+export function freshTokens(e: RequestEvent): number {
+  const pr = e.prompt;
+  const tokens = e.usage.promptTokens;
+  const history = pr.historyChars;
+  if (history === undefined || history <= 0 || pr.chars <= 0) return tokens;
+  const text = Math.max(0, tokens - e.usage.imageTokens);
+  return tokens - Math.round(text * Math.min(1, history / pr.chars));
+}
+
 /** Folds one event into the profile. O(1) in the profile's request count. */
 export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectConfig): SigWrite | null {
   const pr = e.prompt;
@@ -389,7 +412,9 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   const inTok = e.usage.promptTokens;
   const outTok = e.usage.completionTokens;
   const thin = thinHistory(p, pr);
+  const freshIn = freshTokens(e);
   p.inTok += inTok;
+  p.freshTok += freshIn;
   p.outTok += outTok;
   p.reasoningTok += e.output.reasoningTokens;
   const single = (pr.assistantTurns === 0 || thin) && pr.toolMessages === 0;
@@ -429,7 +454,7 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   hllAdd(p.hll.frame, hexHash(pr.frameHash));
   hllAdd(p.hll.day, Math.floor(ts / DAY));
   const frameLoad = FRAME_SCRATCH;
-  frameLoad[FRAME_IN] = inTok;
+  frameLoad[FRAME_IN] = freshIn;
   frameLoad[FRAME_OUT] = outTok;
   frameLoad[FRAME_SINGLE] = single ? 1 : 0;
   frameLoad[FRAME_COT] = pr.cot ? 1 : 0;
@@ -532,6 +557,7 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
   acc.firstTs = Math.min(acc.firstTs, b.firstTs);
   acc.lastTs = Math.max(acc.lastTs, b.lastTs);
   acc.inTok += b.inTok;
+  acc.freshTok += b.freshTok;
   acc.outTok += b.outTok;
   acc.reasoningTok += b.reasoningTok;
   acc.singleTurn += b.singleTurn;
@@ -640,6 +666,7 @@ export function mergeProfiles(
     firstTs: Math.min(a.firstTs, b.firstTs),
     lastTs: Math.max(a.lastTs, b.lastTs),
     inTok: a.inTok + b.inTok,
+    freshTok: a.freshTok + b.freshTok,
     outTok: a.outTok + b.outTok,
     reasoningTok: a.reasoningTok + b.reasoningTok,
     singleTurn: a.singleTurn + b.singleTurn,

@@ -486,6 +486,7 @@ export function extractPromptFeatures(
     userTurns: t.userTurns,
     assistantTurns: t.assistantTurns,
     assistantChars: t.assistantChars,
+    historyChars: t.historyChars,
     toolMessages: t.toolMessages,
     images: t.images,
     systemHash: f.systemHash,

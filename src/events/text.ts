@@ -17,6 +17,9 @@ export interface PromptText {
   assistantTurns: number;
   /** Characters of the assistant turns in the history (the answers the request carries back). */
   assistantChars: number;
+  /** Characters of the conversation the request carries back: its assistant turns and every user
+   * turn before the last (0 for a one-shot request). */
+  historyChars: number;
   toolMessages: number;
   images: number;
 }
@@ -66,9 +69,11 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     userTurns: 0,
     assistantTurns: 0,
     assistantChars: 0,
+    historyChars: 0,
     toolMessages: 0,
     images: 0,
   };
+  let userChars = 0;
   const systems: string[] = extraSystem ? [extraSystem] : [];
   for (const m of messages) {
     if (!isObj(m)) continue;
@@ -92,8 +97,10 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     else {
       out.userTurns++;
       out.lastUser = text;
+      userChars += text.length;
     }
   }
+  out.historyChars = out.assistantChars + userChars - out.lastUser.length;
   out.system = systems.length === 1 ? systems[0]! : systems.join('\n');
   out.chars = joinedLength(out.texts);
   return out;
@@ -119,6 +126,7 @@ function fromPrompt(prompt: unknown): PromptParts {
     userTurns: 1,
     assistantTurns: 0,
     assistantChars: 0,
+    historyChars: 0,
     toolMessages: 0,
     images: 0,
   };
@@ -159,6 +167,7 @@ export function promptText(endpoint: Endpoint, body: unknown): PromptText {
     userTurns: p.userTurns,
     assistantTurns: p.assistantTurns,
     assistantChars: p.assistantChars,
+    historyChars: p.historyChars,
     toolMessages: p.toolMessages,
     images: p.images,
   };

@@ -77,6 +77,10 @@ export interface PromptFeatures {
    * the request carries back (a canned "Of course!" carries a few dozen). Absent in events
    * recorded before engine 1.6.0. */
   assistantChars?: number;
+  /** Characters of the conversation the request carries back: its assistant turns and the user
+   * turns before the last (0 for a one-shot request; absent in events recorded before engine 1.9.0).
+   * What the customer sends anew is the rest: the system prompt, the last user turn, tool results. */
+  historyChars?: number;
   toolMessages: number;
   images: number;
   /** Hash of the system/developer prompt (null when none). */

@@ -6,7 +6,17 @@ import { buildLinkGraph } from '../../src/detect/linkage/index.js';
 import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation } from '../../src/detect/population.js';
 import type { RequestEvent } from '../../src/events/types.js';
-import { byTime, chatApp, edgesOf, event, HOUR, harvestPrompt, profilesOf, rng, T0 } from './fixtures.js';
+import {
+  byTime,
+  edgesOf,
+  event,
+  frameworkOrgs,
+  HOUR,
+  harvestPrompt,
+  profilesOf,
+  rng,
+  T0,
+} from './fixtures.js';
 
 const cfg = resolveConfig();
 
@@ -47,14 +57,17 @@ describe('request shape', () => {
     const [q] = profilesOf(proxied('rq', 1, 20, 2));
     expect(requestShape(q!)).toBe('3000|none|one-shot');
   });
-  it('has no shape for few requests, a varying configuration or a conversational product', () => {
+  it('has no shape for few requests, a varying configuration or tool loops', () => {
     expect(requestShape(profilesOf(proxied('rp', 1, 7, 1))[0]!)).toBeNull();
     const varied = proxied('rv', 1, 20, 3).map((e, i) => ({
       ...e,
       params: { ...e.params, maxTokens: i % 2 === 0 ? 1000 : 3000 },
     }));
     expect(requestShape(profilesOf(varied)[0]!)).toBeNull();
-    expect(requestShape(profilesOf(chatApp('chat', 4, 60))[0]!)).toBeNull();
+    // A conversational product has one, its own (conversations.test.ts); an agent's tool loops have none.
+    const agents = profilesOf(frameworkOrgs('fw', 1, 4, 60));
+    expect(agents[0]!.toolReq).toBeGreaterThan(0);
+    expect(requestShape(agents[0]!)).toBeNull();
   });
   it('links keys of one script that share no IP, fingerprint or model, only with corroboration', () => {
     const profiles = profilesOf(proxied('rp', 6, 12, 5));

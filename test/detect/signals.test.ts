@@ -54,7 +54,9 @@ const run = (s: Signal, p: AccountProfile, c: SignalContext) => ({
 /** A hand-built profile: n requests over `spanMs` ending now, with the given fields. */
 function profile(n: number, fields: Partial<AccountProfile> = {}, spanMs = DAY): AccountProfile {
   const p = newProfile('k', 'a', 'o', cfg);
-  return Object.assign(p, { n, firstTs: NOW - spanMs, lastTs: NOW, singleTurn: n }, fields);
+  // Input given without a history share is all sent anew (one-shot traffic).
+  const fresh = fields.inTok !== undefined && fields.freshTok === undefined ? { freshTok: fields.inTok } : {};
+  return Object.assign(p, { n, firstTs: NOW - spanMs, lastTs: NOW, singleTurn: n }, fresh, fields);
 }
 const distinct = (p: AccountProfile, field: 'prompt' | 'frame' | 'skel', count: number) => {
   for (let i = 0; i < count; i++) hllAdd(p.hll[field], (i * 2654435761) >>> 0);

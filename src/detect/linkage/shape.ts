@@ -9,9 +9,13 @@
  *
  * A key has a shape only when that configuration is frozen: its modal max_tokens value (explicit,
  * or left out) and its modal system prompt (or none) each cover at least `FROZEN` of its
- * requests, and at least `FROZEN` of them are one-shot, over at least `MIN_REQUESTS` requests.
- * Conversational products are left out (a chat app or agent framework has a fixed configuration
- * too; it is not a harvesting script). Like every shared item the shape is weighted by its rarity
+ * requests, over at least `MIN_REQUESTS` requests, and its turns are frozen too: at least
+ * `FROZEN` of them one-shot, or (engine 1.9.0) at least `CONVERSED` of them follow-ups that carry
+ * real histories without tools, the script of a program that harvests whole conversations.
+ * Keys of mixed turns or tool loops have no shape. A chat product has a frozen configuration too,
+ * but its system prompt is its own, so its shape is shared by no other org, and the SDK-default
+ * shapes (no system prompt, no max_tokens) that many products share are common: like every
+ * shared item the shape is weighted by its rarity
  * across orgs (evidence.ts): SDK defaults used by hundreds of orgs say nothing. It contains the
  * system prompt, so an edge counts the stronger of the two, never both (graph.ts); alone it
  * never links two keys (weight 0.45; with near-identical behaviour it does, 0.62).
@@ -24,6 +28,8 @@ import { topkTop } from '../sketches/topk.js';
 export const FROZEN = 0.8;
 /** Fewer requests than this say nothing about a frozen configuration. */
 export const MIN_REQUESTS = 8;
+/** Share of follow-ups with a real history (and no tools) that makes a key's turns conversational. */
+export const CONVERSED = 0.5;
 
 /** The key's modal value of `which` and the share of its requests it covers, or null. */
 export const modal = (p: AccountProfile, which: 'models' | 'maxToks' | 'systems') => {
@@ -42,6 +48,14 @@ export function requestShape(p: AccountProfile): string | null {
   if (unset >= FROZEN) maxTok = 'none';
   else if (max && max.share >= FROZEN) maxTok = max.id;
   else return null;
-  if (p.singleTurn / p.n < FROZEN) return null;
-  return `${maxTok}|${system.id === NO_SYSTEM ? 'none' : system.id}|one-shot`;
+  const turns = turnsOf(p);
+  if (turns === null) return null;
+  return `${maxTok}|${system.id === NO_SYSTEM ? 'none' : system.id}|${turns}`;
+}
+
+/** The key's frozen turns: `one-shot`, `conversation`, or null when they are mixed or use tools. */
+function turnsOf(p: AccountProfile): string | null {
+  if (p.singleTurn / p.n >= FROZEN) return 'one-shot';
+  if (p.multiTurn / p.n >= CONVERSED && p.toolReq / p.n < 1 - FROZEN) return 'conversation';
+  return null;
 }

@@ -1,6 +1,6 @@
 /**
  * @module detect/signals/harvest-ratio
- * Harvest ratio: output tokens per input token.
+ * Harvest ratio: output tokens per input token the customer sends anew.
  *
  * > "Short prompts, long answers; `max_tokens` at the maximum." (issue 3)
  *
@@ -9,6 +9,12 @@
  * in absolute terms (≥ 100 tokens on average) to count. Long one-shot answers (450 → 750 tokens
  * on average, 80 → 95% single-turn) count up to 0.85 even when the prompts are long too. Also checked per dominant template
  * frame, so harvest traffic mixed into a legitimate key's traffic still shows.
+ *
+ * The input counted is what the customer sends anew (`freshTok`, engine 1.9.0): a conversation's
+ * history (the model's earlier answers, the earlier user turns) is billed as input again on every
+ * turn but asks nothing new, so a program that harvests whole conversations (each follow-up
+ * carrying every long answer before it) shows the ratio of its one-shot equivalent. One-shot
+ * traffic is read as before.
  */
 import type { AccountProfile } from '../profile.js';
 import { FRAME_IN, FRAME_OUT } from '../profile.js';
@@ -23,7 +29,7 @@ const ratioScore = (r: number) => ramp(Math.log2(Math.max(r, 1e-9)), Math.log2(1
 
 /** The key's own score: a high ratio with long answers, or long one-shot answers. */
 function keyScore(p: AccountProfile): number {
-  const ratio = p.outTok / Math.max(1, p.inTok);
+  const ratio = p.outTok / Math.max(1, p.freshTok);
   const outPer = p.outTok / Math.max(1, p.n);
   // Long answers to one-shot prompts count even when prompts are not short (context + question).
   const oneShot = p.singleTurn / Math.max(1, p.n);
@@ -80,9 +86,11 @@ export const harvestRatio: Signal = {
     return score;
   },
   detail(p) {
-    const ratio = p.outTok / Math.max(1, p.inTok);
+    const ratio = p.outTok / Math.max(1, p.freshTok);
     const outPer = p.outTok / Math.max(1, p.n);
-    const base = `${num(p.outTok)} output vs ${num(p.inTok)} input tokens (ratio ${ratio.toFixed(1)}, ${num(outPer)} out/request)`;
+    const history =
+      p.freshTok < p.inTok ? ` of ${num(p.inTok)} billed; the rest is conversation history sent back` : '';
+    const base = `${num(p.outTok)} output vs ${num(p.freshTok)} input tokens${history} (ratio ${ratio.toFixed(1)}, ${num(outPer)} out/request)`;
     const { frame } = best(p);
     if (!frame) return base;
     const f: FrameFacts = { share: 0, ratio: 0, out: 0 };
