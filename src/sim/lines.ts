@@ -50,7 +50,7 @@ export function logLine(
   o: LineOptions,
 ): Record<string, unknown> {
   const { chars, images } = bodySize(req.body);
-  const promptTokens = estimateTokens(chars) + images * IMAGE_TOKENS;
+  const promptTokens = estimateTokens(chars) + images * IMAGE_TOKENS + (req.contextTokens ?? 0);
   const n = typeof req.body.n === 'number' ? req.body.n : 1;
   const status = req.status ?? (rng.chance(0.002) ? rng.pick([500, 502, 400]) : 200);
   const choices = Array.from({ length: n }, (_, index) => {
@@ -69,22 +69,24 @@ export function logLine(
   };
   if (req.reasoningTokens) usage.completion_tokens_details = { reasoning_tokens: req.reasoningTokens };
   const response: Record<string, unknown> =
-    status === 200
-      ? {
-          id: `chatcmpl-${rng.id('', 24)}`,
-          object: 'chat.completion',
-          model: req.body.model,
-          choices,
-          usage,
-          ...(req.responseExtra ?? {}),
-        }
-      : {
-          error: {
-            message: 'upstream error',
-            type: 'server_error',
-            code: status === 400 ? 'invalid_request' : 'upstream_error',
-          },
-        };
+    status === 200 && req.endpoint === '/v1/responses'
+      ? responsesBody(req, choices, promptTokens)
+      : status === 200
+        ? {
+            id: `chatcmpl-${rng.id('', 24)}`,
+            object: 'chat.completion',
+            model: req.body.model,
+            choices,
+            usage,
+            ...(req.responseExtra ?? {}),
+          }
+        : {
+            error: {
+              message: 'upstream error',
+              type: 'server_error',
+              code: status === 400 ? 'invalid_request' : 'upstream_error',
+            },
+          };
   return {
     id: `req_${rng.hex(20)}`,
     ts: new Date(ts).toISOString(),
@@ -99,6 +101,33 @@ export function logLine(
     response,
     status,
     latency_ms: Math.round(250 + req.completionTokens * rng.float(8, 25) + rng.exponential(150)),
+  };
+}
+
+/** A Responses API answer: its id, output text when stored, and usage in the API's own names. */
+function responsesBody(req: SimRequest, choices: Array<Record<string, unknown>>, promptTokens: number) {
+  const text = choices
+    .map((c) => (c.message as { content?: string } | undefined)?.content)
+    .filter((t): t is string => typeof t === 'string');
+  const usage: Record<string, unknown> = {
+    input_tokens: promptTokens,
+    output_tokens: req.completionTokens,
+    total_tokens: promptTokens + req.completionTokens,
+  };
+  if (req.reasoningTokens) usage.output_tokens_details = { reasoning_tokens: req.reasoningTokens };
+  const length = req.finishReason === 'length';
+  return {
+    id: req.responseId,
+    object: 'response',
+    model: req.body.model,
+    status: length ? 'incomplete' : 'completed',
+    ...(length ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
+    output: text.map((t) => ({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: t }],
+    })),
+    usage,
   };
 }
 

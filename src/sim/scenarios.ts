@@ -178,6 +178,18 @@ export const SCENARIOS: Scenario[] = [
     ],
     { benign: { ...BACKGROUND, companion_app: 12, refine_pipeline: 8 } },
   ),
+  focused(
+    'threads',
+    'self-chat dialogue harvest on the Responses API with the conversations kept by the upstream (previous_response_id: each turn sends only its new message, the history is billed unseen), among chat products that keep theirs the same way (written after engine 1.9.0, not tuned on)',
+    [
+      { persona: 'dialogue_harvest', overrides: { serverThreads: true } },
+      {
+        persona: 'dialogue_harvest',
+        overrides: { serverThreads: true, ipNets: 0, fingerprints: 6, paraphrase: 0.6 },
+      },
+    ],
+    { benign: { ...BACKGROUND, thread_app: 16, companion_app: 4 } },
+  ),
   {
     name: 'products',
     description:

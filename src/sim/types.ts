@@ -44,6 +44,11 @@ export interface SimRequest {
   answerKind?: string;
   /** Extra response fields (e.g. logprobs) to include. */
   responseExtra?: Record<string, unknown>;
+  /** Input tokens the upstream bills for conversation context it keeps itself (a Responses API
+   * `previous_response_id`), on top of the body's own text. */
+  contextTokens?: number;
+  /** Id of the answer (Responses API), for a later turn to name as `previous_response_id`. */
+  responseId?: string;
 }
 
 /** Ground truth about one key. Written to the labels file only. */

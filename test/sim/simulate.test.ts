@@ -297,6 +297,44 @@ describe('simulate: scenarios', () => {
       }).length / ls.length;
     expect(cot(byPersona.get('multilingual_harvest')!)).toBeGreaterThan(0.2);
   });
+  it('threads runs conversations on the Responses API with the history kept upstream and billed unseen', () => {
+    const b = buildScenario(resolveScenario('threads'), { seed: 2, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      endpoint: string;
+      request: { input: Array<{ content: string }>; previous_response_id?: string };
+      response: { id?: string; usage?: { input_tokens: number } };
+      status: number;
+    };
+    const byPersona = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), l]);
+    }
+    for (const persona of ['thread_app', 'dialogue_harvest']) {
+      const lines = byPersona.get(persona) ?? [];
+      expect(lines.length, persona).toBeGreaterThan(50);
+      expect(lines.every((l) => l.endpoint === '/v1/responses')).toBe(true);
+      // Follow-ups name an answer the same key got before, and are billed for more than they send.
+      const ids = new Set<string>();
+      let followUps = 0;
+      let named = 0;
+      let billedMore = 0;
+      for (const l of lines) {
+        const prev = l.request.previous_response_id;
+        if (prev) {
+          followUps++;
+          if (ids.has(prev)) named++;
+          const own = l.request.input.reduce((n, m) => n + m.content.length, 0) / 4;
+          if (l.status !== 200 || l.response.usage!.input_tokens > own + 100) billedMore++;
+        }
+        if (l.response.id) ids.add(l.response.id);
+      }
+      expect(followUps / lines.length, persona).toBeGreaterThan(0.3);
+      expect(named / followUps, persona).toBeGreaterThan(0.95);
+      expect(billedMore / followUps, persona).toBeGreaterThan(0.95);
+    }
+  });
   it('dialogues adds companion apps and refine pipelines, and campaigns that harvest whole conversations', () => {
     const b = buildScenario(resolveScenario('dialogues'), { seed: 2, scale: 0.3, days: 2 });
     type Message = { role: string; content: string };

@@ -98,6 +98,49 @@ export function chatRequest(rng: Rng, o: ChatOptions): SimRequest {
   };
 }
 
+/** A turn of a conversation the upstream keeps (Responses API): the last answer's id and the
+ * context it bills as input on the next turn. */
+export interface ServerThread {
+  lastId: string | null;
+  contextTokens: number;
+}
+
+export interface ResponsesOptions
+  extends Omit<ChatOptions, 'messages' | 'modernMax' | 'n' | 'tools' | 'extra'> {
+  /** `instructions` (the system prompt; the API does not carry it over, so it is sent every turn). */
+  instructions: string | null;
+  /** The new user message. */
+  input: string;
+}
+
+/**
+ * A Responses API request that continues `thread` (`previous_response_id`, the earlier turns
+ * billed as context), then advances the thread past its answer.
+ */
+export function responsesRequest(rng: Rng, thread: ServerThread, o: ResponsesOptions): SimRequest {
+  const body: Record<string, unknown> = { model: o.model, input: [{ role: 'user', content: o.input }] };
+  if (o.instructions) body.instructions = o.instructions;
+  if (thread.lastId) body.previous_response_id = thread.lastId;
+  const max = o.maxTokens ?? null;
+  if (max !== null) body.max_output_tokens = max;
+  if (o.temperature !== undefined && o.temperature !== null) body.temperature = o.temperature;
+  if (o.user) body.user = o.user;
+  const len = answerLength(rng, o.answer.median, o.answer.sigma, max);
+  const responseId = `resp_${rng.hex(24)}`;
+  const contextTokens = thread.contextTokens;
+  thread.lastId = responseId;
+  thread.contextTokens += estimateTokens(o.input.length) + len.tokens;
+  return {
+    endpoint: '/v1/responses',
+    body,
+    completionTokens: len.tokens,
+    finishReason: len.finishReason,
+    answerKind: o.answer.kind ?? 'text',
+    contextTokens,
+    responseId,
+  };
+}
+
 /** Messages with an optional system prompt first. */
 export function withSystem(system: string | null, rest: Message[]): Message[] {
   return system ? [{ role: 'system', content: system }, ...rest] : rest;

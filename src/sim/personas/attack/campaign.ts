@@ -59,6 +59,9 @@ export interface CampaignParams {
   /** Turns per conversation (inclusive range): each scheduled request opens a conversation whose
    * follow-ups come as soon as the answers do (none: every request is its own session). */
   turns?: readonly [number, number];
+  /** Conversations are kept by the upstream (Responses API `previous_response_id`): each turn
+   * sends only its new message, and the earlier turns are billed as input unseen. */
+  serverThreads?: boolean;
 }
 
 export const DEFAULT_CAMPAIGN: CampaignParams = {

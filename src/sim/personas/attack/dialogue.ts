@@ -11,6 +11,10 @@
  * > "Prompts are narrow, repetitive and high-volume, built from templates with variable slots,
  * > and sweep a capability systematically" (issue 3)
  *
+ * With `serverThreads` the conversations run on the Responses API and the upstream keeps them:
+ * each turn sends only its new message and `previous_response_id`, and the earlier turns are
+ * billed as input without appearing in the request.
+ *
  * It is the evasion that engine 1.6.0's thin-history rule names as what a disguised harvester
  * would have to pay for (`thinHistory`, detect/profile.ts).
  */
@@ -18,7 +22,7 @@ import { answerLength, answerText } from '../../prompts/answers.js';
 import { fill, paraphrase } from '../../prompts/fill.js';
 import { cotWrap, type PromptKind } from '../../prompts/index.js';
 import type { Rng } from '../../rng.js';
-import type { Message, PersonaContext } from '../common.js';
+import { type Message, type PersonaContext, responsesRequest, type ServerThread } from '../common.js';
 import { type Campaign, type Factory, harvestRequest } from './campaign.js';
 
 /** Opening tasks of the simulator's conversations: questions about the world, writing, help with work. */
@@ -60,9 +64,10 @@ export function dialoguePlan(rng: Rng): DialoguePlan {
   };
 }
 
-/** A conversation in flight: its messages so far. */
+/** A conversation in flight: its messages so far, or its thread when the upstream keeps it. */
 interface Dialogue {
   messages: Message[];
+  thread: ServerThread;
 }
 
 /**
@@ -87,18 +92,31 @@ export function dialogueFactory(
           ? ctx.prompts.instruction(g, kind)
           : ctx.prompts.get(kind, g, 0.5);
       if (c.p.paraphrase > 0) q = paraphrase(g, q, c.p.paraphrase);
-      d = { messages: [{ role: 'user', content: q }] };
+      d = { messages: [{ role: 'user', content: q }], thread: { lastId: null, contextTokens: 0 } };
       open.set(at.session, d);
     } else {
-      // The model's last answer as it came back: as long as the campaign's answers are.
-      const tokens = answerLength(g, 650, 0.5, c.p.maxTokens).tokens;
-      d.messages.push({ role: 'assistant', content: answerText(g, tokens) });
+      // The model's last answer as it came back: as long as the campaign's answers are (held by
+      // the upstream when it keeps the conversation).
+      if (!c.p.serverThreads) {
+        const tokens = answerLength(g, 650, 0.5, c.p.maxTokens).tokens;
+        d.messages.push({ role: 'assistant', content: answerText(g, tokens) });
+      }
       let q = fill(g, g.pick(plan.follow));
       if (c.p.paraphrase > 0) q = paraphrase(g, q, c.p.paraphrase);
       if (g.chance(c.p.cotShare)) q = cotWrap(g, q);
       d.messages.push({ role: 'user', content: q });
     }
     const last = d.messages[d.messages.length - 1]!;
+    if (c.p.serverThreads)
+      return responsesRequest(g, d.thread, {
+        model: model(),
+        instructions: c.system,
+        input: last.content as string,
+        maxTokens: c.p.maxTokens,
+        temperature: g.pick([null, 0.7, 1]),
+        user: null,
+        answer: { median: 650, sigma: 0.5 },
+      });
     return harvestRequest(g, c, {
       model: model(),
       system: c.system,

@@ -22,6 +22,8 @@ import {
   mintOrg,
   mintUser,
   type PersonaContext,
+  responsesRequest,
+  type ServerThread,
   volume,
   withSystem,
 } from '../common.js';
@@ -77,7 +79,8 @@ interface Conversation {
   messages: Message[];
 }
 
-export function conversationMaker(o: {
+/** How a conversational product's requests are made: who talks, with which model and budget. */
+export interface ConversationOptions {
   system: () => string | null;
   users: string[];
   model: (ts: number, g: Rng) => string;
@@ -87,7 +90,9 @@ export function conversationMaker(o: {
   maxTokens: number | null;
   answer: { median: number; sigma: number };
   temperature: number | null;
-}): KeyPlan['make'] {
+}
+
+export function conversationMaker(o: ConversationOptions): KeyPlan['make'] {
   const convs = new Map<number, Conversation>();
   let lastSession = -1;
   return (_i, rng, { session, turn, ts }) => {
@@ -117,6 +122,33 @@ export function conversationMaker(o: {
   };
 }
 
+/**
+ * The same conversations on the Responses API with the history kept by the upstream: each turn
+ * sends only the new user message and `previous_response_id`; the earlier turns are billed as
+ * input without appearing in the request.
+ */
+export function serverThreadMaker(o: ConversationOptions): KeyPlan['make'] {
+  const threads = new Map<number, { user: string | null; thread: ServerThread }>();
+  return (_i, rng, { session, turn, ts }) => {
+    let c = turn === 0 ? undefined : threads.get(session);
+    if (c === undefined) {
+      if (threads.size >= 64) threads.delete(threads.keys().next().value!);
+      c = { user: o.users.length > 0 ? rng.pick(o.users) : null, thread: { lastId: null, contextTokens: 0 } };
+      threads.set(session, c);
+    }
+    const input = turn === 0 ? o.opener(rng) : o.follow ? o.follow(rng) : fill(rng, rng.pick(FOLLOW_UPS));
+    return responsesRequest(rng, c.thread, {
+      model: o.model(ts, rng),
+      instructions: o.system(),
+      input,
+      maxTokens: o.maxTokens,
+      temperature: o.temperature,
+      user: c.user,
+      answer: o.answer,
+    });
+  };
+}
+
 /** How a chat product talks: its system prompt, its users' openers and follow-ups, its answer budget. */
 export interface ChatVoice {
   system: string | null;
@@ -129,6 +161,8 @@ export interface ChatVoice {
   meanTurns?: [number, number];
   /** Range of an org's median seconds between a user's turns (default 20–90). */
   turnGapS?: [number, number];
+  /** Conversations kept by the upstream (Responses API `previous_response_id`). */
+  serverThreads?: boolean;
 }
 
 /** The voice of an English chat app (or of an open-source framework's chat template). */
@@ -186,7 +220,7 @@ export function chatApp(
           client,
           ips,
           schedule,
-          make: conversationMaker({
+          make: (voice.serverThreads ? serverThreadMaker : conversationMaker)({
             system: () => voice.system,
             users,
             model: (ts, g) => adopt(ts, g, model),
@@ -201,6 +235,14 @@ export function chatApp(
     }
   }
   return plans;
+}
+
+/** Chat products on the Responses API that let the upstream keep their conversations. */
+export function threadApp(ctx: PersonaContext, orgs: number): KeyPlan[] {
+  return chatApp(ctx, orgs, 'thread_app', (rng) => ({
+    ...englishVoice(ctx, rng, 'thread_app'),
+    serverThreads: true,
+  }));
 }
 
 /** Coding assistants: long code context, office rhythm, short sessions, one key per developer. */

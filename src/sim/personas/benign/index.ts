@@ -8,7 +8,7 @@
 import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
-import { chatApp, codingAssistant, frameworkShared } from './chat.js';
+import { chatApp, codingAssistant, frameworkShared, threadApp } from './chat.js';
 import { companionApp, refinePipeline } from './dialogue.js';
 import { judgeService } from './evaluation.js';
 import { localeApp, multilingualEval } from './locale.js';
@@ -35,6 +35,7 @@ export {
   refinePipeline,
   researcher,
   tenantPlatform,
+  threadApp,
   tutorApp,
 };
 
@@ -57,4 +58,5 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   multilingual_eval: multilingualEval,
   companion_app: companionApp,
   refine_pipeline: refinePipeline,
+  thread_app: threadApp,
 };

@@ -25,6 +25,7 @@ export const BENIGN_PERSONAS = [
   'multilingual_eval',
   'companion_app',
   'refine_pipeline',
+  'thread_app',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
