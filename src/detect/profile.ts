@@ -367,11 +367,13 @@ const THIN_PER_TOKEN = 0.5;
  * than min(THIN_CAP, THIN_PER_TOKEN × visible) characters each cannot be them; while no answer of
  * the key has had a length (a log without responses), THIN_CAP alone. Never thin: tool
  * loops (their history is tool output), a key's first request (no answers seen yet), events
- * without `assistantChars` (recorded before engine 1.6.0). To pass, a disguised harvester must
+ * without `assistantChars` (recorded before engine 1.6.0), a conversation the upstream keeps (its
+ * history is the model's own answers, whatever the request shows). To pass, a disguised harvester must
  * carry real-sized answers in every request and pay for them as input tokens.
  */
 export function thinHistory(p: AccountProfile, pr: RequestEvent['prompt']): boolean {
   const chars = pr.assistantChars;
+  if (pr.ownTokens !== undefined) return false;
   if (pr.assistantTurns === 0 || pr.toolMessages > 0 || chars === undefined || p.nSum === 0) return false;
   // No answer has had a length yet (a request-only log, or errors only): the cap alone.
   const bar =
@@ -387,11 +389,15 @@ export function thinHistory(p: AccountProfile, pr: RequestEvent['prompt']): bool
  * turns; estimated by their share of the prompt's text characters; image tokens count as new). A
  * program that harvests whole conversations pays for its history as input on every turn, but
  * the history asks nothing new: counting it would let a conversation of long answers pass for
- * one of long prompts. Events without `historyChars` (before engine 1.9.0) count in full.
+ * one of long prompts. A request continuing a conversation the upstream keeps (Responses API
+ * `previous_response_id`) sends only its own text (`ownTokens`), and is billed for the rest.
+ * Events without `historyChars` or `ownTokens` (before engine 1.9.0) count in full.
  */
 export function freshTokens(e: RequestEvent): number {
   const pr = e.prompt;
   const tokens = e.usage.promptTokens;
+  // A conversation the upstream keeps is billed beyond the request's own text.
+  if (pr.ownTokens !== undefined) return Math.min(tokens, pr.ownTokens + e.usage.imageTokens);
   const history = pr.historyChars;
   if (history === undefined || history <= 0 || pr.chars <= 0) return tokens;
   const text = Math.max(0, tokens - e.usage.imageTokens);
@@ -417,10 +423,12 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   p.freshTok += freshIn;
   p.outTok += outTok;
   p.reasoningTok += e.output.reasoningTokens;
-  const single = (pr.assistantTurns === 0 || thin) && pr.toolMessages === 0;
+  // A request continuing a conversation the upstream keeps is a follow-up with a real history.
+  const followUp = pr.assistantTurns > 0 || pr.ownTokens !== undefined;
+  const single = (!followUp || thin) && pr.toolMessages === 0;
   if (single) p.singleTurn++;
   if (thin) p.thinTurn++;
-  else if (pr.assistantTurns > 0) p.multiTurn++;
+  else if (followUp) p.multiTurn++;
   if (pr.toolMessages > 0 || ps.tools > 0) p.toolReq++;
   if (e.endpoint === 'embeddings') p.embeddings++;
   if (pr.cot) p.cot++;

@@ -18,7 +18,7 @@ import {
   SEEN_DIGIT,
   SEEN_QUOTE,
 } from './probes.js';
-import { isObj, promptParts, UnitBuffer } from './text.js';
+import { isObj, type Obj, promptParts, UnitBuffer } from './text.js';
 import { countTokens } from './tokens.js';
 import type { Domain, Endpoint, OutputFeatures, PromptFeatures, RequestParams } from './types.js';
 
@@ -500,14 +500,37 @@ export function extractPromptFeatures(
       images: t.images,
       grading,
       tools: params.tools,
-      multiTurn: t.assistantTurns > 0,
+      multiTurn: t.assistantTurns > 0 || t.continues,
     }),
   };
+  if (t.continues) features.ownTokens = features.tokens > 0 ? features.tokens : textTokenEstimate(t.texts);
   if (opts.storeText) {
     features.text = t.lastUser;
     if (t.system) features.systemText = t.system;
   }
   return features;
+}
+
+/** Code units from which a character counts as a token of its own (CJK, kana, Hangul and beyond). */
+const WIDE_FROM = 0x2e80;
+
+/**
+ * Tokens of `texts` estimated without a tokenizer: a character from U+2E80 up (Chinese, Japanese,
+ * Korean) one token each, other characters four to a token, as OpenAI's tokenizers average on
+ * English. For the short own text of a request whose usage is known but whose context is not.
+ */
+export function textTokenEstimate(texts: readonly string[]): number {
+  let wide = 0;
+  let narrow = 0;
+  for (const text of texts)
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // A surrogate pair is one character: its low half is not counted again.
+      if (c >= 0xdc00 && c <= 0xdfff) continue;
+      if (c >= WIDE_FROM) wide++;
+      else narrow++;
+    }
+  return wide + Math.ceil(narrow / 4);
 }
 
 /**
@@ -682,7 +705,7 @@ export function extractOutputFeatures(
     }
   } else if (endpoint === 'responses' && Array.isArray(r.output)) {
     choices = 1;
-    finishReason = typeof r.status === 'string' ? r.status : null;
+    finishReason = responsesFinish(r);
     for (const item of r.output) {
       if (isObj(item) && Array.isArray(item.content)) {
         for (const part of item.content)
@@ -706,6 +729,21 @@ export function extractOutputFeatures(
   };
   if (opts.storeText && texts.length > 0) out.text = texts.join('\n');
   return out;
+}
+
+/**
+ * A Responses API answer's finish reason in chat-completions terms: `completed` is `stop`, and an
+ * answer cut at `max_output_tokens` is `length` (engine 1.9.0; the raw status before); other
+ * statuses and reasons are kept as they are.
+ */
+function responsesFinish(r: Obj): string | null {
+  if (r.status === 'completed') return 'stop';
+  if (r.status === 'incomplete') {
+    const reason = isObj(r.incomplete_details) ? r.incomplete_details.reason : undefined;
+    if (reason === 'max_output_tokens') return 'length';
+    return typeof reason === 'string' ? reason : 'incomplete';
+  }
+  return typeof r.status === 'string' ? r.status : null;
 }
 
 /** Client fingerprint: a hash of the user agent and the SDK headers, null when neither was sent. */

@@ -34,7 +34,7 @@ export const NULL_REF = -1;
 export const UNDEFINED_REF = -2;
 
 /** Numbers per event (see `add`). */
-const NUMS = 37;
+const NUMS = 38;
 const FIXED_STRS = 22;
 
 /** A client in the batch: where its string references start in `refs`, and its number of sdk entries. */
@@ -127,6 +127,7 @@ export class EventPacker {
     n[i++] = p.assistantTurns;
     n[i++] = nullable(p.assistantChars ?? null);
     n[i++] = nullable(p.historyChars ?? null);
+    n[i++] = nullable(p.ownTokens ?? null);
     n[i++] = p.toolMessages;
     n[i++] = p.images;
     n[i++] = (p.cot ? 1 : 0) | (p.grading ? 2 : 0);
@@ -271,6 +272,7 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
     const assistantTurns = n[i++]!;
     const assistantChars = orNull(n[i++]!);
     const historyChars = orNull(n[i++]!);
+    const ownTokens = orNull(n[i++]!);
     const toolMessages = n[i++]!;
     const images = n[i++]!;
     const flags = n[i++]!;
@@ -342,6 +344,7 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
     // Optional fields are set after the literal, as every event of a batch has them alike.
     if (assistantChars !== null) prompt.assistantChars = assistantChars;
     if (historyChars !== null) prompt.historyChars = historyChars;
+    if (ownTokens !== null) prompt.ownTokens = ownTokens;
     if (texts & 1) prompt.text = s(at + 14) as string;
     if (texts & 2) prompt.systemText = s(at + 15) as string;
     const output: RequestEvent['output'] = {

@@ -20,6 +20,9 @@ export interface PromptText {
   /** Characters of the conversation the request carries back: its assistant turns and every user
    * turn before the last (0 for a one-shot request). */
   historyChars: number;
+  /** The request continues a conversation the upstream keeps (Responses API
+   * `previous_response_id` or `conversation`): earlier turns are billed but not in its text. */
+  continues: boolean;
   toolMessages: number;
   images: number;
 }
@@ -70,6 +73,7 @@ function fromMessages(messages: unknown[], extraSystem = ''): PromptParts {
     assistantTurns: 0,
     assistantChars: 0,
     historyChars: 0,
+    continues: false,
     toolMessages: 0,
     images: 0,
   };
@@ -127,6 +131,7 @@ function fromPrompt(prompt: unknown): PromptParts {
     assistantTurns: 0,
     assistantChars: 0,
     historyChars: 0,
+    continues: false,
     toolMessages: 0,
     images: 0,
   };
@@ -143,18 +148,34 @@ export function promptParts(endpoint: Endpoint, body: unknown): PromptParts {
     case 'embeddings':
       return fromPrompt(b.input);
     case 'responses': {
-      const instructions = typeof b.instructions === 'string' ? b.instructions : '';
-      if (Array.isArray(b.input)) return fromMessages(b.input, instructions);
-      const p = fromPrompt(b.input);
-      if (!instructions) return p;
-      return {
-        ...p,
-        system: instructions,
-        texts: [instructions, ...p.texts],
-        chars: instructions.length + 1 + p.chars,
-      };
+      const p = responsesParts(b);
+      p.continues = continuesKept(b);
+      return p;
     }
   }
+}
+
+function responsesParts(b: Obj): PromptParts {
+  const instructions = typeof b.instructions === 'string' ? b.instructions : '';
+  if (Array.isArray(b.input)) return fromMessages(b.input, instructions);
+  const p = fromPrompt(b.input);
+  if (!instructions) return p;
+  return {
+    ...p,
+    system: instructions,
+    texts: [instructions, ...p.texts],
+    chars: instructions.length + 1 + p.chars,
+  };
+}
+
+/** A Responses API body that names a stored answer or conversation to continue. */
+function continuesKept(b: Obj): boolean {
+  const c = b.conversation;
+  return (
+    (typeof b.previous_response_id === 'string' && b.previous_response_id !== '') ||
+    (typeof c === 'string' && c !== '') ||
+    (isObj(c) && typeof c.id === 'string' && c.id !== '')
+  );
 }
 
 export function promptText(endpoint: Endpoint, body: unknown): PromptText {
@@ -168,6 +189,7 @@ export function promptText(endpoint: Endpoint, body: unknown): PromptText {
     assistantTurns: p.assistantTurns,
     assistantChars: p.assistantChars,
     historyChars: p.historyChars,
+    continues: p.continues,
     toolMessages: p.toolMessages,
     images: p.images,
   };

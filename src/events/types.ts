@@ -81,6 +81,11 @@ export interface PromptFeatures {
    * turns before the last (0 for a one-shot request; absent in events recorded before engine 1.9.0).
    * What the customer sends anew is the rest: the system prompt, the last user turn, tool results. */
   historyChars?: number;
+  /** Present only on a request that continues a conversation the upstream keeps (Responses API
+   * `previous_response_id` or `conversation`, engine 1.9.0): an estimate of the tokens of its own
+   * text (counted when the line had no usage, else from its characters, CJK ones one each). Its
+   * billed prompt tokens beyond this are the kept conversation, which its text does not show. */
+  ownTokens?: number;
   toolMessages: number;
   images: number;
   /** Hash of the system/developer prompt (null when none). */

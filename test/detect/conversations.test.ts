@@ -10,6 +10,8 @@ import { requestShape } from '../../src/detect/linkage/shape.js';
 import { buildPopulation, emptyPopulation } from '../../src/detect/population.js';
 import { freshTokens, upgradeProfile } from '../../src/detect/profile.js';
 import { harvestRatio } from '../../src/detect/signals/harvest-ratio.js';
+import { textTokenEstimate } from '../../src/events/features.js';
+import { parseLogLine } from '../../src/events/logline.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
   byTime,
@@ -181,5 +183,68 @@ describe('the request shape of a conversation script', () => {
     expect(linked).toHaveLength(15); // every pair of the 6 keys
     for (const e of linked) expect(e.evidence.request_shape).toBe(1);
     expect(strong({ request_shape: 0 })).toHaveLength(0);
+  });
+});
+
+describe('a conversation the upstream keeps (Responses API)', () => {
+  /** A Responses API log line: the new message, `instructions`, maybe `previous_response_id`. */
+  const line = (o: { key?: string; ts?: number; input: string; previous?: string; inputTokens: number }) => {
+    const request: Record<string, unknown> = {
+      model: 'gpt-4.1',
+      instructions: 'You are a helpful assistant.',
+      input: [{ role: 'user', content: o.input }],
+      max_output_tokens: 4096,
+    };
+    if (o.previous) request.previous_response_id = o.previous;
+    const r = parseLogLine(
+      JSON.stringify({
+        ts: o.ts ?? T0,
+        key: o.key ?? 'k',
+        endpoint: '/v1/responses',
+        request,
+        response: {
+          id: 'resp_x',
+          object: 'response',
+          status: 'incomplete',
+          incomplete_details: { reason: 'max_output_tokens' },
+          output: [],
+          usage: { input_tokens: o.inputTokens, output_tokens: 4096 },
+        },
+      }),
+    );
+    if (!r.ok) throw new Error(r.error);
+    return r.event;
+  };
+  it('reads previous_response_id as a follow-up whose billed history its text does not show', () => {
+    const first = line({ input: 'Explain how tides work in full detail.', inputTokens: 20 });
+    expect(first.prompt.ownTokens).toBeUndefined();
+    expect(freshTokens(first)).toBe(20);
+    const next = line({ input: 'Go deeper into the second point.', previous: 'resp_1', inputTokens: 4_200 });
+    // Own text: the instructions and the new message, ~70 characters → ~18 tokens.
+    expect(next.prompt.ownTokens).toBeGreaterThan(10);
+    expect(next.prompt.ownTokens).toBeLessThan(30);
+    expect(freshTokens(next)).toBe(next.prompt.ownTokens);
+    // An answer cut at max_output_tokens is a length stop.
+    expect(next.output.finishReason).toBe('length');
+  });
+  it('counts Chinese and Japanese characters one token each when it must estimate', () => {
+    expect(textTokenEstimate(['abcd', 'efgh'])).toBe(2);
+    expect(textTokenEstimate(['请一步一步地思考'])).toBe(8);
+    expect(textTokenEstimate(['𠀀'])).toBe(1);
+  });
+  it('makes a key of such follow-ups conversational, not one-shot', () => {
+    const events = Array.from({ length: 30 }, (_, i) =>
+      line({
+        ts: T0 + i * 60_000,
+        input: `Tell me more, part ${i}.`,
+        previous: i % 5 === 0 ? undefined : `resp_${i}`,
+        inputTokens: 30 + (i % 5) * 900,
+      }),
+    );
+    const [p] = profilesOf(events);
+    expect(p!.multiTurn).toBe(24);
+    expect(p!.singleTurn).toBe(6);
+    expect(p!.freshTok).toBeLessThan(p!.inTok / 10);
+    expect(requestShape(p!)).toMatch(/^4096\|[0-9a-f]{16}\|conversation$/);
   });
 });
