@@ -90,7 +90,11 @@ export interface AccountProfile {
   thinTurn: number;
   toolReq: number;
   embeddings: number;
+  /** Requests that elicit chain-of-thought: asked in the prompt (`prompt.cot`) or of the API
+   * (`params.reasoningShown`). */
   cot: number;
+  /** Requests that ask the API to return the model's reasoning (`params.reasoningShown`). */
+  traceReq: number;
   grading: number;
   imageReq: number;
   images: number;
@@ -170,6 +174,7 @@ export function newProfile(key: string, account: string, org: string, cfg: Detec
     toolReq: 0,
     embeddings: 0,
     cot: 0,
+    traceReq: 0,
     grading: 0,
     imageReq: 0,
     images: 0,
@@ -431,7 +436,9 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   else if (followUp) p.multiTurn++;
   if (pr.toolMessages > 0 || ps.tools > 0) p.toolReq++;
   if (e.endpoint === 'embeddings') p.embeddings++;
-  if (pr.cot) p.cot++;
+  const elicits = pr.cot || ps.reasoningShown === true;
+  if (elicits) p.cot++;
+  if (ps.reasoningShown) p.traceReq++;
   if (pr.grading) p.grading++;
   if (pr.images > 0) {
     p.imageReq++;
@@ -465,7 +472,7 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   frameLoad[FRAME_IN] = freshIn;
   frameLoad[FRAME_OUT] = outTok;
   frameLoad[FRAME_SINGLE] = single ? 1 : 0;
-  frameLoad[FRAME_COT] = pr.cot ? 1 : 0;
+  frameLoad[FRAME_COT] = elicits ? 1 : 0;
   topkAdd(p.frames, pr.frameHash, ts, frameLoad);
   topkAdd(p.skels, pr.skeletonHash, ts);
   const seg = SEG_SCRATCH;
@@ -473,7 +480,7 @@ export function updateProfile(p: AccountProfile, e: RequestEvent, cfg: DetectCon
   seg[SEG_OUT] = outTok;
   seg[SEG_SINGLE] = single ? 1 : 0;
   seg[SEG_MAXHIGH] = high ? 1 : 0;
-  seg[SEG_COT] = pr.cot ? 1 : 0;
+  seg[SEG_COT] = elicits ? 1 : 0;
   seg[SEG_ENDUSER] = ps.endUser ? 1 : 0;
   topkAdd(p.models, e.model ?? '?', ts, seg);
   if (pr.systemHash) hllAdd(p.hll.system, hexHash(pr.systemHash));
@@ -574,6 +581,7 @@ function foldInto(acc: AccountProfile, b: AccountProfile, cfg: DetectConfig): vo
   acc.toolReq += b.toolReq;
   acc.embeddings += b.embeddings;
   acc.cot += b.cot;
+  acc.traceReq += b.traceReq;
   acc.grading += b.grading;
   acc.imageReq += b.imageReq;
   acc.images += b.images;
@@ -683,6 +691,7 @@ export function mergeProfiles(
     toolReq: a.toolReq + b.toolReq,
     embeddings: a.embeddings + b.embeddings,
     cot: a.cot + b.cot,
+    traceReq: a.traceReq + b.traceReq,
     grading: a.grading + b.grading,
     imageReq: a.imageReq + b.imageReq,
     images: a.images + b.images,

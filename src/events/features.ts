@@ -633,6 +633,15 @@ export function clearFeatureCaches(): void {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Whether a body asks the API to return the model's reasoning, in any of the dialects we know. */
+function asksForReasoning(b: Obj): boolean {
+  const summary = isObj(b.reasoning) ? b.reasoning.summary : undefined;
+  if (typeof summary === 'string' && summary !== 'none') return true;
+  if (b.include_reasoning === true) return true;
+  if (isObj(b.chat_template_kwargs) && b.chat_template_kwargs.enable_thinking === true) return true;
+  return isObj(b.thinking) && b.thinking.type === 'enabled';
+}
+
 /** Sampling and extraction-relevant parameters of a request body. */
 export function extractParams(endpoint: Endpoint, body: unknown): RequestParams {
   const b = isObj(body) ? body : {};
@@ -663,6 +672,7 @@ export function extractParams(endpoint: Endpoint, body: unknown): RequestParams 
     seed: num(b.seed),
     endUser: typeof b.user === 'string' ? b.user : null,
   };
+  if (asksForReasoning(b)) params.reasoningShown = true;
   if (tools.length > 0) params.toolsHash = toolSetHash(tools);
   return params;
 }

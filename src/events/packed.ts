@@ -139,7 +139,7 @@ export class EventPacker {
     n[i++] = ps.n;
     n[i++] = nullable(ps.temperature);
     n[i++] = nullable(ps.topP);
-    n[i++] = (ps.logprobs ? 1 : 0) | (ps.stream ? 2 : 0);
+    n[i++] = (ps.logprobs ? 1 : 0) | (ps.stream ? 2 : 0) | (ps.reasoningShown ? 4 : 0);
     n[i++] = ps.topLogprobs;
     n[i++] = ps.logitBiasSize;
     n[i++] = ps.logitBiasMaxAbs;
@@ -323,6 +323,7 @@ export function forEachPacked(b: PackedEvents, f: (e: RequestEvent) => void): vo
       seed,
       endUser: s(at + 9) as string | null,
     };
+    if ((pflags & 4) !== 0) params.reasoningShown = true;
     const toolsHash = s(at + 21);
     if (typeof toolsHash === 'string') params.toolsHash = toolsHash;
     const prompt: RequestEvent['prompt'] = {

@@ -63,6 +63,10 @@ export interface RequestParams {
   seed: number | null;
   /** The OpenAI `user` field: the caller's end-user id, when given. */
   endUser: string | null;
+  /** Set (true) when the request asks the API to return the model's reasoning (engine 1.9.0): a
+   * reasoning summary (Responses API `reasoning.summary` other than `none`), `include_reasoning`,
+   * `chat_template_kwargs.enable_thinking` (vLLM, SGLang) or `thinking: {type: 'enabled'}`. */
+  reasoningShown?: boolean;
 }
 
 /** Prompt features, extracted once by `extractPromptFeatures`. */

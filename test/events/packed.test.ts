@@ -67,7 +67,35 @@ describe('packed events', () => {
       ),
       parsed(line({ meta: {}, request: { model: 'text-embedding-3-small', input: 'hello' } })),
       parsed(line({ request: { prompt: '' }, response: { error: { code: 'boom' } }, status: 500 })),
+      // A conversation carried back, and one the upstream keeps with its reasoning asked back.
+      parsed(
+        line({
+          request: {
+            model: 'gpt-4o',
+            messages: [
+              { role: 'user', content: 'What is a tide?' },
+              { role: 'assistant', content: 'The rise and fall of the sea.' },
+              { role: 'user', content: 'Why twice a day?' },
+            ],
+          },
+        }),
+      ),
+      parsed(
+        line({
+          endpoint: '/v1/responses',
+          request: {
+            model: 'o4-mini',
+            input: 'And on the moon?',
+            previous_response_id: 'resp_1',
+            reasoning: { effort: 'high', summary: 'detailed' },
+          },
+          response: { status: 'completed', output: [], usage: { input_tokens: 900, output_tokens: 40 } },
+        }),
+      ),
     ];
+    expect(events.at(-2)!.prompt.historyChars).toBeGreaterThan(0);
+    expect(events.at(-1)!.prompt.ownTokens).toBeGreaterThan(0);
+    expect(events.at(-1)!.params.reasoningShown).toBe(true);
     const back = unpackEvents(packEvents(events));
     expect(back).toEqual(events);
     // toEqual ignores undefined-valued properties: check the optional ones are absent or present alike.
@@ -76,6 +104,9 @@ describe('packed events', () => {
       'text' in e.prompt,
       'text' in e.output,
       'toolsHash' in e.params,
+      'reasoningShown' in e.params,
+      'ownTokens' in e.prompt,
+      'historyChars' in e.prompt,
     ];
     expect(back.map(optional)).toEqual(events.map(optional));
     expect(back[1]!.params.toolsHash).toMatch(/^[0-9a-f]{16}$/);

@@ -1,6 +1,9 @@
 /**
  * @module detect/signals/cot
- * Chain-of-thought and reasoning-trace elicitation (`prompt.cot`).
+ * Chain-of-thought and reasoning-trace elicitation: asked in the prompt (`prompt.cot`) or, since
+ * engine 1.9.0, of the API (`params.reasoningShown`: a reasoning summary, `include_reasoning`,
+ * `enable_thinking`, `thinking`), which returns a reasoning model's trace with no word of it in
+ * the prompt.
  *
  * > "Chain-of-thought and reasoning-trace coercion: 'imagine and articulate the internal
  * > reasoning behind a completed response, step by step'." (issue 3)
@@ -23,6 +26,10 @@ export const cotElicitation: Signal = {
     const share = cotShare(p);
     const reasoning = p.reasoningTok / Math.max(1, p.outTok);
     const outPer = outPerRequest(p);
-    return `${pct(share)} of ${num(p.n)} requests elicit chain-of-thought or reasoning traces, ${num(outPer)} output tokens/request${reasoning > 0 ? ` (${pct(reasoning)} of output is reasoning tokens)` : ''}`;
+    const api =
+      p.traceReq > 0
+        ? ` (${pct(p.traceReq / Math.max(1, p.n))} ask the API to return the model's reasoning)`
+        : '';
+    return `${pct(share)} of ${num(p.n)} requests elicit chain-of-thought or reasoning traces${api}, ${num(outPer)} output tokens/request${reasoning > 0 ? ` (${pct(reasoning)} of output is reasoning tokens)` : ''}`;
   },
 };
