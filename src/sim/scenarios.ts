@@ -190,6 +190,16 @@ export const SCENARIOS: Scenario[] = [
     ],
     { benign: { ...BACKGROUND, thread_app: 16, companion_app: 4 } },
   ),
+  focused(
+    'traces',
+    'reasoning-trace harvest through the API: campaigns (one disguised as a product) that send plain hard tasks to a reasoning model and ask the API to return its reasoning (a detailed summary, include_reasoning, enable_thinking), among assistants that show their users a reasoning summary (written after engine 1.9.0, not tuned on)',
+    [
+      { persona: 'trace_harvest' },
+      { persona: 'trace_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+      { persona: 'trace_harvest', overrides: DISGUISE },
+    ],
+    { benign: { ...BACKGROUND, reasoning_app: 12 } },
+  ),
   {
     name: 'products',
     description:

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLine } from '../../src/events/logline.js';
+import type { RequestEvent } from '../../src/events/types.js';
 import {
   ATTACK_PERSONAS,
   BENIGN_PERSONAS,
@@ -296,6 +297,31 @@ describe('simulate: scenarios', () => {
         return r.ok && r.event.prompt.cot;
       }).length / ls.length;
     expect(cot(byPersona.get('multilingual_harvest')!)).toBeGreaterThan(0.2);
+  });
+  it('traces asks reasoning models for their reasoning through the API, not in the prompt', () => {
+    const b = buildScenario(resolveScenario('traces'), { seed: 2, scale: 0.3, days: 2 });
+    const byPersona = new Map<string, RequestEvent[]>();
+    for (const l of scenarioLines(b) as Iterable<{ key: string }>) {
+      const r = parseLogLine(JSON.stringify(l));
+      if (!r.ok) throw new Error(r.error);
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), r.event]);
+    }
+    for (const persona of ['trace_harvest', 'reasoning_app']) {
+      const events = byPersona.get(persona) ?? [];
+      expect(events.length, persona).toBeGreaterThan(50);
+      expect(
+        events.every((e) => e.params.reasoningShown === true),
+        persona,
+      ).toBe(true);
+      const ok = events.filter((e) => e.status === 200);
+      expect(ok.filter((e) => e.output.reasoningTokens > 0).length / ok.length, persona).toBeGreaterThan(
+        0.95,
+      );
+    }
+    // The harvest's prompts do not ask for the reasoning in words.
+    const harvest = byPersona.get('trace_harvest')!;
+    expect(harvest.filter((e) => e.prompt.cot).length / harvest.length).toBeLessThan(0.1);
   });
   it('threads runs conversations on the Responses API with the history kept upstream and billed unseen', () => {
     const b = buildScenario(resolveScenario('threads'), { seed: 2, scale: 0.3, days: 2 });

@@ -105,8 +105,7 @@ export interface ServerThread {
   contextTokens: number;
 }
 
-export interface ResponsesOptions
-  extends Omit<ChatOptions, 'messages' | 'modernMax' | 'n' | 'tools' | 'extra'> {
+export interface ResponsesOptions extends Omit<ChatOptions, 'messages' | 'modernMax' | 'n' | 'tools'> {
   /** `instructions` (the system prompt; the API does not carry it over, so it is sent every turn). */
   instructions: string | null;
   /** The new user message. */
@@ -125,7 +124,9 @@ export function responsesRequest(rng: Rng, thread: ServerThread, o: ResponsesOpt
   if (max !== null) body.max_output_tokens = max;
   if (o.temperature !== undefined && o.temperature !== null) body.temperature = o.temperature;
   if (o.user) body.user = o.user;
+  if (o.extra) Object.assign(body, o.extra);
   const len = answerLength(rng, o.answer.median, o.answer.sigma, max);
+  const reasoningTokens = o.reasoning ? Math.round(len.tokens * rng.float(0.5, 3)) : 0;
   const responseId = `resp_${rng.hex(24)}`;
   const contextTokens = thread.contextTokens;
   thread.lastId = responseId;
@@ -133,7 +134,8 @@ export function responsesRequest(rng: Rng, thread: ServerThread, o: ResponsesOpt
   return {
     endpoint: '/v1/responses',
     body,
-    completionTokens: len.tokens,
+    completionTokens: len.tokens + reasoningTokens,
+    reasoningTokens,
     finishReason: len.finishReason,
     answerKind: o.answer.kind ?? 'text',
     contextTokens,

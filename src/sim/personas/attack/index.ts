@@ -24,6 +24,7 @@ import { dialogueFactory, dialoguePlan } from './dialogue.js';
 import { mixedOrg } from './mixed.js';
 import { localeHarvestFactory, localePlan } from './multilingual.js';
 import { fanoutFactory, logprobRequest, multimodalRequest } from './requests.js';
+import { traceFactory, tracePlan } from './traces.js';
 
 export { type CampaignParams, DEFAULT_CAMPAIGN } from './campaign.js';
 
@@ -43,6 +44,7 @@ export const ATTACK_PERSONAS = [
   'agentic_harvest',
   'multilingual_harvest',
   'dialogue_harvest',
+  'trace_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -212,6 +214,23 @@ export function buildAttack(
         turns: plan.turns,
       });
       factory = (c) => () => dialogueFactory(ctx, c, plan, pickModel(ctx, rng));
+      break;
+    }
+    case 'trace_harvest': {
+      const plan = tracePlan(rng);
+      Object.assign(base, {
+        keys: sk(5, 20),
+        perKeyPerDay: rng.int(60, 180),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        paraphrase: rng.float(0, 0.6),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 16000, 32000]),
+      });
+      const m = rng.pick(ctx.models.reasoning);
+      factory = (c) => () => traceFactory(ctx, c, plan, () => m);
       break;
     }
   }

@@ -90,6 +90,10 @@ export interface ConversationOptions {
   maxTokens: number | null;
   answer: { median: number; sigma: number };
   temperature: number | null;
+  /** Extra body fields on every request (e.g. a reasoning setting). */
+  extra?: Record<string, unknown>;
+  /** The model thinks before answering (reasoning tokens are billed as output). */
+  reasoning?: boolean;
 }
 
 export function conversationMaker(o: ConversationOptions): KeyPlan['make'] {
@@ -117,6 +121,8 @@ export function conversationMaker(o: ConversationOptions): KeyPlan['make'] {
       maxTokens: o.maxTokens,
       temperature: o.temperature,
       user: c.user,
+      extra: o.extra,
+      reasoning: o.reasoning,
       answer: o.answer,
     });
   };
@@ -144,6 +150,8 @@ export function serverThreadMaker(o: ConversationOptions): KeyPlan['make'] {
       maxTokens: o.maxTokens,
       temperature: o.temperature,
       user: c.user,
+      extra: o.extra,
+      reasoning: o.reasoning,
       answer: o.answer,
     });
   };
@@ -163,6 +171,8 @@ export interface ChatVoice {
   turnGapS?: [number, number];
   /** Conversations kept by the upstream (Responses API `previous_response_id`). */
   serverThreads?: boolean;
+  /** Runs on a reasoning model, with these extra body fields (e.g. a reasoning summary shown to users). */
+  reasoning?: Record<string, unknown>;
 }
 
 /** The voice of an English chat app (or of an open-source framework's chat template). */
@@ -203,7 +213,7 @@ export function chatApp(
     );
     const client = rng.chance(0.5) ? nodeSdk(rng) : populationClient(rng);
     const ips = ctx.cloud.egress(rng, rng.int(1, 4));
-    const model = rng.pick(ctx.models.chat);
+    const model = rng.pick(voice.reasoning ? ctx.models.reasoning : ctx.models.chat);
     const adopt = adopter(ctx, rng, 0.1, 1);
     const keys = rng.chance(0.3) ? 2 : 1;
     for (let k = 0; k < keys; k++) {
@@ -229,12 +239,28 @@ export function chatApp(
             maxTokens: rng.pick(voice.maxTokens),
             answer: { median: rng.float(...voice.answerMedian), sigma: 0.6 },
             temperature: rng.pick([null, 0.7, 1]),
+            extra: voice.reasoning,
+            reasoning: voice.reasoning !== undefined,
           }),
         }),
       );
     }
   }
   return plans;
+}
+
+/**
+ * Assistants on a reasoning model that show their users a summary of the model's reasoning
+ * (Responses API `reasoning.summary: 'auto'`, low or medium effort), conversations kept upstream.
+ */
+export function reasoningApp(ctx: PersonaContext, orgs: number): KeyPlan[] {
+  return chatApp(ctx, orgs, 'reasoning_app', (rng) => ({
+    ...englishVoice(ctx, rng, 'reasoning_app'),
+    serverThreads: true,
+    reasoning: { reasoning: { effort: rng.pick(['low', 'medium']), summary: 'auto' } },
+    maxTokens: [null, 4000, 8000],
+    answerMedian: [200, 450],
+  }));
 }
 
 /** Chat products on the Responses API that let the upstream keep their conversations. */

@@ -8,7 +8,7 @@
 import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
-import { chatApp, codingAssistant, frameworkShared, threadApp } from './chat.js';
+import { chatApp, codingAssistant, frameworkShared, reasoningApp, threadApp } from './chat.js';
 import { companionApp, refinePipeline } from './dialogue.js';
 import { judgeService } from './evaluation.js';
 import { localeApp, multilingualEval } from './locale.js';
@@ -32,6 +32,7 @@ export {
   multilingualEval,
   multimodalDocs,
   ragApp,
+  reasoningApp,
   refinePipeline,
   researcher,
   tenantPlatform,
@@ -59,4 +60,5 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   companion_app: companionApp,
   refine_pipeline: refinePipeline,
   thread_app: threadApp,
+  reasoning_app: reasoningApp,
 };

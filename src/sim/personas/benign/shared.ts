@@ -26,6 +26,7 @@ export const BENIGN_PERSONAS = [
   'companion_app',
   'refine_pipeline',
   'thread_app',
+  'reasoning_app',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
