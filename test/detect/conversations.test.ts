@@ -156,11 +156,6 @@ describe('the request shape of a conversation script', () => {
     const [q] = profilesOf(byTime(mixed));
     expect(q!.multiTurn / q!.n).toBeLessThan(0.5);
     expect(requestShape(q!)).toBeNull();
-    // …nor a conversation that sets neither max_tokens nor a system prompt (every client's default).
-    const bare = dialogues('b', 1, 40, 9).map((e) => ({ ...e, params: { ...e.params, maxTokens: null } }));
-    const [d] = profilesOf(bare);
-    expect(d!.multiTurn / d!.n).toBeGreaterThan(0.5);
-    expect(requestShape(d!)).toBeNull();
   });
   it('is the product’s own for a chat app: its system prompt is in it', () => {
     const [p] = profilesOf(chatApp('chat', 4, 60));
