@@ -12,10 +12,7 @@
  * requests, over at least `MIN_REQUESTS` requests, and its turns are frozen too: at least
  * `FROZEN` of them one-shot, or (engine 1.9.0) at least `CONVERSED` of them follow-ups that carry
  * real histories without tools, the script of a program that harvests whole conversations.
- * Keys of mixed turns or tool loops have no shape, nor have conversations that set neither
- * `max_tokens` nor a system prompt (every chat client's default: in a small population a few
- * dozen products share it, too few to count as common, and it would link them to a campaign that
- * sends the same nothing). A chat product has a frozen configuration too,
+ * Keys of mixed turns or tool loops have no shape. A chat product has a frozen configuration too,
  * but its system prompt is its own, so its shape is shared by no other org, and the SDK-default
  * shapes (no system prompt, no max_tokens) that many products share are common: like every
  * shared item the shape is weighted by its rarity
@@ -53,10 +50,7 @@ export function requestShape(p: AccountProfile): string | null {
   else return null;
   const turns = turnsOf(p);
   if (turns === null) return null;
-  const sys = system.id === NO_SYSTEM ? 'none' : system.id;
-  // A conversation with neither setting is every chat client's default: nothing scripted to share.
-  if (turns === 'conversation' && maxTok === 'none' && sys === 'none') return null;
-  return `${maxTok}|${sys}|${turns}`;
+  return `${maxTok}|${system.id === NO_SYSTEM ? 'none' : system.id}|${turns}`;
 }
 
 /** The key's frozen turns: `one-shot`, `conversation`, or null when they are mixed or use tools. */
