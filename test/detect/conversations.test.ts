@@ -24,6 +24,7 @@ import {
   profilesOf,
   rng,
   T0,
+  wordSalad,
 } from './fixtures.js';
 
 const cfg = resolveConfig();
@@ -83,16 +84,6 @@ function dialogues(
     }
   }
   return out;
-}
-
-/** Words from a made-up vocabulary: prompts that share no template and no near-duplicate. */
-function wordSalad(r: () => number): string {
-  const word = () =>
-    Array.from(
-      { length: 3 + Math.floor(r() * 6) },
-      () => 'abcdefghijklmnoprstuvwy'[Math.floor(r() * 23)],
-    ).join('');
-  return Array.from({ length: 14 }, word).join(' ');
 }
 
 describe('what a request sends anew', () => {

@@ -105,6 +105,16 @@ const TASKS = [
   'Why does {t} matter? Give a thorough, well-reasoned answer.',
 ];
 
+/** A prompt with no template: 14 words drawn from a made-up vocabulary (no shared frames). */
+export function wordSalad(r: () => number): string {
+  const word = () =>
+    Array.from(
+      { length: 3 + Math.floor(r() * 6) },
+      () => 'abcdefghijklmnoprstuvwy'[Math.floor(r() * 23)],
+    ).join('');
+  return Array.from({ length: 14 }, word).join(' ');
+}
+
 /** One templated harvest prompt with varying slots. */
 export function harvestPrompt(r: () => number, templates = TASKS): string {
   return pick(r, templates)

@@ -16,6 +16,7 @@ import {
   profilesOf,
   rng,
   T0,
+  wordSalad,
 } from './fixtures.js';
 
 const cfg = resolveConfig();
@@ -121,16 +122,6 @@ describe('commonness counts customers, not harvesting accounts', () => {
     expect(fpRarity((i) => i < 7)).toBe(1); // one customer org among them: rare
   });
 });
-
-/** A prompt with no template: 14 words drawn from a made-up vocabulary (no shared frames). */
-function wordSalad(r: () => number): string {
-  const word = () =>
-    Array.from(
-      { length: 3 + Math.floor(r() * 6) },
-      () => 'abcdefghijklmnoprstuvwy'[Math.floor(r() * 23)],
-    ).join('');
-  return Array.from({ length: 14 }, word).join(' ');
-}
 
 describe('a slow-and-low campaign behind residential proxies', () => {
   /** 8 keys, each its own org, IP and user agent, 3 requests a day at office hours, SDK defaults. */
