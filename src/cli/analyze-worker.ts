@@ -85,7 +85,22 @@ const WARM_TEXTS = [
   '',
   // 1,494 characters, then a word across the domain head's end (1,500), then many words.
   `${'Lorem ipsum dolor sit amet 42. '.repeat(48)}Lorem translationcut${' summarization'.repeat(3)} ${'word '.repeat(450)}`,
+  // The probe expression built at a grading word, not at "step" or "chain" (then at "chain"),
+  // other-language hint words without a chain-of-thought match (a chain-of-thought hint, then a
+  // grading hint alone), and a number with an exponent and a percent sign outside quotes.
+  'Grade the answer: which response is better? It grew 12% to 3.5e8 units.',
+  'Show your chain of thought.',
+  'Explica tu razonamiento paso a paso.',
+  'Bewerte die Antwort auf einer Skala von 1 bis 10.',
+  // Over the skeleton's 4,000 characters, with a listed word ("why") cut at the domain head's end.
+  `${'Lorem ipsum dolor sit amet 42. '.repeat(48)}Lorem is whynot${' word'.repeat(520)}`,
 ];
+
+/**
+ * System prompts the warm texts are scanned with: none, one whose own "step by step" builds the
+ * probe expression, and one without a probe word (so a user text's builds it).
+ */
+const WARM_SYSTEMS = ['', 'You are assistant v2. Think step by step.', 'You are a helpful assistant.'];
 
 /**
  * Runs the text scans over WARM_TEXTS: the type feedback V8 optimizes them with then already
@@ -99,8 +114,7 @@ export function warmUpParser(): void {
   for (let round = 0; round < 10; round++)
     for (const text of WARM_TEXTS) {
       if (round > 1 && text.length > 1000) continue;
-      for (const system of ['', 'You are assistant v2. Think step by step.'])
-        skeletonHashes(text, probeText(system, text).seen);
+      for (const system of WARM_SYSTEMS) skeletonHashes(text, probeText(system, text).seen);
       skeletonHashes(text);
       minhash(text);
     }
