@@ -264,10 +264,11 @@ function scoreComponent(
 
 /**
  * The strong components split into campaign candidates of at least `minCampaignKeys` keys. Pushed
- * into an array literal, not made by `flatMap` and `filter`: those builtins return an empty array
- * of small integers when no component qualifies and an array of objects otherwise, so a pass that
- * found none threw away `buildCampaigns`' optimized code made on passes that found some ("wrong
- * map" at `comps.length`). The literal's allocation site remembers the kind its arrays grew to.
+ * into an array literal, not made by `flatMap` and `filter`: those builtins return an (empty)
+ * array of small integers when the pass has no strong component at all and an array of objects
+ * otherwise, so such a pass threw away `buildCampaigns`' optimized code made on passes that had
+ * some ("wrong map" at `comps.length`). The literal's allocation site remembers the kind its
+ * arrays grew to, so its empty arrays have the full ones' map.
  */
 function campaignComponents(
   whole: number[][],
