@@ -4,13 +4,13 @@
  * `--data`/`--db` defaults as `serve`) or a running gateway's admin API (`--url` +
  * `--admin-token`). `orgs`, `keys` and `events` commands are thin wrappers over this.
  */
-import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { LimitRule } from '../limits/types.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import { TenancyService } from '../tenancy/service.js';
 import { type EventSummary, eventSummary, keyJson, limitsJson, orgJson } from './serialize.js';
+import type { TargetFlags } from './target.js';
 
 export type OrgView = ReturnType<typeof orgJson>;
 export type KeyView = ReturnType<typeof keyJson>;
@@ -33,21 +33,8 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-/** Flags every control command accepts (commander camelCase). */
-export interface TargetFlags extends ConfigFlags {
-  url?: string;
-  adminToken?: string;
-}
-
-/** Adds the target flags (`--data`, `--db`, `--config`, `--url`, `--admin-token`) to a command. */
-export function withTargetOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'YAML config file (env DISTILLGUARD_CONFIG)')
-    .option('--data <dir>', 'data directory of the local store (env DISTILLGUARD_DATA)')
-    .option('--db <url>', 'database URL: sqlite:PATH | postgres://… (env DISTILLGUARD_DB)')
-    .option('--url <url>', 'act on a running gateway through its admin API (env DISTILLGUARD_URL)')
-    .option('--admin-token <token>', 'admin token for --url (env DISTILLGUARD_ADMIN_TOKEN)');
-}
+// The target flags live in admin/target.ts, which the commands load without this module's.
+export { type TargetFlags, withTargetOptions } from './target.js';
 
 export async function openControlPlane(
   flags: TargetFlags,

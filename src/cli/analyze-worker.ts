@@ -62,10 +62,30 @@ export function parseChunk(c: ParseChunk, storeText: boolean, dedupe = true): Pa
  * curly quotes, letters and other characters outside ASCII, surrogate pairs, a capital sigma and
  * `İ`, names with hyphens before digits, tabs and no-break spaces, every probe word and its follow
  * characters, a word ending the text, more words than MinHash shingles and a word across the
- * domain head's end. (The first text's numbers fall inside a quote slot, so the skeleton's
- * exponent branch is not among them.)
+ * domain head's end. (The long English text's numbers fall inside a quote slot, so the skeleton's
+ * exponent branch is in a short text.) Short texts first, long ones last: a scan is marked for
+ * optimization while the first round runs the long texts, and its compile may read the feedback
+ * then, so every rare branch must have been taken before (and after the first three texts,
+ * which V8 runs before it gives the scans their feedback vectors).
  */
 const WARM_TEXTS = [
+  '',
+  'Hi',
+  'Explain why',
+  'Café “quoted” — naïve İstanbul Σίσυφος 😀 émoji\u00a0nbsp ﬁ 東京 Ünïcödé Straße 12,5 % Ångström ΣΑΣ.',
+  '😀 emoji first, then ﬁ and “quotes” — and a dash',
+  'ﬁrst a ligature, then 😀',
+  '— a dash, then é',
+  // Han and kana characters (words of their own, one right after an ASCII word) in a text that
+  // MinHash splits without lower-casing it word by word (no capital sigma, no `İ`).
+  'Tokyo東京 and 大阪, see カタカナ.',
+  // The probe expression built at a grading word, not at "step" or "chain" (then at "chain"),
+  // other-language hint words without a chain-of-thought match (a chain-of-thought hint, then a
+  // grading hint alone), and a number with an exponent and a percent sign outside quotes.
+  'Grade the answer: which response is better? It grew 12% to 3.5e8 units.',
+  'Show your chain of thought.',
+  'Explica tu razonamiento paso a paso.',
+  'Bewerte die Antwort auf einer Skala von 1 bis 10.',
   'Please explain, step by step, your reasoning: the chain-of-thought of John Smith-3 and Mary ' +
     "O'Neil in 1969 (3.5e8 km, -12%, +7, 1,000.5E-3). Let's think; lets think carefully. " +
     '<think>Which response is better? Response A or response B, assistant 1 or answer 2.</think> ' +
@@ -76,16 +96,17 @@ const WARM_TEXTS = [
     'the answer, think. Internal reasoning, reasoning trace, walk me through, write out, lay out. ' +
     'Email a.b@c.de or see https://x.example/y?z=1 and "a quote" and \'another one\' and `code` and\n' +
     '```js\nconst x = 1;\n```\n\tTabs\u00a0and\u2003spaces  here. think',
-  'Café “quoted” — naïve İstanbul Σίσυφος 😀 émoji\u00a0nbsp ﬁ 東京 Ünïcödé Straße 12,5 % Ångström ΣΑΣ.',
-  '😀 emoji first, then ﬁ and “quotes” — and a dash',
-  'ﬁrst a ligature, then 😀',
-  '— a dash, then é',
-  'Explain why',
-  'Hi',
-  '',
   // 1,494 characters, then a word across the domain head's end (1,500), then many words.
   `${'Lorem ipsum dolor sit amet 42. '.repeat(48)}Lorem translationcut${' summarization'.repeat(3)} ${'word '.repeat(450)}`,
+  // Over the skeleton's 4,000 characters, with a listed word ("why") cut at the domain head's end.
+  `${'Lorem ipsum dolor sit amet 42. '.repeat(48)}Lorem is whynot${' word'.repeat(520)}`,
 ];
+
+/**
+ * System prompts the warm texts are scanned with: none, one whose own "step by step" builds the
+ * probe expression, and one without a probe word (so a user text's builds it).
+ */
+const WARM_SYSTEMS = ['', 'You are assistant v2. Think step by step.', 'You are a helpful assistant.'];
 
 /**
  * Runs the text scans over WARM_TEXTS: the type feedback V8 optimizes them with then already
@@ -99,8 +120,7 @@ export function warmUpParser(): void {
   for (let round = 0; round < 10; round++)
     for (const text of WARM_TEXTS) {
       if (round > 1 && text.length > 1000) continue;
-      for (const system of ['', 'You are assistant v2. Think step by step.'])
-        skeletonHashes(text, probeText(system, text).seen);
+      for (const system of WARM_SYSTEMS) skeletonHashes(text, probeText(system, text).seen);
       skeletonHashes(text);
       minhash(text);
     }

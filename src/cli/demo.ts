@@ -10,11 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type App, startApp } from '../app.js';
-import { ensureAdminToken, loadConfig } from '../config/load.js';
-import { liveDetection } from '../policy/live.js';
-import { createMockUpstream, type MockUpstream } from '../upstream/mock/index.js';
-import { type DetectionDemoResult, runDetectionDemo } from './demo-detection.js';
+import type { App } from '../app.js';
+import type { MockUpstream } from '../upstream/mock/index.js';
+import type { DetectionDemoResult } from './demo-detection.js';
 
 export interface DemoOptions {
   keep?: boolean;
@@ -65,6 +63,20 @@ export function register(program: Command): void {
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  // Loaded here, not with the module (see cli/serve): the other commands start without them.
+  const [
+    { startApp },
+    { ensureAdminToken, loadConfig },
+    { liveDetection },
+    { createMockUpstream },
+    { runDetectionDemo },
+  ] = await Promise.all([
+    import('../app.js'),
+    import('../config/load.js'),
+    import('../policy/live.js'),
+    import('../upstream/mock/index.js'),
+    import('./demo-detection.js'),
+  ]);
   const dataDir = opts.data ?? mkdtempSync(join(tmpdir(), 'distillguard-demo-'));
   const mock = await createMockUpstream();
   const { config } = ensureAdminToken(

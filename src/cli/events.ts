@@ -5,8 +5,8 @@
  * Stops on Ctrl-C.
  */
 import type { Command } from 'commander';
-import { openControlPlane, type TargetFlags, withTargetOptions } from '../admin/control.js';
 import type { EventSummary } from '../admin/serialize.js';
+import { openTarget, type TargetFlags, withTargetOptions } from '../admin/target.js';
 
 export function formatEvent(e: EventSummary): string {
   const limited = e.limited_by ? ` limited_by=${e.limited_by}` : '';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       .option('--json', 'one JSON object per line'),
   ).action(async (opts: TargetFlags & { key?: string; json?: boolean }) => {
     const { key, json, ...target } = opts;
-    const cp = await openControlPlane(target);
+    const cp = await openTarget(target);
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);

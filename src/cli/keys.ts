@@ -7,7 +7,7 @@
  * it is immediate.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { openControlPlane, type TargetFlags, withTargetOptions } from '../admin/control.js';
+import { openTarget, type TargetFlags, withTargetOptions } from '../admin/target.js';
 import { limitsFrom, positiveInt } from './orgs.js';
 
 function label(value: string, prev: Record<string, string> = {}): Record<string, string> {
@@ -43,7 +43,7 @@ export function register(program: Command): void {
       .option('--json', 'print {"id","key","org"}'),
   ).action(async (opts: CreateOpts) => {
     const { org, account, rpm, tpm, concurrency, label: labels, json, ...target } = opts;
-    const cp = await openControlPlane(target as TargetFlags);
+    const cp = await openTarget(target as TargetFlags);
     try {
       const k = await cp.createKey({
         org,
@@ -69,7 +69,7 @@ export function register(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (opts: TargetFlags & { org?: string; json?: boolean }) => {
     const { org, json, ...target } = opts;
-    const cp = await openControlPlane(target);
+    const cp = await openTarget(target);
     try {
       const list = await cp.listKeys(org);
       if (json) console.log(JSON.stringify(list));
@@ -91,7 +91,7 @@ export function register(program: Command): void {
     keys.command('revoke <id>').description('revoke an API key').option('--json', 'print JSON'),
   ).action(async (id: string, opts: TargetFlags & { json?: boolean }) => {
     const { json, ...target } = opts;
-    const cp = await openControlPlane(target);
+    const cp = await openTarget(target);
     try {
       const k = await cp.revokeKey(id);
       if (json) console.log(JSON.stringify(k));

@@ -5,7 +5,6 @@
  * DISTILLGUARD_TOKEN_DELAY_MS.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { createMockUpstream } from '../upstream/mock/index.js';
 
 interface MockFlags {
   host: string;
@@ -57,6 +56,8 @@ export function register(program: Command): void {
 }
 
 async function runMock(flags: MockFlags): Promise<void> {
+  // Loaded here, not with the module (see cli/serve): the other commands start without it.
+  const { createMockUpstream } = await import('../upstream/mock/index.js');
   const mock = await createMockUpstream({
     host: flags.host,
     port: flags.port,

@@ -4,7 +4,7 @@
  * local store or, with `--url`, on a running gateway (see admin/control).
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { openControlPlane, type TargetFlags, withTargetOptions } from '../admin/control.js';
+import { openTarget, type TargetFlags, withTargetOptions } from '../admin/target.js';
 import type { LimitRule } from '../limits/types.js';
 
 export function positiveInt(value: string): number {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (name: string, opts: TargetFlags & { rpm?: number; tpm?: number; json?: boolean }) => {
     const { rpm, tpm, json, ...target } = opts;
-    const cp = await openControlPlane(target);
+    const cp = await openTarget(target);
     try {
       const org = await cp.createOrg(name, limitsFrom({ rpm, tpm }));
       if (json) console.log(JSON.stringify(org));
@@ -52,7 +52,7 @@ export function register(program: Command): void {
     orgs.command('list').description('list organizations').option('--json', 'print JSON'),
   ).action(async (opts: TargetFlags & { json?: boolean }) => {
     const { json, ...target } = opts;
-    const cp = await openControlPlane(target);
+    const cp = await openTarget(target);
     try {
       const list = await cp.listOrgs();
       if (json) console.log(JSON.stringify(list));

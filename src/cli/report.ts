@@ -9,12 +9,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../config/load.js';
+import type { ConfigFlags } from '../config/load.js';
 import { ReportError } from '../report/errors.js';
-import { renderEvidenceReport } from '../report/evidence.js';
 import type { Findings } from '../report/findings.js';
-import { loadEvidence } from '../report/load.js';
-import { openStore, sqlitePath } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
 export interface ReportCliOptions {
@@ -54,6 +51,11 @@ async function openReportStore(
   haveFindings: boolean,
   env: NodeJS.ProcessEnv,
 ): Promise<Store> {
+  // Loaded here, not with the module (see cli/serve): the other commands start without them.
+  const [{ loadConfig }, { openStore, sqlitePath }] = await Promise.all([
+    import('../config/load.js'),
+    import('../store/open.js'),
+  ]);
   const config = loadConfig({ flags, env });
   const path = sqlitePath(config.db);
   if (path !== null && path !== ':memory:' && !existsSync(path)) {
@@ -77,6 +79,10 @@ export async function runReport(
   const findings = opts.findings ? readFindingsFile(opts.findings) : null;
   const flags: ConfigFlags = { config: opts.config, data: opts.data, db: opts.db };
   const store = await openReportStore(flags, findings !== null, env);
+  const [{ loadEvidence }, { renderEvidenceReport }] = await Promise.all([
+    import('../report/load.js'),
+    import('../report/evidence.js'),
+  ]);
   try {
     const input = await loadEvidence(
       store,

@@ -6,8 +6,7 @@
  * checkpoint, so the next start resumes exactly there).
  */
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../config/load.js';
-import { startWorker } from '../worker/runner.js';
+import type { ConfigFlags } from '../config/load.js';
 import { closeOnSignal } from './shutdown.js';
 
 export interface WorkerFlags extends ConfigFlags {
@@ -29,6 +28,11 @@ export function register(program: Command): void {
 }
 
 export async function work(flags: WorkerFlags): Promise<void> {
+  // Loaded here, not with the module (see `serve`): the other commands start without them.
+  const [{ loadConfig }, { startWorker }] = await Promise.all([
+    import('../config/load.js'),
+    import('../worker/runner.js'),
+  ]);
   const config = loadConfig({ flags });
   const worker = await startWorker(config);
   const { partition, partitions } = config.cluster.worker;

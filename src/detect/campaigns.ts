@@ -262,6 +262,31 @@ function scoreComponent(
   return { members, traffic, score, links, meanEdge, bestBehavioural };
 }
 
+/**
+ * The strong components split into campaign candidates of at least `minCampaignKeys` keys. Pushed
+ * into an array literal, not made by `flatMap` and `filter`: those builtins return an (empty)
+ * array of small integers when the pass has no strong component at all and an array of objects
+ * otherwise, so such a pass threw away `buildCampaigns`' optimized code made on passes that had
+ * some ("wrong map" at `comps.length`). The literal's allocation site remembers the kind its
+ * arrays grew to, so its empty arrays have the full ones' map.
+ */
+function campaignComponents(
+  whole: number[][],
+  edgesOf: Edge[][],
+  strong: number,
+  cfg: DetectConfig,
+  splits: SplitMemo | undefined,
+): number[][] {
+  const comps: number[][] = [];
+  for (let i = 0; i < whole.length; i++) {
+    const parts = splits
+      ? splits.split(whole[i]!, edgesOf[i]!, strong, cfg.linkage.splitFrom)
+      : splitComponent(whole[i]!, edgesOf[i]!, strong, cfg.linkage.splitFrom);
+    for (const c of parts) if (c.length >= cfg.linkage.minCampaignKeys) comps.push(c);
+  }
+  return comps;
+}
+
 export function buildCampaigns(
   profiles: readonly AccountProfile[],
   g: LinkGraph,
@@ -280,13 +305,7 @@ export function buildCampaigns(
     if (c >= 0 && c === compOfWhole[g.b[i]!]) edgesOf[c]!.push(g.edge(i));
   }
   const splits = cache?.splits;
-  const comps = whole
-    .flatMap((c, i) =>
-      splits
-        ? splits.split(c, edgesOf[i]!, strong, cfg.linkage.splitFrom)
-        : splitComponent(c, edgesOf[i]!, strong, cfg.linkage.splitFrom),
-    )
-    .filter((c) => c.length >= cfg.linkage.minCampaignKeys);
+  const comps = campaignComponents(whole, edgesOf, strong, cfg, splits);
   splits?.endPass();
   // Results reused from the cache need no evidence: the campaigns index only the others.
   const totals = Array.from(comps, (members) => members.reduce((s, m) => s + profiles[m]!.n, 0));
