@@ -13,9 +13,11 @@
  * `FROZEN` of them one-shot, or (engine 1.9.0) at least `CONVERSED` of them follow-ups that carry
  * real histories without tools, the script of a program that harvests whole conversations.
  * Keys of mixed turns or tool loops have no shape. A chat product has a frozen configuration too,
- * but its system prompt is its own, so its shape is shared by no other org, and the SDK-default
- * shapes (no system prompt, no max_tokens) that many products share are common: like every
- * shared item the shape is weighted by its rarity
+ * but its system prompt is its own, so its shape is shared by no other org; the SDK-default
+ * conversational shape (no system prompt, no max_tokens) is shared by many products, and counts
+ * for little once as many orgs send it as the common limit (in a small population a few dozen
+ * may not reach it: docs/benchmark.md, engine 1.9.0). Like every shared item the shape is
+ * weighted by its rarity
  * across orgs (evidence.ts): SDK defaults used by hundreds of orgs say nothing. It contains the
  * system prompt, so an edge counts the stronger of the two, never both (graph.ts); alone it
  * never links two keys (weight 0.45; with near-identical behaviour it does, 0.62).
