@@ -96,6 +96,11 @@ export interface ConversationOptions {
   reasoning?: boolean;
 }
 
+/** What the user says at `turn`: the opener first, then the product's follow-ups (or generic ones). */
+function userTurn(o: ConversationOptions, rng: Rng, turn: number): string {
+  return turn === 0 ? o.opener(rng) : o.follow ? o.follow(rng) : fill(rng, rng.pick(FOLLOW_UPS));
+}
+
 export function conversationMaker(o: ConversationOptions): KeyPlan['make'] {
   const convs = new Map<number, Conversation>();
   let lastSession = -1;
@@ -109,8 +114,7 @@ export function conversationMaker(o: ConversationOptions): KeyPlan['make'] {
     if (c.messages.length > 0 && c.messages[c.messages.length - 1]!.role === 'user') {
       c.messages.push(assistantTurn(answerText(rng, rng.int(30, 200))));
     }
-    const content = turn === 0 ? o.opener(rng) : o.follow ? o.follow(rng) : fill(rng, rng.pick(FOLLOW_UPS));
-    c.messages.push({ role: 'user', content });
+    c.messages.push({ role: 'user', content: userTurn(o, rng, turn) });
     if (session !== lastSession && convs.size > 64) {
       for (const k of convs.keys()) if (k < session - 64) convs.delete(k);
     }
@@ -142,7 +146,7 @@ export function serverThreadMaker(o: ConversationOptions): KeyPlan['make'] {
       c = { user: o.users.length > 0 ? rng.pick(o.users) : null, thread: { lastId: null, contextTokens: 0 } };
       threads.set(session, c);
     }
-    const input = turn === 0 ? o.opener(rng) : o.follow ? o.follow(rng) : fill(rng, rng.pick(FOLLOW_UPS));
+    const input = userTurn(o, rng, turn);
     return responsesRequest(rng, c.thread, {
       model: o.model(ts, rng),
       instructions: o.system(),
