@@ -200,6 +200,16 @@ export const SCENARIOS: Scenario[] = [
     ],
     { benign: { ...BACKGROUND, reasoning_app: 12 } },
   ),
+  focused(
+    'instructions',
+    'synthetic instruction data: campaigns (one disguised as a product) that have the model write an instruction-tuning set, Self-Instruct style (a meta-prompt asking for a list of new tasks, seeded with example tasks) or Evol-Instruct style (a rewriter prompt that makes a task harder), then answer each generated task, among quiz makers and test-data generators (written after engine 1.9.0, not tuned on)',
+    [
+      { persona: 'instruction_harvest' },
+      { persona: 'instruction_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+      { persona: 'instruction_harvest', overrides: DISGUISE },
+    ],
+    { benign: { ...BACKGROUND, quiz_app: 12, test_data: 10 } },
+  ),
   {
     name: 'products',
     description:

@@ -323,6 +323,43 @@ describe('simulate: scenarios', () => {
     const harvest = byPersona.get('trace_harvest')!;
     expect(harvest.filter((e) => e.prompt.cot).length / harvest.length).toBeLessThan(0.1);
   });
+  it('instructions has campaigns generate task lists or rewrite tasks, then answer them; quiz makers and test-data jobs generate lists too', () => {
+    const b = buildScenario(resolveScenario('instructions'), { seed: 2, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      request: { messages: Array<{ role: string; content: string }>; stop?: string[] };
+      response: { usage?: { prompt_tokens: number; completion_tokens: number } };
+    };
+    const byPersona = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), l]);
+    }
+    for (const persona of ['instruction_harvest', 'quiz_app', 'test_data'])
+      expect((byPersona.get(persona) ?? []).length, persona).toBeGreaterThan(50);
+    const harvest = byPersona.get('instruction_harvest')!;
+    const lastUser = (l: Line) => l.request.messages.filter((m) => m.role === 'user').at(-1)!.content;
+    // Generation requests: a list seeded with numbered example tasks, or a rewrite of one task.
+    const lists = harvest.filter((l) => /\n1\. Instruction: /.test(lastUser(l)));
+    const rewrites = harvest.filter((l) => lastUser(l).includes('#Rewritten Prompt#'));
+    expect(lists.length + rewrites.length).toBeGreaterThan(harvest.length * 0.05);
+    expect(lists.length + rewrites.length).toBeLessThan(harvest.length * 0.7);
+    for (const l of lists) {
+      expect(l.request.stop?.length).toBe(2);
+      // A long list back (upstream errors aside).
+      if (l.response.usage) expect(l.response.usage.completion_tokens).toBeGreaterThan(200);
+    }
+    // Answers: every generated task is its own, answered once.
+    const answers = harvest.filter((l) => !lists.includes(l) && !rewrites.includes(l)).map(lastUser);
+    expect(new Set(answers).size / answers.length).toBeGreaterThan(0.9);
+    // Each campaign writes its own meta-prompt: list requests of one campaign share their opening.
+    const openings = new Map<string, Set<string>>();
+    for (const l of lists) {
+      const c = b.labels.keys[l.key]!.campaign!;
+      openings.set(c, (openings.get(c) ?? new Set()).add(lastUser(l).slice(0, 200)));
+    }
+    for (const set of openings.values()) expect(set.size).toBe(1);
+  });
   it('threads runs conversations on the Responses API with the history kept upstream and billed unseen', () => {
     const b = buildScenario(resolveScenario('threads'), { seed: 2, scale: 0.3, days: 2 });
     type Line = {

@@ -21,6 +21,7 @@ import {
   SWEEP_KINDS,
 } from './campaign.js';
 import { dialogueFactory, dialoguePlan } from './dialogue.js';
+import { instructionFactory, instructionKit, instructionPlan } from './instructions.js';
 import { mixedOrg } from './mixed.js';
 import { localeHarvestFactory, localePlan } from './multilingual.js';
 import { fanoutFactory, logprobRequest, multimodalRequest } from './requests.js';
@@ -45,6 +46,7 @@ export const ATTACK_PERSONAS = [
   'multilingual_harvest',
   'dialogue_harvest',
   'trace_harvest',
+  'instruction_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -231,6 +233,23 @@ export function buildAttack(
       });
       const m = rng.pick(ctx.models.reasoning);
       factory = (c) => () => traceFactory(ctx, c, plan, () => m);
+      break;
+    }
+    case 'instruction_harvest': {
+      const plan = instructionPlan(rng);
+      Object.assign(base, {
+        keys: sk(6, 24),
+        perKeyPerDay: rng.int(60, 180),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 2, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        paraphrase: rng.float(0, 0.4),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 3072, 4096]),
+      });
+      const kit = instructionKit(ctx, rng, plan);
+      factory = (c) => () => instructionFactory(ctx, c, plan, kit, pickModel(ctx, rng));
       break;
     }
   }

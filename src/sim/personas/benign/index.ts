@@ -9,6 +9,7 @@ import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared, reasoningApp, threadApp } from './chat.js';
+import { quizApp, testDataJob } from './datagen.js';
 import { companionApp, refinePipeline } from './dialogue.js';
 import { judgeService } from './evaluation.js';
 import { localeApp, multilingualEval } from './locale.js';
@@ -31,11 +32,13 @@ export {
   localeApp,
   multilingualEval,
   multimodalDocs,
+  quizApp,
   ragApp,
   reasoningApp,
   refinePipeline,
   researcher,
   tenantPlatform,
+  testDataJob,
   threadApp,
   tutorApp,
 };
@@ -61,4 +64,6 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   refine_pipeline: refinePipeline,
   thread_app: threadApp,
   reasoning_app: reasoningApp,
+  quiz_app: quizApp,
+  test_data: testDataJob,
 };

@@ -27,6 +27,8 @@ export const BENIGN_PERSONAS = [
   'refine_pipeline',
   'thread_app',
   'reasoning_app',
+  'quiz_app',
+  'test_data',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
