@@ -33,9 +33,45 @@ function parseSeeds(v: string | undefined, quick: boolean): number[] {
   return Array.from({ length: Number(v) }, (_, i) => i + 1);
 }
 
+const USAGE = `usage: npm run bench:detect -- [--seeds 5|1,2,3] [--scenarios a,b] [--quick] [--workers N]
+       [--out DIR] [--no-data] [--engine-config FILE] [--drop ip,headers,user_agent]
+scenarios: ${SCENARIOS.map((s) => s.name).join(' ')}`;
+
+/** A command-line mistake: printed with the usage, no stack trace. */
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const quick = values.quick ?? false;
+  const seeds = parseSeeds(values.seeds, quick);
+  if (seeds.length === 0 || seeds.some((n) => !Number.isInteger(n) || n < 0))
+    throw new UsageError(
+      `--seeds wants a count or a comma-separated list of integers, got "${values.seeds}"`,
+    );
+  const scenarios = values.scenarios
+    ? values.scenarios.split(',')
+    : quick
+      ? QUICK_SCENARIOS
+      : SCENARIOS.map((s) => s.name);
+  for (const s of scenarios)
+    if (!SCENARIOS.some((x) => x.name === s)) throw new UsageError(`unknown scenario "${s}"`);
+  await run(values, seeds, scenarios);
+}
+
+function parseFlags() {
+  return parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       seeds: { type: 'string' },
       scenarios: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -46,15 +82,13 @@ async function main(): Promise<void> {
       drop: { type: 'string' },
     },
   });
-  const quick = values.quick ?? false;
-  const seeds = parseSeeds(values.seeds, quick);
-  const scenarios = values.scenarios
-    ? values.scenarios.split(',')
-    : quick
-      ? QUICK_SCENARIOS
-      : SCENARIOS.map((s) => s.name);
-  for (const s of scenarios)
-    if (!SCENARIOS.some((x) => x.name === s)) throw new Error(`unknown scenario ${s}`);
+}
+
+async function run(
+  values: ReturnType<typeof parseFlags>['values'],
+  seeds: number[],
+  scenarios: string[],
+): Promise<void> {
   const dataDir = resolve(ROOT, '..', 'shared', 'data');
   const prompts = values['no-data'] ? null : loadRealPrompts(dataDir);
   const dataNote = prompts
@@ -128,6 +162,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`bench:detect: ${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
   console.error(err);
   process.exit(1);
 });
