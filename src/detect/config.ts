@@ -124,6 +124,9 @@ export const DetectConfigSchema = z.object({
       bias: z.number().default(4.0),
       /** Intent signals count this fraction of their weight without any automation evidence. */
       intentFloor: z.number().min(0).max(1).default(0.5),
+      /** Generic intent signals (long answers, max_tokens pinned) count this fraction of their
+       * weight without corroborating evidence (scoring.ts GENERIC, CORROBORATING; 1 = off). */
+      genericFloor: z.number().min(0).max(1).default(0.5),
       /** Evidence is scaled by min(1, requests / minRequests): few requests prove little. */
       minRequests: z.number().min(1).default(24),
       /** Reasons listed per account or campaign. */

@@ -19,12 +19,12 @@ import { newProfile, profileBytes, type SigWrite, updateProfile, upgradeProfile 
 import { scoreProfile, sharedIntent, verdictOf } from './scoring.js';
 import type { SignalContext } from './signals/types.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
-import type { CampaignState, KeyState, VerdictChange } from './state.js';
+import { type CampaignState, type KeyState, suspicionOf, type VerdictChange } from './state.js';
 
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.9.0';
+export const ENGINE_VERSION = '1.10.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
@@ -283,14 +283,14 @@ export class Engine {
     ctx.now = this.now;
     const r = scoreProfile(st.p, ctx);
     if (
-      r.score >= this.config.cadence.suspectScore &&
-      st.own.score < this.config.cadence.suspectScore &&
+      r.suspicion >= this.config.cadence.suspectScore &&
+      suspicionOf(st.own) < this.config.cadence.suspectScore &&
       !st.suspect
     ) {
       st.suspect = true;
       this.newSuspects++;
     }
-    st.own = r; // a ScoreResult is an OwnScore: score, verdict, reasons, intent
+    st.own = r; // a ScoreResult is an OwnScore: score, suspicion, verdict, reasons, intent
     st.lastEvalN = st.p.n;
     st.lastEvalTs = this.now;
   }
@@ -346,7 +346,10 @@ export class Engine {
       this.orgCounts,
     );
     if (full) for (const s of states) this.scoreOwn(s);
-    const suspect = (i: number) => (states[i]?.own.score ?? 0) >= cfg.cadence.suspectScore;
+    const suspect = (i: number) => {
+      const st = states[i];
+      return st !== undefined && suspicionOf(st.own) >= cfg.cadence.suspectScore;
+    };
     const graph = buildLinkGraph(
       profiles,
       this.pop,
@@ -421,9 +424,10 @@ export class Engine {
         s.campaign = id;
         touched.add(s);
         const shared = sharedIntent(s.own.intent, r.score);
-        if (!inherits(s.own.score, r.bestBehavioural.get(m) ?? 0, shared.score, cfg)) continue;
+        const own = suspicionOf(s.own);
+        if (!inherits(own, r.bestBehavioural.get(m) ?? 0, shared.score, cfg)) continue;
         const corroboration =
-          s.own.score < cfg.linkage.inheritScoreFloor &&
+          own < cfg.linkage.inheritScoreFloor &&
           shared.signal !== null &&
           shared.score >= cfg.linkage.inheritIntent
             ? `; its own traffic shows the campaign's ${shared.signal} (${shared.score.toFixed(2)})`

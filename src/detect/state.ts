@@ -8,6 +8,10 @@ import type { AccountProfile } from './profile.js';
 
 export interface OwnScore {
   score: number;
+  /** The score without the generic discount (scoring.ts `ScoreResult.suspicion`), read by
+   * linkage and inheritance. Absent in checkpoints of engines before 1.10.0 until the key is
+   * next scored (`suspicionOf` reads `score` then). */
+  suspicion?: number;
   verdict: Verdict;
   reasons: Reason[];
   /** The key's own scores on the intent signals that can corroborate a campaign (scoring.ts
@@ -15,6 +19,9 @@ export interface OwnScore {
    * checkpoints of engines before 1.3.0 until the key is next scored. */
   intent?: Record<string, number>;
 }
+
+/** How far a key looks like a harvester on its own traffic, for linkage and inheritance. */
+export const suspicionOf = (own: OwnScore): number => own.suspicion ?? own.score;
 
 export interface Inheritance {
   campaign: string;

@@ -38,6 +38,7 @@ export function renderEvidenceReport(input: EvidenceInput, options: EvidenceOpti
     score: v.score,
     verdict: v.verdict,
     engineConfig: input.engine?.config,
+    orgs: v.kind === 'campaign' ? v.orgs.length : undefined,
   });
   const title = `distillguard evidence report: ${v.kind} ${v.id}`;
   const page = html`<!doctype html>

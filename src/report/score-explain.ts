@@ -15,7 +15,7 @@
  * shows the remainder. Pure.
  */
 import { type DetectConfig, DetectConfigSchema, resolveConfig } from '../detect/config.js';
-import { gateFor, gatesOf, sigmoid } from '../detect/scoring.js';
+import { gateFor, gatesOf, genericFloorOf, sigmoid } from '../detect/scoring.js';
 import type { Reason, Verdict } from './findings.js';
 
 export type TermKind = 'signal' | 'link' | 'campaign' | 'unknown';
@@ -40,9 +40,14 @@ export interface ScoreExplanation {
   minRequests: number;
   support: number;
   intentFloor: number;
+  genericFloor: number;
+  /** C: the strongest corroborating signal among the listed reasons. */
+  corroboration: number;
+  /** genericFloor + (1 − genericFloor)·C, applied to generic intent signals on top of the intent gate. */
+  genericGate: number;
   /** A: the strongest automation signal among the listed reasons (weak signals excluded). */
   automation: number;
-  /** I: the strongest intent signal among the listed reasons (weak signals excluded). */
+  /** I: the strongest intent signal among the listed reasons (weak signals excluded; generic ones × the generic gate). */
   intent: number;
   /** floor + (1 − floor)·A, applied to intent signals. */
   intentGate: number;
@@ -92,15 +97,19 @@ export interface ExplainInput {
   score: number;
   verdict: Verdict;
   engineConfig: unknown;
+  /** Distinct orgs of a campaign subject (none for a key): a campaign of two or more orgs is
+   * scored without the generic discount (`genericFloorOf`). */
+  orgs?: number;
 }
 
 export function explainScore(input: ExplainInput): ScoreExplanation {
   const { config, source } = engineConfigOf(input.engineConfig);
   const weights = config.scoring.weights as Record<string, number>;
   const { bias, minRequests, intentFloor } = config.scoring;
+  const genericFloor = genericFloorOf(config, input.orgs);
   const support = Math.min(1, input.requests / minRequests);
-  const gates = gatesOf(input.reasons, intentFloor);
-  const { automation, intent, intentGate, automationGate } = gates;
+  const gates = gatesOf(input.reasons, intentFloor, genericFloor);
+  const { automation, intent, intentGate, automationGate, corroboration, genericGate } = gates;
   const terms: ScoreTerm[] = input.reasons.map((r) => {
     const kind = kindOf(r.signal, weights);
     const gate = gateFor(r.signal, gates);
@@ -118,6 +127,9 @@ export function explainScore(input: ExplainInput): ScoreExplanation {
     minRequests,
     support,
     intentFloor,
+    genericFloor,
+    corroboration,
+    genericGate,
     automation,
     intent,
     intentGate,

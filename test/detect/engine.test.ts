@@ -8,7 +8,16 @@ import {
   type VerdictChange,
 } from '../../src/detect/engine.js';
 import { emptyPopulation } from '../../src/detect/population.js';
-import { gateFor, gatesOf, INTENT, scoreProfile, sharedIntent, WEAK } from '../../src/detect/scoring.js';
+import {
+  CORROBORATING,
+  GENERIC,
+  gateFor,
+  gatesOf,
+  INTENT,
+  scoreProfile,
+  sharedIntent,
+  WEAK,
+} from '../../src/detect/scoring.js';
 import { SIGNALS } from '../../src/detect/signals/index.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import {
@@ -24,6 +33,7 @@ import {
   profilesOf,
   rng,
   T0,
+  testDataJob,
 } from './fixtures.js';
 
 const mix = () =>
@@ -355,14 +365,15 @@ describe('scoreProfile', () => {
     expect(r.reasons.length).toBeLessThanOrEqual(cfg.scoring.maxReasons);
     for (const reason of r.reasons) {
       const s = SIGNALS.find((x) => x.name === reason.signal)!;
-      expect(reason.detail).toBe(s.detail(h!, ctx));
+      // Generic reasons counted below their weight say so after the signal's own detail.
+      expect(reason.detail.startsWith(s.detail(h!, ctx))).toBe(true);
       expect(reason.score).toBeCloseTo(Math.min(1, s.score(h!, ctx)), 3);
       expect(reason.score).toBeGreaterThanOrEqual(0.1);
     }
     // The order rebuilt from the exported gates: contribution = weight · score · support · gate.
     const weights = cfg.scoring.weights as Record<string, number>;
     const all = SIGNALS.map((s) => ({ signal: s.name, score: Math.min(1, Math.max(0, s.score(h!, ctx))) }));
-    const gates = gatesOf(all, cfg.scoring.intentFloor);
+    const gates = gatesOf(all, cfg.scoring.intentFloor, cfg.scoring.genericFloor);
     const support = Math.min(1, h!.n / cfg.scoring.minRequests);
     const expected = all
       .map((x) => ({ ...x, c: (weights[x.signal] ?? 0) * x.score * support * gateFor(x.signal, gates) }))
@@ -375,5 +386,62 @@ describe('scoreProfile', () => {
   it('keeps no intent for traffic that shows none', () => {
     const r = scoreProfile(c!, ctxOf(chatEvents));
     expect(r.intent).toEqual({});
+  });
+});
+
+describe('generic intent needs corroboration (engine 1.10.0)', () => {
+  const cfg = resolveConfig();
+  it('discounts long answers and pinned max_tokens by the strongest corroborating signal', () => {
+    const scores = [
+      { signal: 'harvest_ratio', score: 1 },
+      { signal: 'sampling', score: 0.8 },
+      { signal: 'fixed_config', score: 1 },
+    ];
+    const bare = gatesOf(scores, 0.5, 0.5);
+    expect(bare.corroboration).toBe(0);
+    expect(bare.genericGate).toBe(0.5);
+    expect(bare.intent).toBe(0.5); // harvest_ratio 1 × 0.5: the automation gate opens only that far
+    expect(bare.automationGate).toBe(0.75);
+    expect(gateFor('harvest_ratio', bare)).toBe(0.5); // intent gate 1 (fixed_config) × generic gate 0.5
+    expect(gateFor('fixed_config', bare)).toBe(0.75);
+    const broad = gatesOf([...scores, { signal: 'sweep', score: 0.6 }], 0.5, 0.5);
+    expect(broad.genericGate).toBeCloseTo(0.8, 10);
+    expect(gateFor('harvest_ratio', broad)).toBeCloseTo(0.8, 10);
+    // A specific intent is not discounted, and is itself corroboration.
+    const cot = gatesOf([...scores, { signal: 'cot_elicitation', score: 1 }], 0.5, 0.5);
+    expect(cot.genericGate).toBe(1);
+    expect(gateFor('cot_elicitation', cot)).toBe(1);
+    // genericFloor 1 turns the rule off.
+    expect(gatesOf(scores, 0.5, 1).intent).toBe(1);
+  });
+  it('names only intent signals as generic, and no generic or automation-only signal as corroboration', () => {
+    for (const g of GENERIC) expect(INTENT.has(g), g).toBe(true);
+    for (const c of CORROBORATING) expect(GENERIC.has(c), c).toBe(false);
+    expect(CORROBORATING.has('fixed_config')).toBe(false);
+    expect(CORROBORATING.has('template_reuse')).toBe(false);
+    expect(CORROBORATING.has('volume')).toBe(false);
+  });
+  it('takes a test-data job out of distillation, and says why its long answers counted for less', () => {
+    const events = testDataJob('td', 8, 6, 40);
+    const [p] = profilesOf(events, cfg);
+    const now = events.at(-1)!.ts;
+    const r = scoreProfile(p!, { pop: emptyPopulation(), cfg, now });
+    const ratio = r.reasons.find((x) => x.signal === 'harvest_ratio')!;
+    expect(ratio.score).toBeGreaterThan(0.9); // the traffic is long answers to short prompts…
+    expect(ratio.detail).toMatch(/counted ×0\.5\d: legitimate generation asks for this too/);
+    // …and without the rule it would have been called a harvester.
+    const off = resolveConfig({ scoring: { genericFloor: 1 } });
+    const r1 = scoreProfile(p!, { pop: emptyPopulation(), cfg: off, now });
+    expect(r1.verdict).toBe('distillation');
+    expect(r1.reasons.find((x) => x.signal === 'harvest_ratio')!.detail).not.toMatch(/counted ×/);
+    expect(r.verdict).not.toBe('distillation');
+    expect(r.score).toBeLessThan(r1.score - 0.25);
+  });
+  it('still calls a broad, round-the-clock harvester distillation, its long answers in full', () => {
+    const events = harvester('h2', 9, 600);
+    const [p] = profilesOf(events, cfg);
+    const r = scoreProfile(p!, { pop: emptyPopulation(), cfg, now: events.at(-1)!.ts });
+    expect(r.verdict).toBe('distillation');
+    expect(r.reasons.find((x) => x.signal === 'harvest_ratio')!.detail).not.toMatch(/counted ×/);
   });
 });

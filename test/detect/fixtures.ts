@@ -176,6 +176,50 @@ export function hydra(
   return out;
 }
 
+const RECORDS = [
+  'product reviews',
+  'support tickets',
+  'order notes',
+  'bug reports',
+  'chat messages',
+  'emails',
+];
+const PRODUCTS = ['the Lumen app', 'our checkout page', 'the Kite router', 'the billing portal'];
+const FIELDS = ['category', 'sentiment', 'priority', 'language', 'urgency'];
+
+/**
+ * A test-data job: an org's script generates synthetic records for testing its own product, from
+ * two templates with a few words changed, each request sent once the answer is back, in runs on
+ * working days: short prompts, long answers, max_tokens pinned, one system prompt, no end users.
+ */
+export function testDataJob(key: string, seed: number, runs: number, perRun = 60): RequestEvent[] {
+  const r = rng(seed);
+  const out: RequestEvent[] = [];
+  for (let run = 0; run < runs; run++) {
+    let ts = T0 + run * DAY + 9 * HOUR + Math.floor(r() * 4 * HOUR);
+    for (let i = 0; i < perRun; i++) {
+      ts += 8_000 + Math.floor(r() * 10_000);
+      const user =
+        r() < 0.6
+          ? `Generate ${int(r, 10, 50)} realistic ${pick(r, RECORDS)} from users of ${pick(r, PRODUCTS)}. Return a JSON array of objects with the fields id, text and ${pick(r, FIELDS)}.`
+          : `Write ${int(r, 20, 40)} varied ${pick(r, RECORDS)} that a new customer of ${pick(r, PRODUCTS)} might send, about ${pick(r, TOPICS)}.`;
+      out.push(
+        event({
+          ts,
+          key,
+          ip: '192.0.2.77',
+          system: 'You generate realistic test data for Acme. Output only the data, no commentary.',
+          user,
+          maxTokens: 4096,
+          promptTokens: int(r, 40, 60),
+          completionTokens: int(r, 700, 1400),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
 const PARTIES = ['supplier', 'buyer', 'licensee', 'contractor', 'landlord', 'tenant', 'vendor'];
 const DUTIES = [
   'deliver goods',

@@ -19,11 +19,15 @@ describe('explainScore', () => {
     // volume is a weak automation signal: it counts but does not open the intent gate.
     expect(x.automation).toBe(0);
     expect(x.intentGate).toBe(0.5);
-    expect(x.intent).toBe(1);
-    expect(x.automationGate).toBe(1);
-    // harvest_ratio (intent): 0.5 · 2.0 · 0.5 · 1 = 0.5; volume (automation): 0.5 · 1.0 · 1 · 0.5 = 0.25.
-    expect(x.terms.map((t) => t.contribution)).toEqual([0.5, 0.25]);
-    expect(x.zListed).toBeCloseTo(-3.25, 10);
+    // harvest_ratio is generic and nothing corroborates it: it counts × 0.5 (genericFloor), and
+    // opens the automation gate only that far.
+    expect(x.corroboration).toBe(0);
+    expect(x.genericGate).toBe(0.5);
+    expect(x.intent).toBe(0.5);
+    expect(x.automationGate).toBe(0.75);
+    // harvest_ratio (intent): 0.5 · 2.0 · (0.5 · 0.5) · 1 = 0.25; volume (automation): 0.5 · 1.0 · 0.75 · 0.5 = 0.1875.
+    expect(x.terms.map((t) => t.contribution)).toEqual([0.25, 0.1875]);
+    expect(x.zListed).toBeCloseTo(-3.5625, 10);
     expect(x.absent).toContain('logprob_extraction');
     expect(x.absent).not.toContain('volume');
   });
@@ -43,14 +47,29 @@ describe('explainScore', () => {
     });
     expect(x.configSource).toBe('findings');
     expect(x.inherited).toBe(true);
-    // Intent gate 0.5 + 0.5·0.5 = 0.75; automation gate 0.5 + 0.5·1 = 1.
+    // machine_timing 0.5 corroborates: generic gate 0.5 + 0.5·0.5 = 0.75, so I = 0.75. Intent gate
+    // 0.5 + 0.5·0.5 = 0.75; automation gate 0.5 + 0.5·0.75 = 0.875.
+    expect(x.genericGate).toBe(0.75);
     expect(x.terms.map((t) => [t.kind, t.contribution])).toEqual([
       ['campaign', null],
       ['link', null],
-      ['signal', 3.75],
-      ['signal', 1],
+      ['signal', 5 * 0.75 * 0.75],
+      ['signal', 2 * 0.5 * 0.875],
     ]);
-    expect(x.zListed).toBe(1.75);
+    expect(x.zListed).toBeCloseTo(-3 + 2.8125 + 0.875, 10);
+  });
+
+  it('scores a campaign of several orgs without the generic discount, as the engine does', () => {
+    const input = {
+      reasons: [{ signal: 'harvest_ratio', score: 1, detail: '' }],
+      requests: 100,
+      score: 0.5,
+      verdict: 'suspicious' as const,
+      engineConfig: { scoring: { bias: 4, weights: { harvest_ratio: 2 } } },
+    };
+    expect(explainScore({ ...input, orgs: 3 }).genericGate).toBe(1);
+    expect(explainScore({ ...input, orgs: 1 }).genericGate).toBe(0.5);
+    expect(explainScore(input).genericGate).toBe(0.5);
   });
 
   it('never exceeds the engine score: the listed reasons are a lower bound of z', () => {
