@@ -5,7 +5,7 @@
  * questions with an answer key) and test-data jobs (an org's QA or ML team has a script generate
  * realistic records and paraphrases for testing its own product, in runs paced by the answers).
  */
-import { nodeSdk, populationClient, pythonSdk } from '../../clients.js';
+import { nodeSdk, pythonSdk } from '../../clients.js';
 import { corporateIps } from '../../net.js';
 import { fill } from '../../prompts/fill.js';
 import { rhythmSchedule, sessionSchedule } from '../../time.js';
@@ -21,6 +21,7 @@ import {
   withSystem,
 } from '../common.js';
 import { brandName } from './chat.js';
+import { templatedProductKey } from './products.js';
 import { days, rhythm } from './shared.js';
 
 const GRADE = '{5th|6th|7th|8th|9th|10th|11th|12th}-grade';
@@ -57,21 +58,19 @@ export function quizApp(ctx: PersonaContext, orgs: number): KeyPlan[] {
     const adopt = adopter(ctx, rng, 0.15, 1);
     const maxTokens = rng.pick([2048, 3000, 4096]);
     plans.push(
-      keyPlan(rng, {
+      templatedProductKey(ctx, rng, {
+        persona: 'quiz_app',
         org: mintOrg(rng),
-        label: { persona: 'quiz_app', attack: false, campaign: null },
-        client: rng.chance(0.6) ? nodeSdk(rng) : populationClient(rng),
-        ips: ctx.cloud.egress(rng, rng.int(1, 3)),
+        nodeShare: 0.6,
         schedule,
-        make: (_i, g, { ts }) =>
-          chatRequest(g, {
-            model: adopt(ts, g, model),
-            messages: withSystem(system, [{ role: 'user', content: fill(g, g.pick(templates)) }]),
-            maxTokens,
-            temperature: 0.7,
-            user: g.pick(teachers),
-            answer: { median: rng.float(700, 1200), sigma: 0.4 },
-          }),
+        system,
+        templates,
+        users: teachers,
+        model,
+        adopt,
+        maxTokens,
+        temperature: 0.7,
+        answer: [700, 1200],
       }),
     );
   }

@@ -9,7 +9,7 @@ import { nodeSdk, populationClient, pythonSdk } from '../../clients.js';
 import { fill } from '../../prompts/fill.js';
 import type { Rng } from '../../rng.js';
 import { rhythmSchedule, sessionSchedule } from '../../time.js';
-import type { KeyPlan } from '../../types.js';
+import type { KeyPlan, Schedule } from '../../types.js';
 import {
   adopter,
   chatRequest,
@@ -21,7 +21,7 @@ import {
   withSystem,
 } from '../common.js';
 import { conversationMaker } from './chat.js';
-import { days, rhythm } from './shared.js';
+import { type BenignPersona, days, rhythm } from './shared.js';
 
 const NAME_HEADS = [
   'Quill',
@@ -85,26 +85,70 @@ export function contentApp(ctx: PersonaContext, orgs: number): KeyPlan[] {
     const maxTokens = rng.pick([2048, 3000, 4096]);
     const variants = rng.chance(0.4) ? rng.int(2, 3) : 1;
     plans.push(
-      keyPlan(rng, {
+      templatedProductKey(ctx, rng, {
+        persona: 'content_app',
         org,
-        label: { persona: 'content_app', attack: false, campaign: null },
-        client: rng.chance(0.5) ? nodeSdk(rng) : populationClient(rng),
-        ips: ctx.cloud.egress(rng, rng.int(1, 3)),
+        nodeShare: 0.5,
         schedule,
-        make: (_i, g, { ts }) =>
-          chatRequest(g, {
-            model: adopt(ts, g, model),
-            messages: withSystem(system, [{ role: 'user', content: fill(g, g.pick(templates)) }]),
-            maxTokens,
-            temperature: 0.8,
-            n: variants,
-            user: g.pick(users),
-            answer: { median: rng.float(700, 1100), sigma: 0.4 },
-          }),
+        system,
+        templates,
+        users,
+        model,
+        adopt,
+        maxTokens,
+        temperature: 0.8,
+        n: variants,
+        answer: [700, 1100],
       }),
     );
   }
   return plans;
+}
+
+/** What a product whose end users fill its templates sends, as `templatedProductKey` takes it. */
+export interface TemplatedProduct {
+  persona: BenignPersona;
+  org: string;
+  /** Share of products on the Node SDK (the rest: a client of the population's mix). */
+  nodeShare: number;
+  schedule: Schedule;
+  system: string;
+  templates: readonly string[];
+  users: readonly string[];
+  model: string;
+  adopt: ReturnType<typeof adopter>;
+  maxTokens: number;
+  temperature: number;
+  /** Variants per request (`n`), none when absent. */
+  n?: number;
+  /** Range of the median answer length, drawn per request from the product's own generator. */
+  answer: readonly [number, number];
+}
+
+/**
+ * The key of a product whose end users fill one of its templates: single-turn requests with its
+ * system prompt, its pinned `max_tokens` and temperature, an end-user id, long answers. Shared by
+ * content generators and quiz makers (draws in the order both made them before, so logs are as
+ * they were).
+ */
+export function templatedProductKey(ctx: PersonaContext, rng: Rng, o: TemplatedProduct): KeyPlan {
+  return keyPlan(rng, {
+    org: o.org,
+    label: { persona: o.persona, attack: false, campaign: null },
+    client: rng.chance(o.nodeShare) ? nodeSdk(rng) : populationClient(rng),
+    ips: ctx.cloud.egress(rng, rng.int(1, 3)),
+    schedule: o.schedule,
+    make: (_i, g, { ts }) =>
+      chatRequest(g, {
+        model: o.adopt(ts, g, o.model),
+        messages: withSystem(o.system, [{ role: 'user', content: fill(g, g.pick(o.templates)) }]),
+        maxTokens: o.maxTokens,
+        temperature: o.temperature,
+        n: o.n,
+        user: g.pick(o.users),
+        answer: { median: rng.float(o.answer[0], o.answer[1]), sigma: 0.4 },
+      }),
+  });
 }
 
 const SUBJECTS = ['math', 'physics', 'chemistry'];
