@@ -436,6 +436,9 @@ describe('generic intent needs corroboration (engine 1.10.0)', () => {
     expect(r1.reasons.find((x) => x.signal === 'harvest_ratio')!.detail).not.toMatch(/counted ×/);
     expect(r.verdict).not.toBe('distillation');
     expect(r.score).toBeLessThan(r1.score - 0.25);
+    // Linkage and inheritance read the score with the rule off.
+    expect(r.suspicion).toBe(r1.score);
+    expect(r1.suspicion).toBe(r1.score);
   });
   it('still calls a broad, round-the-clock harvester distillation, its long answers in full', () => {
     const events = harvester('h2', 9, 600);
