@@ -72,6 +72,9 @@ const WARM_TEXTS = [
   '',
   'Hi',
   'Explain why',
+  // A percent sign right after a number (the skeleton's number slot takes it), outside any quote
+  // or "key: value" slot, where the fold walk reads it.
+  'It grew 12% in 2024.',
   'Café “quoted” — naïve İstanbul Σίσυφος 😀 émoji\u00a0nbsp ﬁ 東京 Ünïcödé Straße 12,5 % Ångström ΣΑΣ.',
   '😀 emoji first, then ﬁ and “quotes” — and a dash',
   'ﬁrst a ligature, then 😀',
