@@ -21,7 +21,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ConfigFlags } from '../config/load.js';
 import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
-import { forEachPacked } from '../events/packed.js';
+import { forEachPacked, type PackedEvents } from '../events/packed.js';
 import type { RequestEvent } from '../events/types.js';
 import { countPresent, emptyPresent } from '../report/coverage.js';
 import type { Findings } from '../report/findings.js';
@@ -443,6 +443,19 @@ export async function analyzeStream(src: Readable, o: AnalyzeOptions = {}): Prom
   return analyzeChunks((size, onBytes) => lineChunks(src, size, onBytes), o);
 }
 
+/**
+ * A batch in one object shape whichever thread packed it. A worker's batch is a structured clone:
+ * its object has another map than the packer's own, and its string list is a holey array where
+ * the packer's is packed; `forEachPacked` (with the engine inlined into it) was compiled again
+ * after a "wrong map" deopt at the first batch of the other kind. Copying the list (a few
+ * thousand references a batch) costs microseconds.
+ */
+function sameShape(e: PackedEvents): PackedEvents {
+  const strs = new Array<string>(e.strs.length);
+  for (let i = 0; i < strs.length; i++) strs[i] = e.strs[i]!;
+  return { count: e.count, nums: e.nums, sigs: e.sigs, refs: e.refs, strs };
+}
+
 /** The analyze pipeline over chunks of whole lines (made by `chunksOf`): parse → engine → findings. */
 async function analyzeChunks(
   chunksOf: (size: number, onBytes: (n: number) => void) => AsyncIterator<Uint8Array>,
@@ -469,7 +482,7 @@ async function analyzeChunks(
     engine.ingest(e);
   };
   const consume = (b: ParsedChunk) => {
-    forEachPacked(b.events, ingest);
+    forEachPacked(sameShape(b.events), ingest);
     badLines += b.bad.length;
     for (const s of b.bad)
       if (samples.length < maxSamples) samples.push({ line: lines + s.line, error: s.error });

@@ -66,4 +66,15 @@ describe('PairTable', () => {
       expect(sorted).toEqual([...new Set(keys)].sort((a, b) => a - b));
     }
   });
+
+  it('puts any subset of the rows in ascending key order', () => {
+    const r = rng(11);
+    for (const n of [300, 100_000]) {
+      const keys = Array.from({ length: 3_000 }, () => Math.floor(r() * n) * n + Math.floor(r() * n));
+      const { table } = fill(keys);
+      const subset = Int32Array.from({ length: table.size }, (_, row) => row).filter(() => r() < 0.4);
+      const order = [...table.sortRows(subset, n)];
+      expect(order).toEqual([...table.sortedRows(n)].filter((row) => subset.includes(row)));
+    }
+  });
 });

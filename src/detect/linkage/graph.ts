@@ -298,16 +298,16 @@ function keptEdges(
   const headroom = 1 - (1 - lw.signup_burst) * (1 - lw.synchronized) * (1 - lw.similar_behaviour);
   const norms = vectors.norms;
   const rows = table.rows;
-  const order = table.sortedRows(n);
-  const ea = new Int32Array(order.length);
-  const eb = new Int32Array(order.length);
-  const es = new Float64Array(order.length);
-  const er = new Int32Array(order.length);
-  const en = new Int32Array(order.length);
+  const rowKey = table.rowKey;
+  // The rows are read in the order they were made (their memory order: reading them in key order
+  // jumped across the table, a cache miss or two per row), each row's strength apart from the
+  // others', then the kept ones are put in key order.
+  const size = table.size;
+  const keptRows = new Int32Array(size);
+  const strengthOfRow = new Float64Array(size);
   let kept = 0;
-  for (let x = 0; x < order.length; x++) {
-    const r = order[x]!;
-    const key = table.rowKey[r]!;
+  for (let r = 0; r < size; r++) {
+    const key = rowKey[r]!;
     const base = r * K;
     const a = Math.floor(key / n);
     const b = key - a * n;
@@ -336,12 +336,24 @@ function keptEdges(
       strength = strengthOf(rows, base, weights);
     }
     if (strength < keepBelow) continue;
-    ea[kept] = a;
-    eb[kept] = b;
-    es[kept] = strength;
-    er[kept] = r;
-    en[kept] = nearOf[r]!;
-    kept++;
+    keptRows[kept++] = r;
+    strengthOfRow[r] = strength;
+  }
+  const order = table.sortRows(keptRows.subarray(0, kept), n);
+  const ea = new Int32Array(kept);
+  const eb = new Int32Array(kept);
+  const es = new Float64Array(kept);
+  const er = new Int32Array(kept);
+  const en = new Int32Array(kept);
+  for (let x = 0; x < kept; x++) {
+    const r = order[x]!;
+    const key = rowKey[r]!;
+    const a = Math.floor(key / n);
+    ea[x] = a;
+    eb[x] = key - a * n;
+    es[x] = strengthOfRow[r]!;
+    er[x] = r;
+    en[x] = nearOf[r]!;
   }
   return new LinkGraph(kept, ea, eb, es, er, rows, en, postings);
 }

@@ -112,15 +112,20 @@ export class PairTable {
    * then by a), linear in rows and keys where a sort of the keys is not.
    */
   sortedRows(n: number): Int32Array {
-    const size = this.size;
+    return this.sortRows(identity(this.size), n);
+  }
+
+  /** `rows` (rows in use, each once) in ascending key order, by the same two counting passes. */
+  sortRows(rows: Int32Array, n: number): Int32Array {
     const keys = this.rowKey;
-    const low = new Int32Array(size);
-    const high = new Int32Array(size);
-    for (let r = 0; r < size; r++) {
+    const low = new Int32Array(this.size);
+    const high = new Int32Array(this.size);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       high[r] = Math.floor(keys[r]! / n);
       low[r] = keys[r]! - high[r]! * n;
     }
-    const byLow = countingPass(identity(size), low, n);
+    const byLow = countingPass(rows, low, n);
     return countingPass(byLow, high, n);
   }
 }
