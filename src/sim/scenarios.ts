@@ -210,6 +210,16 @@ export const SCENARIOS: Scenario[] = [
     ],
     { benign: { ...BACKGROUND, quiz_app: 12, test_data: 10 } },
   ),
+  focused(
+    'documents',
+    'grounded synthesis over a scraped corpus: campaigns (one disguised as a product) that send long public texts one after another and have the model write question-answer pairs, study notes, explanations, critiques or lessons about each (long prompts, long answers), among document assistants and briefing jobs that do the same with their own documents (written after engine 1.10.0, not tuned on)',
+    [
+      { persona: 'document_harvest' },
+      { persona: 'document_harvest', overrides: { ipNets: 0, fingerprints: 6, paraphrase: 0.6 } },
+      { persona: 'document_harvest', overrides: DISGUISE },
+    ],
+    { benign: { ...BACKGROUND, doc_assistant: 12, briefing_job: 10 } },
+  ),
   {
     name: 'products',
     description:

@@ -360,6 +360,66 @@ describe('simulate: scenarios', () => {
     }
     for (const set of openings.values()) expect(set.size).toBe(1);
   });
+  it('documents has campaigns send long public texts with their tasks; document assistants and briefing jobs send their own documents', () => {
+    const b = buildScenario(resolveScenario('documents'), { seed: 2, scale: 0.3, days: 2 });
+    type Line = {
+      key: string;
+      user?: string;
+      request: { messages: Array<{ role: string; content: string }>; user?: string };
+      response: { usage?: { prompt_tokens: number; completion_tokens: number } };
+    };
+    const byPersona = new Map<string, Line[]>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      const p = b.labels.keys[l.key]!.persona;
+      byPersona.set(p, [...(byPersona.get(p) ?? []), l]);
+    }
+    const lastUser = (l: Line) => l.request.messages.filter((m) => m.role === 'user').at(-1)!.content;
+    for (const persona of ['document_harvest', 'doc_assistant', 'briefing_job']) {
+      const lines = byPersona.get(persona) ?? [];
+      expect(lines.length, persona).toBeGreaterThan(50);
+      // Long prompts and long answers: output ÷ input near or under 1.
+      // (A few of a product's one-message requests are follow-ups whose opening fell out of the
+      // conversation maker's window of sessions.)
+      const opening = lines.filter((l) => l.request.messages.filter((m) => m.role === 'user').length === 1);
+      const long = opening.filter((l) => lastUser(l).length > 2000).length;
+      expect(long / opening.length, persona).toBeGreaterThan(0.95);
+      const billed = lines.filter((l) => l.response.usage);
+      const input = billed.reduce((s, l) => s + l.response.usage!.prompt_tokens, 0);
+      const output = billed.reduce((s, l) => s + l.response.usage!.completion_tokens, 0);
+      expect(output / input, persona).toBeGreaterThan(0.2);
+      expect(output / input, persona).toBeLessThan(1.5);
+    }
+    // The harvest reads a public corpus: the same text comes back for 1–3 tasks, then a new one.
+    const texts = new Map<string, number>();
+    for (const l of byPersona.get('document_harvest')!) {
+      const body = lastUser(l)
+        .split('\n')
+        .filter((s) => s.length > 200)[0]!;
+      texts.set(body, (texts.get(body) ?? 0) + 1);
+    }
+    const uses = [...texts.values()];
+    expect(Math.max(...uses)).toBeLessThanOrEqual(3);
+    expect(uses.length).toBeGreaterThan(byPersona.get('document_harvest')!.length / 3 - 1);
+    // A briefing job's documents are its org's own: its invented terms recur across them.
+    const byOrg = new Map<string, string[]>();
+    for (const l of byPersona.get('briefing_job')!) {
+      const org = b.labels.keys[l.key]!.org;
+      byOrg.set(org, [...(byOrg.get(org) ?? []), lastUser(l)]);
+    }
+    for (const docs of byOrg.values()) {
+      if (docs.length < 2) continue;
+      const words = (t: string) => new Set(t.toLowerCase().match(/\b[a-z]{6,}\b/g) ?? []);
+      const [a, z] = [words(docs[0]!), words(docs.at(-1)!)];
+      expect([...a].filter((w) => z.has(w)).length).toBeGreaterThan(10);
+    }
+    // Document assistants serve end users and keep the document in the history of a follow-up.
+    const assistant = byPersona.get('doc_assistant')!;
+    expect(assistant.every((l) => typeof l.request.user === 'string')).toBe(true);
+    const followUps = assistant.filter((l) => l.request.messages.filter((m) => m.role === 'user').length > 1);
+    expect(followUps.length).toBeGreaterThan(0);
+    for (const l of followUps)
+      expect(l.request.messages.find((m) => m.role === 'user')!.content.length).toBeGreaterThan(2000);
+  });
   it('threads runs conversations on the Responses API with the history kept upstream and billed unseen', () => {
     const b = buildScenario(resolveScenario('threads'), { seed: 2, scale: 0.3, days: 2 });
     type Line = {

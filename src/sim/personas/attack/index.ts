@@ -21,6 +21,7 @@ import {
   SWEEP_KINDS,
 } from './campaign.js';
 import { dialogueFactory, dialoguePlan } from './dialogue.js';
+import { documentFactory, documentPlan } from './documents.js';
 import { instructionFactory, instructionKit, instructionPlan } from './instructions.js';
 import { mixedOrg } from './mixed.js';
 import { localeHarvestFactory, localePlan } from './multilingual.js';
@@ -47,6 +48,7 @@ export const ATTACK_PERSONAS = [
   'dialogue_harvest',
   'trace_harvest',
   'instruction_harvest',
+  'document_harvest',
 ] as const;
 export type AttackPersona = (typeof ATTACK_PERSONAS)[number];
 
@@ -250,6 +252,22 @@ export function buildAttack(
       });
       const kit = instructionKit(ctx, rng, plan);
       factory = (c) => () => instructionFactory(ctx, c, plan, kit, pickModel(ctx, rng));
+      break;
+    }
+    case 'document_harvest': {
+      const plan = documentPlan(rng);
+      Object.assign(base, {
+        keys: sk(6, 24),
+        perKeyPerDay: rng.int(50, 150),
+        jitter: rng.float(0.3, 1),
+        churnDays: rng.pick([null, 2, 3]),
+        ipNets: rng.pick([0, 1, 2, 3]),
+        fingerprints: rng.int(1, 4),
+        paraphrase: rng.float(0, 0.4),
+        diurnal: rng.chance(0.3),
+        maxTokens: rng.pick([null, 4096, 8192]),
+      });
+      factory = (c) => () => documentFactory(c, plan, pickModel(ctx, rng));
       break;
     }
   }

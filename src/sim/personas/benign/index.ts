@@ -11,6 +11,7 @@ import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared, reasoningApp, threadApp } from './chat.js';
 import { quizApp, testDataJob } from './datagen.js';
 import { companionApp, refinePipeline } from './dialogue.js';
+import { briefingJob, docAssistant } from './docwork.js';
 import { judgeService } from './evaluation.js';
 import { localeApp, multilingualEval } from './locale.js';
 import { agent, evalHarness, heavyDev, researcher } from './power.js';
@@ -20,10 +21,12 @@ import type { BenignPersona } from './shared.js';
 export { BENIGN_PERSONAS, type BenignPersona } from './shared.js';
 export {
   agent,
+  briefingJob,
   chatApp,
   codingAssistant,
   companionApp,
   contentApp,
+  docAssistant,
   enterpriseBatch,
   evalHarness,
   frameworkShared,
@@ -66,4 +69,6 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   reasoning_app: reasoningApp,
   quiz_app: quizApp,
   test_data: testDataJob,
+  doc_assistant: docAssistant,
+  briefing_job: briefingJob,
 };

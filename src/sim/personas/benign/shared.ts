@@ -29,6 +29,8 @@ export const BENIGN_PERSONAS = [
   'reasoning_app',
   'quiz_app',
   'test_data',
+  'doc_assistant',
+  'briefing_job',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
