@@ -79,20 +79,20 @@ export const AUTOMATION: ReadonlySet<string> = new Set([
 export const WEAK: ReadonlySet<string> = new Set(['sweep', 'volume']);
 
 /**
- * Intent signals that legitimate generation shows as plainly as harvesting: long answers to short
+ * Intent signals that legitimate work shows as plainly as harvesting: long answers to short
  * prompts and max_tokens pinned high are what content generators, test-data jobs and report
- * writers ask for too. They count in full only alongside a sign of what a distiller wants beyond
- * long texts (CORROBORATING); without one they count `genericFloor` of their weight, and open the
- * automation gate only that far (engine 1.10.0).
+ * writers ask for too (engine 1.10.0), and rubric grading is what evaluation platforms and eval
+ * pipelines (LLM-as-judge) ask for (engine 1.11.0). They count in full only alongside a sign of
+ * what a distiller wants beyond them (CORROBORATING); without one they count `genericFloor` of
+ * their weight, and open the automation gate only that far.
  */
-export const GENERIC: ReadonlySet<string> = new Set(['harvest_ratio', 'sampling']);
-/** What a distiller wants beyond long texts: breadth across capabilities, reasoning traces,
- * grading, the output layer, images in bulk, several models or a new one, a harvest slice inside
- * a product, around-the-clock machine operation, many linked accounts. */
+export const GENERIC: ReadonlySet<string> = new Set(['harvest_ratio', 'sampling', 'grading']);
+/** What a distiller wants beyond long texts and grades: breadth across capabilities, reasoning
+ * traces, the output layer, images in bulk, several models or a new one, a harvest slice inside a
+ * product, around-the-clock machine operation, many linked accounts. */
 export const CORROBORATING: ReadonlySet<string> = new Set([
   'sweep',
   'cot_elicitation',
-  'grading',
   'logprob_extraction',
   'multimodal_bulk',
   'model_fanout',
@@ -261,7 +261,9 @@ export function scoreProfile(p: AccountProfile, ctx: SignalContext): ScoreResult
       signal: s.name,
       score: round(scores[i]!),
       detail:
-        IS_GENERIC[i] && genericGate < 0.995 ? detail + genericNote(genericGate, corroboration) : detail,
+        IS_GENERIC[i] && genericGate < 0.995
+          ? detail + genericNote(s.name, genericGate, corroboration)
+          : detail,
     });
   }
   return {
@@ -282,13 +284,18 @@ export function genericFloorOf(cfg: DetectConfig, campaignOrgs?: number): number
   return campaignOrgs !== undefined && campaignOrgs >= 2 ? 1 : cfg.scoring.genericFloor;
 }
 
+/** Who else asks for what a generic signal measures, for its reason's note. */
+const LEGITIMATE_USE: Record<string, string> = {
+  grading: 'evaluation platforms and eval pipelines grade with the model too',
+};
+
 /** The note on a generic reason counted below its weight: by how much, and why. */
-function genericNote(gate: number, corroboration: number): string {
+function genericNote(signal: string, gate: number, corroboration: number): string {
   const why =
     corroboration < 0.1
       ? 'nothing else a distiller wants shows (no breadth, reasoning asks, round-the-clock timing or linked accounts)'
       : `the strongest other sign of a distiller's wants scores ${corroboration.toFixed(2)}`;
-  return ` — counted ×${gate.toFixed(2)}: legitimate generation asks for this too, and ${why}`;
+  return ` — counted ×${gate.toFixed(2)}: ${LEGITIMATE_USE[signal] ?? 'legitimate generation asks for this too'}, and ${why}`;
 }
 
 /** A campaign's intent signal that counts as shared when a member scores on it too. */

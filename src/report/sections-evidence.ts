@@ -3,6 +3,7 @@
  * The evidence itself: each signal with its numbers, the linking evidence, sample prompt
  * skeletons (raw prompts only when stored and requested) and how the score was reached.
  */
+import { GENERIC } from '../detect/scoring.js';
 import type { EvidenceInput, EvidenceOptions } from './evidence-input.js';
 import { isLink, linkReasons, type SubjectView } from './evidence-view.js';
 import type { Reason } from './findings.js';
@@ -93,7 +94,7 @@ export function scoreSection(v: SubjectView, x: ScoreExplanation): Markup {
 support = min(1, requests / ${fixed(x.minRequests, 0)}) = min(1, ${num(x.requests)} / ${fixed(x.minRequests, 0)}) = ${fixed(x.support, 3)}
 gᵢ = ${fixed(x.intentFloor, 2)} + ${fixed(1 - x.intentFloor, 2)} · A for intent signals, A = strongest automation signal listed = ${fixed(x.automation, 3)} → ${fixed(x.intentGate, 3)}
 gᵢ = ${fixed(x.intentFloor, 2)} + ${fixed(1 - x.intentFloor, 2)} · I for automation signals, I = strongest intent signal listed = ${fixed(x.intent, 3)} → ${fixed(x.automationGate, 3)}
-gᵢ × ${fixed(x.genericFloor, 2)} + ${fixed(1 - x.genericFloor, 2)} · C for the generic intent signals (harvest_ratio, sampling), C = strongest corroborating signal listed = ${fixed(x.corroboration, 3)} → ${fixed(x.genericGate, 3)}
+gᵢ × ${fixed(x.genericFloor, 2)} + ${fixed(1 - x.genericFloor, 2)} · C for the generic intent signals (${[...GENERIC].join(', ')}), C = strongest corroborating signal listed = ${fixed(x.corroboration, 3)} → ${fixed(x.genericGate, 3)}
 gᵢ = 1 for other signals (each half of the evidence counts in full only alongside the other)</pre>
 ${inherited}
 <table><thead><tr><th>Reason</th><th class="num">sᵢ</th><th class="num">wᵢ</th><th class="num">gᵢ</th><th class="num">Contribution to z</th><th>Note</th></tr></thead><tbody>

@@ -30,6 +30,7 @@ import {
   harvester,
   harvestPrompt,
   hydra,
+  judgePipeline,
   profilesOf,
   rng,
   T0,
@@ -439,6 +440,31 @@ describe('generic intent needs corroboration (engine 1.10.0)', () => {
     // Linkage and inheritance read the score with the rule off.
     expect(r.suspicion).toBe(r1.score);
     expect(r1.suspicion).toBe(r1.score);
+  });
+  it('leaves a lone judge pipeline benign, its grading counted half, and says why (engine 1.11.0)', () => {
+    const events = judgePipeline('judge', 12, 8);
+    const [p] = profilesOf(events, cfg);
+    const r = scoreProfile(p!, { pop: emptyPopulation(), cfg, now: events.at(-1)!.ts });
+    const grading = r.reasons.find((x) => x.signal === 'grading')!;
+    expect(grading.score).toBe(1); // every request grades a response against a rubric…
+    expect(grading.detail).toMatch(
+      /counted ×0\.5\d: evaluation platforms and eval pipelines grade with the model too/,
+    );
+    expect(r.verdict).toBe('benign');
+    // …and with the rule off (engine 1.10.0) the same key was suspicious.
+    const off = scoreProfile(p!, {
+      pop: emptyPopulation(),
+      cfg: resolveConfig({ scoring: { genericFloor: 1 } }),
+      now: events.at(-1)!.ts,
+    });
+    expect(off.verdict).not.toBe('benign');
+    expect(r.suspicion).toBe(off.score);
+  });
+  it('still flags grading sent from many linked accounts of different orgs', () => {
+    const f = analyzeEvents(judgePipeline('crowd', 13, 10, 120, 8));
+    const flagged = f.accounts.filter((a) => a.verdict !== 'benign');
+    expect(flagged.length).toBe(8);
+    expect(f.campaigns[0]!.reasons.find((x) => x.signal === 'grading')!.detail).not.toMatch(/counted ×/);
   });
   it('still calls a broad, round-the-clock harvester distillation, its long answers in full', () => {
     const events = harvester('h2', 9, 600);

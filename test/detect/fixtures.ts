@@ -220,6 +220,51 @@ export function testDataJob(key: string, seed: number, runs: number, perRun = 60
   return out;
 }
 
+const CRITERIA = ['helpfulness', 'factual accuracy', 'instruction following', 'harmlessness', 'concision'];
+
+/**
+ * An evaluation platform's judge pipeline (LLM-as-judge): one key, the platform's judge system
+ * prompt, a customer's rubric filled with a question and a long candidate answer, temperature 0,
+ * max_tokens pinned low, short JSON verdicts, runs of requests at any hour. With `orgs` > 1, the
+ * same traffic from keys in that many orgs sharing one address and client (a grading crowd).
+ */
+export function judgePipeline(
+  prefix: string,
+  seed: number,
+  runs: number,
+  perRun = 80,
+  orgs = 1,
+): RequestEvent[] {
+  const r = rng(seed);
+  const out: RequestEvent[] = [];
+  for (let run = 0; run < runs; run++) {
+    let ts = T0 + run * 7 * HOUR + Math.floor(r() * 2 * HOUR);
+    for (let i = 0; i < perRun; i++) {
+      ts += 4_000 + Math.floor(r() * 8_000);
+      const k = orgs > 1 ? i % orgs : 0;
+      const answer = Array.from(
+        { length: 12 },
+        () => `The ${pick(r, PARTIES)} should ${pick(r, DUTIES)}.`,
+      ).join(' ');
+      out.push(
+        event({
+          ts,
+          key: orgs > 1 ? `${prefix}${k}` : prefix,
+          org: orgs > 1 ? `${prefix}org${k}` : prefix,
+          ip: '192.0.2.91',
+          system:
+            'You are an impartial judge. Grade the response against the rubric and reply with JSON only.',
+          user: `Rubric: score the response from 1 to 10 for ${pick(r, CRITERIA)}.\n\nQuestion: How should a ${pick(r, PARTIES)} handle ${pick(r, TOPICS)}?\n\nResponse: ${answer}\n\nReturn {"score": n, "reason": "..."}.`,
+          maxTokens: 256,
+          promptTokens: int(r, 400, 900),
+          completionTokens: int(r, 60, 160),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
 const PARTIES = ['supplier', 'buyer', 'licensee', 'contractor', 'landlord', 'tenant', 'vendor'];
 const DUTIES = [
   'deliver goods',
