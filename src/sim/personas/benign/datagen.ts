@@ -8,12 +8,11 @@
 import { nodeSdk, pythonSdk } from '../../clients.js';
 import { corporateIps } from '../../net.js';
 import { fill } from '../../prompts/fill.js';
-import { rhythmSchedule, sessionSchedule } from '../../time.js';
+import { rhythmSchedule } from '../../time.js';
 import type { KeyPlan } from '../../types.js';
 import {
   adopter,
   chatRequest,
-  keyPlan,
   mintOrg,
   mintUser,
   type PersonaContext,
@@ -22,7 +21,7 @@ import {
 } from '../common.js';
 import { brandName } from './chat.js';
 import { templatedProductKey } from './products.js';
-import { days, rhythm } from './shared.js';
+import { days, rhythm, scriptedJobKeys } from './shared.js';
 
 const GRADE = '{5th|6th|7th|8th|9th|10th|11th|12th}-grade';
 const QUIZ_TEMPLATES = [
@@ -116,36 +115,30 @@ export function testDataJob(ctx: PersonaContext, orgs: number): KeyPlan[] {
     const r = rhythm(rng, rng.chance(0.5) ? 'office' : 'night', 0.2);
     const runs = volume(rng, 1.5 * days(ctx), 0.8, 2, 60);
     const perRun = rng.int(20, 150);
-    const keys = rng.chance(0.3) ? 2 : 1;
-    for (let k = 0; k < keys; k++) {
-      const schedule = sessionSchedule(rng, ctx.start, ctx.end, r, {
-        sessions: Math.max(1, Math.round(runs / keys)),
-        meanTurns: perRun,
-        fixedTurns: true,
-        turnGapMs: rng.float(6, 25) * 1000,
-      });
-      plans.push(
-        keyPlan(rng, {
-          org,
-          label: { persona: 'test_data', attack: false, campaign: null },
-          client,
-          ips,
-          schedule,
-          make: (_i, g) => {
-            const paraphrases = augment !== null && g.chance(augmentShare);
-            return chatRequest(g, {
-              model,
-              messages: withSystem(system, [
-                { role: 'user', content: fill(g, paraphrases ? augment : g.pick(generate)) },
-              ]),
-              maxTokens,
-              temperature,
-              answer: paraphrases ? { median: 150, sigma: 0.4 } : { median: 1100, sigma: 0.5 },
-            });
-          },
-        }),
-      );
-    }
+    plans.push(
+      ...scriptedJobKeys(ctx, rng, {
+        org,
+        persona: 'test_data',
+        client,
+        ips,
+        rhythm: r,
+        runs,
+        perRun,
+        gapS: [6, 25],
+        make: (_i, g) => {
+          const paraphrases = augment !== null && g.chance(augmentShare);
+          return chatRequest(g, {
+            model,
+            messages: withSystem(system, [
+              { role: 'user', content: fill(g, paraphrases ? augment : g.pick(generate)) },
+            ]),
+            maxTokens,
+            temperature,
+            answer: paraphrases ? { median: 150, sigma: 0.4 } : { median: 1100, sigma: 0.5 },
+          });
+        },
+      }),
+    );
   }
   return plans;
 }

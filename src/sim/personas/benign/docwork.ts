@@ -24,7 +24,7 @@ import {
   withSystem,
 } from '../common.js';
 import { brandName, conversationMaker } from './chat.js';
-import { days, rhythm } from './shared.js';
+import { days, rhythm, scriptedJobKeys } from './shared.js';
 
 const ASSISTANT_TEAMS = ['legal', 'finance', 'procurement', 'HR', 'compliance', 'research'];
 const ASSISTANT_ASKS = [
@@ -138,37 +138,28 @@ export function briefingJob(ctx: PersonaContext, orgs: number): KeyPlan[] {
       [4000, 14000],
     ] as const);
     const answer = rng.float(700, 1400);
-    const keys = rng.chance(0.3) ? 2 : 1;
-    for (let k = 0; k < keys; k++) {
-      const schedule = sessionSchedule(rng, ctx.start, ctx.end, r, {
-        sessions: Math.max(1, Math.round(runs / keys)),
-        meanTurns: perRun,
-        fixedTurns: true,
-        turnGapMs: rng.float(15, 45) * 1000,
-      });
-      plans.push(
-        keyPlan(rng, {
-          org,
-          label: { persona: 'briefing_job', attack: false, campaign: null },
-          client,
-          ips,
-          schedule,
-          make: (_i, g) =>
-            chatRequest(g, {
-              model,
-              messages: withSystem(system, [
-                {
-                  role: 'user',
-                  content: `${g.pick(tasks)}\n\n${document(g, g.int(chars[0], chars[1]), lex)}`,
-                },
-              ]),
-              maxTokens,
-              temperature,
-              answer: { median: answer, sigma: 0.4 },
-            }),
-        }),
-      );
-    }
+    plans.push(
+      ...scriptedJobKeys(ctx, rng, {
+        org,
+        persona: 'briefing_job',
+        client,
+        ips,
+        rhythm: r,
+        runs,
+        perRun,
+        gapS: [15, 45],
+        make: (_i, g) =>
+          chatRequest(g, {
+            model,
+            messages: withSystem(system, [
+              { role: 'user', content: `${g.pick(tasks)}\n\n${document(g, g.int(chars[0], chars[1]), lex)}` },
+            ]),
+            maxTokens,
+            temperature,
+            answer: { median: answer, sigma: 0.4 },
+          }),
+      }),
+    );
   }
   return plans;
 }
