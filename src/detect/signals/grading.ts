@@ -4,8 +4,10 @@
  *
  * > "Rubric-based grading prompts use the model as a reward model." (issue 3)
  *
- * LLM-as-judge evaluation is legitimate in small doses; at a large share of a key's traffic it
- * is reward-model harvesting. 10% starts to count, 50% is full.
+ * 10% of a key's traffic starts to count, 50% is full. An evaluation platform's judge pipeline
+ * sends nothing else, so the share alone does not separate it from reward-model harvesting: since
+ * engine 1.11.0 the signal is generic intent (scoring.ts GENERIC) and counts in full only beside
+ * corroborating evidence or in a campaign of several orgs.
  */
 import type { AccountProfile } from '../profile.js';
 import type { Signal } from './types.js';
