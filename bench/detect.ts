@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type DeepPartial, type DetectConfig, ENGINE_VERSION } from '../src/detect/engine.js';
 import { loadRealPrompts, SCENARIOS } from '../src/sim/index.js';
-import { aggregate, type Row } from './lib/aggregate.js';
+import { aggregate, type Row, ttdByPersona } from './lib/aggregate.js';
 import {
   baselineTable,
   beatsBaselines,
@@ -19,6 +19,7 @@ import {
   personaMatrix,
   personaTable,
   renderHtml,
+  ttdTable,
 } from './lib/report.js';
 import { runOne } from './lib/run.js';
 import type { RunScore } from './lib/score.js';
@@ -135,6 +136,9 @@ async function run(
   console.log(`\nEngine vs baselines\n${baselineTable([...rows, overall])}`);
   console.log(`\nFPR per benign persona (all runs)\n${personaTable(overall, false)}`);
   console.log(`\nRecall per attack persona (all runs)\n${personaTable(overall, true)}`);
+  console.log(
+    `\nTime to detection per attack persona (medians over its campaigns; target: flagged before 5% of its requests)\n${ttdTable(ttdByPersona(runs))}`,
+  );
   console.log(`\nEngine FPR per benign persona × scenario (flagged/keys)\n${personaMatrix(rows, false)}`);
   const hydraRows = rows.filter((r) => ['hydra', 'residential', 'slow-low'].includes(r.name));
   for (const r of hydraRows)

@@ -87,3 +87,52 @@ export function aggregate(name: string, runs: RunScore[]): Row {
     linesPerSecond: mean(runs.map((r) => r.linesPerSecond)),
   };
 }
+
+/** Time to detection of one attack persona's campaigns, pooled over runs. */
+export interface TtdRow {
+  persona: string;
+  campaigns: number;
+  /** Campaigns with at least one key flagged. */
+  found: number;
+  /** Campaigns flagged before 5% of their requests. */
+  under5: number;
+  /** Median share of a campaign's requests made before its first flag (1 when never flagged). */
+  medianShare: number;
+  /** Median number of requests a campaign has made at its 5% mark: what the target allows. */
+  medianAt5: number;
+  /** Median requests per key at the 5% mark (requests at the mark ÷ the campaign's keys). */
+  medianPerKeyAt5: number;
+  /** Median number of requests made before the first flag, over the campaigns flagged. */
+  medianBefore: number;
+}
+
+/**
+ * Time to detection per attack persona: how many campaigns met the 5% target, and how many
+ * requests the target allows against how many the engine needed. A campaign of 200 requests
+ * over 8 keys must be caught by its 10th request (~1 per key); one of 6,000 on one key by its 300th.
+ */
+export function ttdByPersona(runs: RunScore[]): TtdRow[] {
+  const byPersona = new Map<string, RunScore['campaigns']['ttd']>();
+  for (const r of runs)
+    for (const t of r.campaigns.ttd) {
+      const list = byPersona.get(t.persona) ?? [];
+      byPersona.set(t.persona, list);
+      list.push(t);
+    }
+  return [...byPersona.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([persona, ts]) => {
+      const flagged = ts.filter((t) => t.before < t.requests);
+      const at5 = ts.map((t) => 0.05 * t.requests);
+      return {
+        persona,
+        campaigns: ts.length,
+        found: flagged.length,
+        under5: ts.filter((t) => t.share < 0.05).length,
+        medianShare: median(ts.map((t) => t.share)),
+        medianAt5: median(at5),
+        medianPerKeyAt5: median(ts.map((t, i) => at5[i]! / Math.max(1, t.keys))),
+        medianBefore: flagged.length > 0 ? median(flagged.map((t) => t.before)) : Number.NaN,
+      };
+    });
+}

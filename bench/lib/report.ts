@@ -4,7 +4,7 @@
  * FPR per benign persona, recall per attack persona) and the self-contained HTML report.
  */
 import { table } from '../../src/report/summary.js';
-import type { DetectorAgg, Row } from './aggregate.js';
+import { type DetectorAgg, type Row, type TtdRow, ttdByPersona } from './aggregate.js';
 import { f1, fpr, precision, type RunScore, recall } from './score.js';
 import { barChart, COLORS, esc, lineChart, stripPlot } from './svg.js';
 
@@ -48,6 +48,34 @@ export function engineTable(rows: Row[]): string {
       `${r.detected[0]}/${r.detected[1]}`,
       pct(r.ttdMedian),
       `${r.ttdUnder5[0]}/${r.ttdUnder5[1]}`,
+    ]),
+  );
+}
+
+/** Time to detection per attack persona (`ttdByPersona`), medians over its campaigns. */
+export function ttdTable(rows: TtdRow[]): string {
+  const n = (x: number) =>
+    Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US');
+  return table(
+    [
+      'persona',
+      'campaigns',
+      'found',
+      'TTD<5%',
+      'TTD med',
+      'requests at 5%',
+      'per key at 5%',
+      'requests to 1st flag',
+    ],
+    rows.map((r) => [
+      r.persona,
+      r.campaigns,
+      r.found,
+      r.under5,
+      pct(r.medianShare),
+      n(r.medianAt5),
+      n(r.medianPerKeyAt5),
+      n(r.medianBefore),
     ]),
   );
 }
@@ -200,7 +228,7 @@ Positive = verdict ≥ suspicious (P/R/FPR@susp) or = distillation (@dist). TTD 
 <h2>Engine recall per attack persona and scenario</h2>${htmlTable(personaMatrix(rows, true))}
 <h2>ROC curves</h2><div class="grid">${rocs}</div>
 <h2>Score distributions</h2>${strips}
-<h2>Time to detection</h2>${barChart("Share of each campaign's requests before it was first flagged (green < 5%)", ttdBars, 0.05)}
+<h2>Time to detection</h2>${htmlTable(ttdTable(ttdByPersona(runs)))}${barChart("Share of each campaign's requests before it was first flagged (green < 5%)", ttdBars, 0.05)}
 </body></html>
 `;
 }

@@ -37,8 +37,16 @@ export interface CampaignScore {
   coverage: number;
   /** True campaigns with at least one flagged key / all true campaigns. */
   detected: [number, number];
-  /** Per true campaign: share of its requests made before it was first flagged (1 if never). */
-  ttd: Array<{ campaign: string; persona: string; share: number; requests: number }>;
+  /** Per true campaign: share of its requests made before it was first flagged (1 if never), those
+   * requests (`before`), all its requests and its keys. */
+  ttd: Array<{
+    campaign: string;
+    persona: string;
+    share: number;
+    before: number;
+    requests: number;
+    keys: number;
+  }>;
   flaggedEngineCampaigns: number;
 }
 
@@ -168,7 +176,9 @@ export function scoreCampaigns(labels: Labels, f: Findings, times: CampaignTimes
       campaign: id,
       persona: c.persona,
       share: ts.length === 0 ? 1 : before / ts.length,
+      before,
       requests: ts.length,
+      keys: c.keys.length,
     });
   }
   return {
