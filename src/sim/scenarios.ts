@@ -248,6 +248,15 @@ export const SCENARIOS: Scenario[] = [
     attacks: STANDARD_ATTACKS,
   },
   {
+    name: 'aggregators',
+    description:
+      'the standard mix plus 6 API resellers and model routers, each one org whose 2–4 regional keys carry the merged traffic of 60–300 customers worldwide (written after engine 1.11.0, not tuned on)',
+    days: 7,
+    benign: { ...STANDARD_BENIGN, aggregator: 6 },
+    newModelDay: 4,
+    attacks: STANDARD_ATTACKS,
+  },
+  {
     name: 'benign-only',
     description:
       'hard negatives only: the standard benign population, no attacks (every flag is a false positive)',

@@ -420,6 +420,62 @@ describe('simulate: scenarios', () => {
     for (const l of followUps)
       expect(l.request.messages.find((m) => m.role === 'user')!.content.length).toBeGreaterThan(2000);
   });
+  it('aggregators merge many customers on a few keys: many models, comparisons, tools, end users per router', () => {
+    const b = buildScenario(resolveScenario('aggregators'), { seed: 3, scale: 0.5, days: 2 });
+    type Line = {
+      key: string;
+      request: {
+        model: string;
+        messages: Array<{ role: string; content: unknown }>;
+        user?: string;
+        tools?: unknown[];
+      };
+    };
+    const byKey = new Map<string, Line[]>();
+    const perKey = new Map<string, number>();
+    for (const l of scenarioLines(b) as Iterable<Line>) {
+      perKey.set(l.key, (perKey.get(l.key) ?? 0) + 1);
+      if (b.labels.keys[l.key]!.persona !== 'aggregator') continue;
+      byKey.set(l.key, [...(byKey.get(l.key) ?? []), l]);
+    }
+    const orgs = new Set([...byKey.keys()].map((k) => b.labels.keys[k]!.org));
+    expect(orgs.size).toBeGreaterThanOrEqual(2);
+    expect(byKey.size).toBeGreaterThanOrEqual(2 * orgs.size);
+    const counts = [...perKey.values()].sort((x, y) => x - y);
+    const median = counts[Math.floor(counts.length / 2)]!;
+    for (const [key, lines] of byKey) {
+      // One key carries many customers: far above the median key, on several models.
+      expect(lines.length, key).toBeGreaterThan(10 * median);
+      expect(new Set(lines.map((l) => l.request.model)).size, key).toBeGreaterThanOrEqual(3);
+      expect(
+        lines.some((l) => (l.request.tools?.length ?? 0) > 0),
+        key,
+      ).toBe(true);
+      expect(
+        lines.some((l) => l.request.messages.filter((m) => m.role === 'user').length > 1),
+        key,
+      ).toBe(true);
+      // A playground comparison sends one prompt to several models.
+      const models = new Map<string, Set<string>>();
+      for (const l of lines) {
+        const text = JSON.stringify(l.request.messages);
+        models.set(text, (models.get(text) ?? new Set()).add(l.request.model));
+      }
+      expect(
+        [...models.values()].some((m) => m.size >= 2),
+        key,
+      ).toBe(true);
+    }
+    // A router passes its customers' ids as `user` on every request, or none at all.
+    for (const org of orgs) {
+      const lines = [...byKey.entries()]
+        .filter(([k]) => b.labels.keys[k]!.org === org)
+        .flatMap(([, ls]) => ls);
+      const users = new Set(lines.map((l) => l.request.user));
+      if (users.has(undefined)) expect(users.size).toBe(1);
+      else expect(users.size).toBeGreaterThan(20);
+    }
+  });
   it('threads runs conversations on the Responses API with the history kept upstream and billed unseen', () => {
     const b = buildScenario(resolveScenario('threads'), { seed: 2, scale: 0.3, days: 2 });
     type Line = {

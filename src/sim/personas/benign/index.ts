@@ -7,6 +7,7 @@
  */
 import type { KeyPlan } from '../../types.js';
 import type { PersonaContext } from '../common.js';
+import { aggregator } from './aggregator.js';
 import { enterpriseBatch, multimodalDocs, ragApp } from './apps.js';
 import { chatApp, codingAssistant, frameworkShared, reasoningApp, threadApp } from './chat.js';
 import { quizApp, testDataJob } from './datagen.js';
@@ -21,6 +22,7 @@ import type { BenignPersona } from './shared.js';
 export { BENIGN_PERSONAS, type BenignPersona } from './shared.js';
 export {
   agent,
+  aggregator,
   briefingJob,
   chatApp,
   codingAssistant,
@@ -71,4 +73,5 @@ export const BENIGN_BUILDERS: Record<BenignPersona, (ctx: PersonaContext, orgs: 
   test_data: testDataJob,
   doc_assistant: docAssistant,
   briefing_job: briefingJob,
+  aggregator,
 };

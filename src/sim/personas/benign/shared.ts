@@ -32,6 +32,7 @@ export const BENIGN_PERSONAS = [
   'test_data',
   'doc_assistant',
   'briefing_job',
+  'aggregator',
 ] as const;
 export type BenignPersona = (typeof BENIGN_PERSONAS)[number];
 
