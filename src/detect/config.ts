@@ -155,8 +155,10 @@ export const DetectConfigSchema = z.object({
       /** A hash shared by at least max(commonOrgs, commonShare × orgs) orgs is common: no evidence. */
       commonOrgs: z.number().int().min(2).default(60),
       commonShare: z.number().min(0).max(1).default(0.05),
-      /** Posting lists (accounts per hash) are capped at this length. */
-      postingCap: z.number().int().min(2).default(256),
+      /** Posting lists (accounts per hash) are capped at this length, a bound for pathological
+       * inputs: past 64 members a list costs linear time (graph.ts). 256 before engine 1.12.0: a
+       * crowd of more accounts sharing an item was cut there and its customers went uncounted. */
+      postingCap: z.number().int().min(2).default(32_768),
       /** A frame/skeleton/system/subnet counts for an account when it covers this share of its requests. */
       minShare: z.number().min(0).max(1).default(0.05),
       /** Sign-up burst: first seen within this much of each other (and after the warm-up). */

@@ -24,7 +24,7 @@ import { type CampaignState, type KeyState, suspicionOf, type VerdictChange } fr
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.11.0';
+export const ENGINE_VERSION = '1.12.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 

@@ -257,6 +257,21 @@ export const SCENARIOS: Scenario[] = [
     attacks: STANDARD_ATTACKS,
   },
   {
+    name: 'swarm',
+    description:
+      'hydras of hundreds of accounts ("20,000+ accounts at once"): a churning hydra of ~500 keys behind a few rented /24s and a residential-proxy hydra of ~100, among the standard benign population, three days',
+    days: 3,
+    benign: STANDARD_BENIGN,
+    attacks: [
+      {
+        persona: 'hydra',
+        scale: 25,
+        overrides: { churnDays: 2, fingerprints: 3, ipNets: 4, paraphrase: 0.6 },
+      },
+      { persona: 'residential_proxy', scale: 5 },
+    ],
+  },
+  {
     name: 'benign-only',
     description:
       'hard negatives only: the standard benign population, no attacks (every flag is a false positive)',

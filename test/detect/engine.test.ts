@@ -24,6 +24,7 @@ import {
   batchJob,
   byTime,
   chatApp,
+  crowd,
   DAY,
   event,
   frameworkOrgs,
@@ -47,6 +48,24 @@ const mix = () =>
   ]);
 const EVENTS = mix();
 const byKey = (f: ReturnType<typeof analyzeEvents>) => new Map(f.accounts.map((a) => [a.key, a]));
+
+describe('engine: a crowd of hundreds of accounts', () => {
+  it('links 300 single-key orgs that share only a client and a request shape (more than the old posting cap of 256)', () => {
+    const f = analyzeEvents(byTime([...crowd('cr', 300, 40, 3), ...chatApp('chat', 4, 800)]));
+    const members = f.accounts.filter((a) => a.key.startsWith('cr'));
+    expect(members).toHaveLength(300);
+    expect(members.every((a) => a.campaign !== null)).toBe(true);
+    const camps = f.campaigns.filter((c) => c.keys.some((k) => k.startsWith('cr')));
+    expect(camps.reduce((s, c) => s + c.keys.length, 0)).toBe(300);
+    for (const c of camps) {
+      expect(c.keys.every((k) => k.startsWith('cr'))).toBe(true);
+      // The client is shared by all 300 orgs: common by count, but a crowd of harvesters is not customers.
+      const fp = c.reasons.find((r) => r.signal === 'link.shared_fingerprint');
+      expect(fp?.detail).toMatch(new RegExp(`^${c.keys.length} keys share client fingerprint`));
+    }
+    expect(f.accounts.find((a) => a.key === 'chat')!.verdict).toBe('benign');
+  });
+});
 
 describe('engine end to end', () => {
   const findings = analyzeEvents(EVENTS);

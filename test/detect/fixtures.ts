@@ -176,6 +176,32 @@ export function hydra(
   return out;
 }
 
+/**
+ * A crowd of `keys` accounts, each its own org behind its own residential /24, run by one script:
+ * one client, `max_tokens` pinned, reasoning-trace coercion on prompts without a template.
+ * Nothing but the client and the frozen request shape joins the keys.
+ */
+export function crowd(prefix: string, keys: number, perKey: number, seed: number): RequestEvent[] {
+  const r = rng(seed);
+  const out: RequestEvent[] = [];
+  for (let k = 0; k < keys; k++)
+    for (let i = 0; i < perKey; i++)
+      out.push(
+        event({
+          ts: T0 + Math.floor(((i * keys + k) / (keys * perKey)) * 2 * DAY + r() * 5000),
+          key: `${prefix}${k}`,
+          org: `${prefix}org${k}`,
+          ip: `100.${64 + (k >> 8)}.${k & 255}.${1 + Math.floor(r() * 250)}`,
+          ua: 'harvest-client/0.3',
+          user: `Imagine and articulate the internal reasoning behind the answer, step by step: ${wordSalad(r)}`,
+          maxTokens: 4096,
+          promptTokens: int(r, 30, 60),
+          completionTokens: int(r, 500, 1500),
+        }),
+      );
+  return out;
+}
+
 const RECORDS = [
   'product reviews',
   'support tickets',
