@@ -93,6 +93,10 @@ export const DetectConfigSchema = z.object({
         .number()
         .min(0)
         .default(3 * HOUR),
+      /** Past this many tracked keys, the suspect-triggered pass waits `campaignEveryMs` × keys ÷
+       * this (capped at `campaignMaxEveryMs`): a pass costs time in proportion to the keys, and a
+       * churning crowd of thousands makes new suspects all the time (engine 1.12.0). */
+      campaignEveryKeys: z.number().int().min(1).default(1000),
     })
     .prefault({}),
   windows: z

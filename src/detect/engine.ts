@@ -31,6 +31,15 @@ const MAX_MODELS = 10_000;
 /** What the caller read (lines, bad lines, evidence present), as recorded in the findings. */
 export type FindingsInput = Findings['input'];
 
+/**
+ * How long a pass triggered by new suspects waits after the last pass: `campaignEveryMs`, longer
+ * past `campaignEveryKeys` tracked keys (in proportion to them, at most `campaignMaxEveryMs`).
+ */
+export function suspectPassEvery(c: DetectConfig['cadence'], keys: number): number {
+  const scale = Math.max(1, keys / c.campaignEveryKeys);
+  return Math.min(c.campaignMaxEveryMs, c.campaignEveryMs * scale);
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class Engine {
@@ -274,7 +283,8 @@ export class Engine {
     const dt = this.now - this.lastCampaignTs;
     if (dt >= c.campaignMaxEveryMs) return this.eventsSinceCampaign >= Math.max(50, this.keys.size / 2);
     if (dt < c.campaignEveryMs) return false;
-    return this.newSuspects > 0 || this.eventsSinceCampaign >= c.campaignEventsPerAccount * this.keys.size;
+    if (this.eventsSinceCampaign >= c.campaignEventsPerAccount * this.keys.size) return true;
+    return this.newSuspects > 0 && dt >= suspectPassEvery(c, this.keys.size);
   }
 
   private scoreOwn(st: KeyState): void {

@@ -5,6 +5,7 @@ import {
   ENGINE_VERSION,
   Engine,
   inherits,
+  suspectPassEvery,
   type VerdictChange,
 } from '../../src/detect/engine.js';
 import { emptyPopulation } from '../../src/detect/population.js';
@@ -64,6 +65,16 @@ describe('engine: a crowd of hundreds of accounts', () => {
       expect(fp?.detail).toMatch(new RegExp(`^${c.keys.length} keys share client fingerprint`));
     }
     expect(f.accounts.find((a) => a.key === 'chat')!.verdict).toBe('benign');
+  });
+});
+
+describe('suspectPassEvery', () => {
+  const c = resolveConfig().cadence;
+  it('waits campaignEveryMs up to campaignEveryKeys keys, longer in proportion past them, at most campaignMaxEveryMs', () => {
+    expect(suspectPassEvery(c, 10)).toBe(c.campaignEveryMs);
+    expect(suspectPassEvery(c, c.campaignEveryKeys)).toBe(c.campaignEveryMs);
+    expect(suspectPassEvery(c, 2.5 * c.campaignEveryKeys)).toBe(2.5 * c.campaignEveryMs);
+    expect(suspectPassEvery(c, 1_000 * c.campaignEveryKeys)).toBe(c.campaignMaxEveryMs);
   });
 });
 
