@@ -84,17 +84,23 @@ function pickKind(rng: Rng): CustomerKind {
   return 'chat';
 }
 
-/** How often and in what runs a kind of customer sends: sessions, turns, gap between turns. */
-const SHAPE: Record<CustomerKind, { rhythm: RhythmKind; turns: number; gapS: number; fixed?: boolean }> = {
-  chat: { rhythm: 'consumer', turns: 3, gapS: 40 },
-  coding: { rhythm: 'office', turns: 2.5, gapS: 90 },
-  agent: { rhythm: 'office', turns: 7, gapS: 5 },
-  writer: { rhythm: 'consumer', turns: 1.3, gapS: 60 },
-  rag: { rhythm: 'consumer', turns: 1.2, gapS: 30 },
-  batch: { rhythm: 'night', turns: 40, gapS: 3, fixed: true },
-  tutor: { rhythm: 'consumer', turns: 3, gapS: 60 },
-  eval: { rhythm: 'office', turns: 60, gapS: 2, fixed: true },
-  compare: { rhythm: 'office', turns: 1, gapS: 8 },
+/**
+ * How often and in what runs a kind of customer sends: its rhythm, median sessions a day (across
+ * customers, log-normal), mean turns a session (fixed for jobs), median seconds between turns.
+ */
+const SHAPE: Record<
+  CustomerKind,
+  { rhythm: RhythmKind; perDay: number; turns: number; gapS: number; fixed?: boolean }
+> = {
+  chat: { rhythm: 'consumer', perDay: 1.5, turns: 3, gapS: 40 },
+  coding: { rhythm: 'office', perDay: 1.5, turns: 2.5, gapS: 90 },
+  agent: { rhythm: 'office', perDay: 1.5, turns: 7, gapS: 5 },
+  writer: { rhythm: 'consumer', perDay: 1.5, turns: 1.3, gapS: 60 },
+  rag: { rhythm: 'consumer', perDay: 1.5, turns: 1.2, gapS: 30 },
+  batch: { rhythm: 'night', perDay: 0.3, turns: 40, gapS: 3, fixed: true },
+  tutor: { rhythm: 'consumer', perDay: 1.5, turns: 3, gapS: 60 },
+  eval: { rhythm: 'office', perDay: 0.3, turns: 60, gapS: 2, fixed: true },
+  compare: { rhythm: 'office', perDay: 1.5, turns: 1, gapS: 8 },
 };
 
 function customerOf(ctx: PersonaContext, rng: Rng, catalogue: string[]): Customer {
@@ -267,7 +273,7 @@ export function aggregator(ctx: PersonaContext, orgs: number): KeyPlan[] {
         const shape = SHAPE[c.kind];
         const turns = c.kind === 'compare' ? c.models.length : shape.turns;
         return sessionSchedule(rng, ctx.start, ctx.end, rhythm(rng, shape.rhythm, rng.float(0.4, 1.1)), {
-          sessions: volume(rng, (shape.turns > 10 ? 0.3 : 1.5) * days(ctx), 1.3, 1, 600),
+          sessions: volume(rng, shape.perDay * days(ctx), 1.3, 1, 600),
           meanTurns: turns,
           fixedTurns: shape.fixed === true || c.kind === 'compare',
           turnGapMs: rng.float(0.5, 1.5) * shape.gapS * 1000,
