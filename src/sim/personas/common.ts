@@ -160,6 +160,26 @@ export function modelsFrom(rng: Rng, list: readonly string[], k: number): string
   return rng.sample(list, Math.max(1, k));
 }
 
+/**
+ * One step of a tool loop appended to `msgs`: the assistant's call `id` of tool `name` (with its
+ * text `content`, or none) and the tool's `result`. The parameters are in the order callers draw
+ * them from their Rng (arguments are evaluated left to right).
+ */
+export function pushToolStep(
+  msgs: Message[],
+  id: string,
+  content: string | null,
+  name: string,
+  result: string,
+): void {
+  msgs.push({
+    role: 'assistant',
+    content,
+    tool_calls: [{ id, type: 'function', function: { name, arguments: '{"query":"…"}' } }],
+  });
+  msgs.push({ role: 'tool', tool_call_id: id, content: result });
+}
+
 /** A tool definition in the OpenAI function-calling shape. */
 export function toolDef(name: string): unknown {
   return {

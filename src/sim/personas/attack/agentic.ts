@@ -15,7 +15,14 @@ import { answerText } from '../../prompts/answers.js';
 import { fill } from '../../prompts/fill.js';
 import type { PromptKind } from '../../prompts/index.js';
 import type { Rng } from '../../rng.js';
-import { chatRequest, type Message, type PersonaContext, toolDef, withSystem } from '../common.js';
+import {
+  chatRequest,
+  type Message,
+  type PersonaContext,
+  pushToolStep,
+  toolDef,
+  withSystem,
+} from '../common.js';
 import type { Campaign, Factory } from './campaign.js';
 
 /** The sandbox harness's tools; a campaign offers 4–8 of them on every request. */
@@ -79,19 +86,13 @@ export function trajectoryFactory(
       const task = fill(g, '{Task|Objective|Goal}: ') + ctx.prompts.get(g.pick(TASK_KINDS), g, 0.5);
       t = { messages: withSystem(h.system, [{ role: 'user', content: task }]), left: g.int(2, 6) };
     } else {
-      const id = `call_${g.hex(12)}`;
-      t.messages.push({
-        role: 'assistant',
-        content: answerText(g, g.int(30, 140)),
-        tool_calls: [
-          { id, type: 'function', function: { name: g.pick(h.toolNames), arguments: '{"query":"…"}' } },
-        ],
-      });
-      t.messages.push({
-        role: 'tool',
-        tool_call_id: id,
-        content: JSON.stringify({ status: 'ok', exit_code: 0, output: answerText(g, g.int(10, 90)) }),
-      });
+      pushToolStep(
+        t.messages,
+        `call_${g.hex(12)}`,
+        answerText(g, g.int(30, 140)),
+        g.pick(h.toolNames),
+        JSON.stringify({ status: 'ok', exit_code: 0, output: answerText(g, g.int(10, 90)) }),
+      );
     }
     t.left--;
     const final = t.left <= 0;

@@ -29,6 +29,7 @@ import {
   mintOrg,
   mintUser,
   type PersonaContext,
+  pushToolStep,
   toolDef,
   volume,
   withSystem,
@@ -225,15 +226,7 @@ function nextMessages(ctx: PersonaContext, c: Customer, g: Rng, prev: Message[] 
   }
   const msgs = prev;
   if (c.kind === 'agent') {
-    const id = `call_${g.hex(12)}`;
-    msgs.push({
-      role: 'assistant',
-      content: null,
-      tool_calls: [
-        { id, type: 'function', function: { name: g.pick(AGENT_TOOLS), arguments: '{"query":"…"}' } },
-      ],
-    });
-    msgs.push({ role: 'tool', tool_call_id: id, content: answerText(g, g.int(40, 400)) });
+    pushToolStep(msgs, `call_${g.hex(12)}`, null, g.pick(AGENT_TOOLS), answerText(g, g.int(40, 400)));
     return msgs;
   }
   if (c.kind === 'compare') return msgs; // the same prompt again, to the next model

@@ -19,6 +19,7 @@ import {
   mintOrg,
   modelsFrom,
   type PersonaContext,
+  pushToolStep,
   toolDef,
   volume,
   withSystem,
@@ -138,19 +139,13 @@ export function agent(ctx: PersonaContext, orgs: number, persona: BenignPersona 
           if (!msgs) {
             msgs = withSystem(system, [{ role: 'user', content: generate('tool_task', g) }]);
           } else {
-            const id = `call_${g.hex(12)}`;
-            msgs.push({
-              role: 'assistant',
-              content: null,
-              tool_calls: [
-                { id, type: 'function', function: { name: g.pick(TOOLS), arguments: '{"query":"…"}' } },
-              ],
-            });
-            msgs.push({
-              role: 'tool',
-              tool_call_id: id,
-              content: JSON.stringify({ ok: true, rows: g.int(0, 40), note: answerText(g, g.int(15, 80)) }),
-            });
+            pushToolStep(
+              msgs,
+              `call_${g.hex(12)}`,
+              null,
+              g.pick(TOOLS),
+              JSON.stringify({ ok: true, rows: g.int(0, 40), note: answerText(g, g.int(15, 80)) }),
+            );
           }
           convs.set(s, msgs);
           if (convs.size > 32) convs.delete(convs.keys().next().value!);
