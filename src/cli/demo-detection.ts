@@ -52,9 +52,11 @@ export async function runDetectionDemo(
   });
   const keys = await realKeys(app, built.plans);
   const attack = new Set(built.plans.filter((p) => p.label.attack).map((p) => p.key));
+  const clusters = new Set(built.plans.flatMap((p) => (p.label.attack ? [p.label.campaign] : []))).size;
   log(
-    `Replaying ${days} days of simulated traffic: ${built.plans.length - attack.size} customer keys and a hydra ` +
-      `campaign of ${attack.size} keys, through POST /admin/ingest…`,
+    `Replaying ${days} days of simulated traffic: ${built.plans.length - attack.size} customer keys and ` +
+      `${clusters === 1 ? 'a hydra campaign' : `${clusters} hydra campaigns`} of ${attack.size} keys in all, ` +
+      'through POST /admin/ingest…',
   );
   let lines = 0;
   let chunk: string[] = [];

@@ -26,7 +26,7 @@ export const SUMMARY_DEFAULTS: SummaryOptions = { top: 10, reasonWidth: 70 };
 export function table(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => isNumeric(r[i])));
   const line = (r: string[]) =>
     r
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
@@ -36,6 +36,14 @@ export function table(header: string[], rows: Array<Array<string | number>>): st
     '\n',
   );
 }
+
+/** A number, or a number already formatted (`score(0.5)`): right-aligned in its column. */
+function isNumeric(cell: string | number | undefined): boolean {
+  return typeof cell === 'number' || (cell !== undefined && /^-?[\d,]+(\.\d+)?$/.test(cell));
+}
+
+/** A score in [0,1] as the tables show it: always two decimals, so 1 reads as 1.00. */
+export const score = (s: number): string => s.toFixed(2);
 
 function fmt(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
@@ -74,7 +82,7 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
           .map((c) => [
             c.id,
             c.verdict,
-            c.score,
+            score(c.score),
             c.keys.length,
             c.requests,
             c.output_tokens,
@@ -97,7 +105,7 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
           a.key,
           a.org,
           a.verdict,
-          a.score,
+          score(a.score),
           a.requests,
           a.campaign ?? '',
           topReason(a.reasons, opt.reasonWidth),

@@ -276,6 +276,9 @@ describe('analyze', () => {
     expect(s).toContain('2 keys: 1 distillation, 0 suspicious, 1 benign; 1 campaigns');
     expect(s.indexOf('k_1')).toBeLessThan(s.indexOf('k_2'));
     expect(s).toContain('volume: 9 requests');
+    expect(s).toMatch(/c_1 +distillation +0\.90 /);
+    f.campaigns[0]!.score = 1;
+    expect(formatSummary(f)).toMatch(/c_1 +distillation +1\.00 /);
     expect(renderFindingsHtml(f)).toContain('o&#60;1&#62;');
   });
 });
