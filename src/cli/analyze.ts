@@ -10,10 +10,19 @@
  * for the benchmarks and tests.
  */
 import { once } from 'node:events';
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
@@ -205,24 +214,51 @@ async function* lineChunks(
     }
     return all;
   };
-  for await (const chunk of src as AsyncIterable<Buffer>) {
-    onBytes(chunk.length);
-    parts.push(chunk);
-    held += chunk.length;
-    if (held < size) continue;
-    const all = joined();
-    let from = 0;
-    while (all.length - from >= size) {
-      let cut = all.lastIndexOf(10, from + size - 1) + 1;
-      if (cut <= from) cut = all.indexOf(10, from + size) + 1;
-      if (cut === 0) break; // one line longer than the chunk: wait for its end
-      yield all.slice(from, cut);
-      from = cut;
+  try {
+    for await (const chunk of src as AsyncIterable<Buffer>) {
+      onBytes(chunk.length);
+      parts.push(chunk);
+      held += chunk.length;
+      if (held < size) continue;
+      const all = joined();
+      let from = 0;
+      while (all.length - from >= size) {
+        let cut = all.lastIndexOf(10, from + size - 1) + 1;
+        if (cut <= from) cut = all.indexOf(10, from + size) + 1;
+        if (cut === 0) break; // one line longer than the chunk: wait for its end
+        yield all.slice(from, cut);
+        from = cut;
+      }
+      parts = from < all.length ? [from === 0 ? all : all.subarray(from)] : [];
+      held = all.length - from;
     }
-    parts = from < all.length ? [from === 0 ? all : all.subarray(from)] : [];
-    held = all.length - from;
+  } catch (err) {
+    // A read error (a truncated gzip, say) ends the log: the lines read before it still count.
+    if (held > 0) yield joined();
+    throw err;
   }
   if (held > 0) yield joined();
+}
+
+/**
+ * `chunks` until reading fails: the error (a truncated gzip, an I/O error) ends the log there and
+ * is kept in `failure.error`, so that the lines read before it are still analyzed and reported.
+ */
+function untilReadError(
+  chunks: AsyncIterator<Uint8Array>,
+  failure: { error: string | null },
+): AsyncIterator<Uint8Array> {
+  return {
+    async next() {
+      if (failure.error !== null) return { done: true, value: undefined };
+      try {
+        return await chunks.next();
+      } catch (err) {
+        failure.error = (err as Error).message;
+        return { done: true, value: undefined };
+      }
+    },
+  };
 }
 
 /**
@@ -492,8 +528,12 @@ async function analyzeChunks(
       nextProgress = (Math.floor(lines / 10_000) + 1) * 10_000;
     }
   };
+  const failure: { error: string | null } = { error: null };
   const chunks = new SharedParse(
-    chunksOf(chunkBytes, (n) => (bytes += n)),
+    untilReadError(
+      chunksOf(chunkBytes, (n) => (bytes += n)),
+      failure,
+    ),
     pool,
     storeText,
     maxInFlight,
@@ -506,7 +546,9 @@ async function analyzeChunks(
   }
   o.onProgress?.(lines, bytes);
   engine.evaluate();
-  const findings = engine.findings({ lines, bad_lines: badLines, bad_line_samples: samples, present });
+  const input: Findings['input'] = { lines, bad_lines: badLines, bad_line_samples: samples, present };
+  if (failure.error !== null) input.read_error = failure.error;
+  const findings = engine.findings(input);
   const seconds = (performance.now() - started) / 1000;
   return { findings, lines, badLines, seconds, linesPerSecond: lines / seconds, engineStats: engine.stats() };
 }
@@ -556,12 +598,27 @@ export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<
   }
   let size = 0;
   try {
-    if (log !== '-') size = statSync(log).size;
+    if (log !== '-') {
+      const st = statSync(log);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      size = st.size;
+    }
   } catch (err) {
     process.stderr.write(
       `distillguard analyze: cannot read ${log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
     );
     return 2;
+  }
+  // Output paths are checked before the run, not found unwritable after it.
+  for (const [flag, path] of [
+    ['--out', opts.out],
+    ['--report', opts.report],
+  ] as const) {
+    const problem = path ? unwritable(path) : null;
+    if (problem) {
+      process.stderr.write(`distillguard analyze: cannot write ${flag} ${path}: ${problem}\n`);
+      return 2;
+    }
   }
   const bar = process.stderr.isTTY && !opts.quiet ? await progressBar(size) : null;
   const result = await analyzeLog(log, {
@@ -589,8 +646,25 @@ export async function runAnalyze(log: string, opts: AnalyzeCliOptions): Promise<
     writeFileSync(opts.report, renderFindingsHtml(f));
     process.stderr.write(`report written to ${opts.report}\n`);
   }
+  if (f.input.read_error !== undefined) {
+    process.stderr.write(
+      `distillguard analyze: reading ${log} stopped early (${f.input.read_error}) after ${result.lines} lines; ` +
+        'the findings cover those lines\n',
+    );
+  }
   if (opts.serve) await serveFindings(f, opts);
-  return 0;
+  return f.input.read_error !== undefined ? 1 : 0;
+}
+
+/** Why a file cannot be written at `path` (its folder is missing or read-only, it is a folder), or null. */
+export function unwritable(path: string): string | null {
+  try {
+    if (existsSync(path) && statSync(path).isDirectory()) return 'is a directory';
+    accessSync(existsSync(path) ? path : dirname(resolve(path)), constants.W_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  }
 }
 
 /**

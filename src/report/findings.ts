@@ -61,6 +61,9 @@ export interface Findings {
     bad_line_samples?: Array<{ line: number; error: string }>;
     /** Valid lines carrying each kind of evidence (`analyze` only; report/coverage.ts). */
     present?: Present;
+    /** Why reading the input stopped early (a truncated gzip, an I/O error): the findings cover
+     * the lines read before it. Absent when the whole input was read. */
+    read_error?: string;
   };
   engine?: { version: string; config: unknown };
   accounts: AccountFinding[];

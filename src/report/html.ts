@@ -48,9 +48,13 @@ function accountRows(as: AccountFinding[]): string {
 
 /** The kinds of evidence most lines lacked (report/coverage.ts), or nothing. */
 function missingHtml(f: Findings): string {
+  const cut =
+    f.input.read_error !== undefined
+      ? `<p><strong>The input ended early (${escapeHtml(f.input.read_error)}): these findings cover only the lines read.</strong></p>\n`
+      : '';
   const missing = missingEvidence(f.input);
-  if (missing.length === 0) return '';
-  return `<p>${MISSING_HEADING}</p><ul>${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>\n`;
+  if (missing.length === 0) return cut;
+  return `${cut}<p>${MISSING_HEADING}</p><ul>${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>\n`;
 }
 
 export function renderFindingsHtml(f: Findings, title = 'distillguard findings'): string {

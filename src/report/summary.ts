@@ -67,6 +67,8 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
       `${counts.distillation} distillation, ${counts.suspicious} suspicious, ${counts.benign} benign; ` +
       `${f.campaigns.length} campaigns`,
   );
+  if (f.input.read_error !== undefined)
+    out.push(`The input ended early (${f.input.read_error}): these findings cover only the lines read.`);
   const missing = missingEvidence(f.input);
   if (missing.length > 0) out.push('', MISSING_HEADING, ...missing.map((m) => `  - ${m}`));
   const campaigns = [...f.campaigns].sort(

@@ -216,6 +216,45 @@ describe('analyze', () => {
     expect(written).toMatch(/cannot read .*no-such\.jsonl: ENOENT/);
   });
 
+  it('refuses a folder as the log, and output paths it cannot write, before reading anything', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const folder = await runAnalyze(dir, { quiet: true, workers: '0' });
+    const noFolder = await runAnalyze(log, { quiet: true, workers: '0', out: join(dir, 'none', 'f.json') });
+    const reportIsFolder = await runAnalyze(log, { quiet: true, workers: '0', report: dir });
+    const written = err.mock.calls.map((c) => String(c[0])).join('');
+    err.mockRestore();
+    expect([folder, noFolder, reportIsFolder]).toEqual([2, 2, 2]);
+    expect(written).toMatch(/cannot read .*: EISDIR/);
+    expect(written).toMatch(/cannot write --out .*none\/f\.json: ENOENT/);
+    expect(written).toMatch(/cannot write --report .*: is a directory/);
+    expect(written).not.toContain('lines (');
+  });
+
+  it('analyzes the lines before a truncated gzip ends, says so, and exits 1', async () => {
+    const whole = gzipSync(readFileSync(log));
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const out = join(dir, 'cut.json');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await runAnalyze(cut, { out, quiet: true, workers: '0' });
+    const written = err.mock.calls.map((c) => String(c[0])).join('');
+    err.mockRestore();
+    expect(code).toBe(1);
+    expect(written).toMatch(
+      /reading .*cut\.jsonl\.gz stopped early \(unexpected end of file\) after \d+ lines/,
+    );
+    const f = JSON.parse(readFileSync(out, 'utf8')) as Findings;
+    expect(f.input.read_error).toBe('unexpected end of file');
+    // Most of the log's lines were read and analyzed (the last, cut line counts as bad).
+    expect(f.input.lines).toBeGreaterThan(good.length * 0.3);
+    expect(f.input.lines).toBeLessThan(good.length);
+    expect(f.accounts.length).toBeGreaterThan(5);
+    expect(formatSummary(f)).toContain('The input ended early (unexpected end of file)');
+    expect(renderFindingsHtml(f)).toContain('The input ended early (unexpected end of file)');
+    const full = await analyzeStream(openLog(`${log}.gz`), { workers: 0, engine: counting });
+    expect(full.findings.input.read_error).toBeUndefined();
+  });
+
   it('reads stdin through the real command line', () => {
     const out = join(dir, 'stdin.json');
     const r = spawnSync(
