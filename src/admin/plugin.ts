@@ -14,7 +14,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerFindingsRoutes } from './routes/findings.js';
-import { registerIngestRoutes } from './routes/ingest.js';
+import { decodeBody, registerIngestRoutes } from './routes/ingest.js';
 import { registerReportRoutes } from './routes/report.js';
 import { registerTenancyRoutes } from './routes/tenancy.js';
 import { registerStreamRoute } from './stream.js';
@@ -37,12 +37,19 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) =
       );
   });
 
-  // Log lines arrive as text; the JSON parser stays for everything else.
+  // Log lines arrive as text, plain or compressed (`Content-Encoding`); the JSON parser stays for
+  // everything else.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     ['text/plain', 'application/x-ndjson'],
-    { parseAs: 'string' },
-    (_req, body, done) => done(null, body),
+    { parseAs: 'buffer' },
+    (req, body, done) => {
+      try {
+        done(null, decodeBody(body as Buffer, req.headers['content-encoding'], ctx.config.body_limit_bytes));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
   );
 
   app.setErrorHandler((err, req, reply) => {

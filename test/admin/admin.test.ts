@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenMatches } from '../../src/admin/auth.js';
 import type { Findings } from '../../src/report/findings.js';
@@ -265,6 +266,39 @@ describe('ingest, events and accounts', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(json(big).error.code).toBe('body_too_large');
+  });
+
+  it('takes gzip, deflate and br bodies; refuses unknown encodings, corrupt bodies and decoded bodies over the limit', async () => {
+    const lines = [logLine('k_gz', 1), 'oops', logLine('k_gz', 2)].join('\n');
+    const post = (encoding: string, payload: Buffer) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/admin/ingest',
+        headers: { ...auth, 'content-type': 'application/x-ndjson', 'content-encoding': encoding },
+        payload,
+      });
+    for (const [encoding, encode] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      const r = await post(encoding, encode(Buffer.from(lines)));
+      expect(r.statusCode, encoding).toBe(200);
+      expect(json(r)).toMatchObject({ accepted: 2, bad_lines: 1, errors: [{ line: 2 }] });
+    }
+    const unknown = await post('zstd', Buffer.from(lines));
+    expect(unknown.statusCode).toBe(415);
+    expect(json(unknown).error).toMatchObject({
+      code: 'unsupported_content_encoding',
+      param: 'content-encoding',
+    });
+    const corrupt = await post('gzip', Buffer.from(lines));
+    expect(corrupt.statusCode).toBe(400);
+    expect(json(corrupt).error.code).toBe('invalid_body');
+    // Small compressed, large decoded: held to the same limit as a plain body.
+    const bomb = await post('gzip', gzipSync(Buffer.from(`${logLine('k_gz', 3)}\n`.repeat(2000))));
+    expect(bomb.statusCode).toBe(413);
+    expect(json(bomb).error.code).toBe('body_too_large');
   });
 
   it('lists stored events by key with a cursor', async () => {
