@@ -43,7 +43,7 @@ export interface EngineLike {
   ingest(event: RequestEvent): void;
   evaluate(): void;
   findings(input: Findings['input']): Findings;
-  stats(): { accounts: number; orgs: number; events: number; approxBytes: number };
+  stats(): { accounts: number; orgs: number; events: number; duplicates?: number; approxBytes: number };
 }
 
 export interface AnalyzeOptions {
@@ -546,11 +546,13 @@ async function analyzeChunks(
   }
   o.onProgress?.(lines, bytes);
   engine.evaluate();
+  const engineStats = engine.stats();
   const input: Findings['input'] = { lines, bad_lines: badLines, bad_line_samples: samples, present };
+  if (engineStats.duplicates) input.duplicates = engineStats.duplicates;
   if (failure.error !== null) input.read_error = failure.error;
   const findings = engine.findings(input);
   const seconds = (performance.now() - started) / 1000;
-  return { findings, lines, badLines, seconds, linesPerSecond: lines / seconds, engineStats: engine.stats() };
+  return { findings, lines, badLines, seconds, linesPerSecond: lines / seconds, engineStats };
 }
 
 export interface AnalyzeCliOptions {

@@ -120,6 +120,13 @@ export const DetectConfigSchema = z.object({
         .number()
         .min(0)
         .default(6 * HOUR),
+      /** An event whose id is among the last this-many ids is a duplicate and is skipped (a
+       * retried batch, a redelivery; sketches/recent-ids.ts). 0 turns the check off. */
+      recentIds: z
+        .number()
+        .int()
+        .min(0)
+        .default(1 << 18),
     })
     .prefault({}),
   scoring: z

@@ -18,13 +18,14 @@ import { buildPopulation, emptyPopulation, OrgCounts, type Population } from './
 import { newProfile, profileBytes, type SigWrite, updateProfile, upgradeProfile } from './profile.js';
 import { scoreProfile, sharedIntent, verdictOf } from './scoring.js';
 import type { SignalContext } from './signals/types.js';
+import { RecentIds } from './sketches/recent-ids.js';
 import { decodeState, encodeState } from './sketches/serialize.js';
 import { type CampaignState, type KeyState, suspicionOf, type VerdictChange } from './state.js';
 
 export type { DeepPartial, DetectConfig } from './config.js';
 export type { CampaignState, KeyState, VerdictChange } from './state.js';
 
-export const ENGINE_VERSION = '1.12.0';
+export const ENGINE_VERSION = '1.13.0';
 const CHECKPOINT_FORMAT = 'distillguard-engine-checkpoint';
 const MAX_MODELS = 10_000;
 
@@ -53,6 +54,10 @@ export class Engine {
   private events = 0;
   private lastCampaignTs = 0;
   private eventsSinceCampaign = 0;
+  /** Ids of the recent events (not checkpointed: a restored engine remembers none). */
+  private readonly recentIds: RecentIds | null;
+  /** Events skipped as duplicates of a recent one (same id). */
+  private duplicates = 0;
   /** Keys that first reached the suspect score since the last campaign pass. */
   private newSuspects = 0;
   private campaignCounter = 0;
@@ -82,10 +87,15 @@ export class Engine {
     this.config = resolveConfig(config);
     this.facts = new ProfileFacts(this.config.linkage.minShare);
     this.orgCounts = new OrgCounts(this.config.linkage.postingCap);
+    this.recentIds = this.config.windows.recentIds > 0 ? new RecentIds(this.config.windows.recentIds) : null;
     this.ctx = { pop: this.pop, cfg: this.config, now: this.now };
   }
 
   ingest(event: RequestEvent): void {
+    if (this.recentIds?.seen(event.id)) {
+      this.duplicates++;
+      return;
+    }
     const cfg = this.config;
     this.events++;
     this.eventsSinceCampaign++;
@@ -144,7 +154,11 @@ export class Engine {
     const out: Findings = {
       version: 1,
       generated_at: new Date(this.now).toISOString(),
-      input: input ?? { lines: this.events, bad_lines: 0 },
+      input: input ?? {
+        lines: this.events,
+        bad_lines: 0,
+        ...(this.duplicates ? { duplicates: this.duplicates } : {}),
+      },
       engine: { version: ENGINE_VERSION, config: this.config },
       accounts,
       campaigns,
@@ -157,7 +171,7 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  stats(): { accounts: number; orgs: number; events: number; approxBytes: number } {
+  stats(): { accounts: number; orgs: number; events: number; duplicates: number; approxBytes: number } {
     const orgs = new Set<string>();
     let bytes = 2000 + this.modelFirstSeen.size * 80;
     for (const s of this.keys.values()) {
@@ -177,7 +191,13 @@ export class Engine {
       this.pop.toolOrgs,
     ])
       bytes += m.size * 60;
-    return { accounts: this.keys.size, orgs: orgs.size, events: this.events, approxBytes: bytes };
+    return {
+      accounts: this.keys.size,
+      orgs: orgs.size,
+      events: this.events,
+      duplicates: this.duplicates,
+      approxBytes: bytes,
+    };
   }
 
   toJSON(): unknown {

@@ -61,6 +61,8 @@ export interface Findings {
     bad_line_samples?: Array<{ line: number; error: string }>;
     /** Valid lines carrying each kind of evidence (`analyze` only; report/coverage.ts). */
     present?: Present;
+    /** Valid lines skipped because a recent line had the same id (a line sent twice). */
+    duplicates?: number;
     /** Why reading the input stopped early (a truncated gzip, an I/O error): the findings cover
      * the lines read before it. Absent when the whole input was read. */
     read_error?: string;

@@ -63,7 +63,9 @@ export function formatSummary(f: Findings, o: Partial<SummaryOptions> = {}): str
   for (const a of f.accounts) counts[a.verdict]++;
   const out: string[] = [];
   out.push(
-    `${f.input.lines.toLocaleString('en-US')} lines (${f.input.bad_lines} bad), ${f.accounts.length} keys: ` +
+    `${f.input.lines.toLocaleString('en-US')} lines (${f.input.bad_lines} bad` +
+      `${f.input.duplicates ? `, ${f.input.duplicates.toLocaleString('en-US')} duplicates skipped` : ''}), ` +
+      `${f.accounts.length} keys: ` +
       `${counts.distillation} distillation, ${counts.suspicious} suspicious, ${counts.benign} benign; ` +
       `${f.campaigns.length} campaigns`,
   );

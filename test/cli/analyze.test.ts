@@ -255,6 +255,22 @@ describe('analyze', () => {
     expect(full.findings.input.read_error).toBeUndefined();
   });
 
+  it('skips lines sent twice (two overlapping logs read as one) and says how many', async () => {
+    const overlapping = `${[...good.slice(0, 300), ...good.slice(200)].join('\n')}\n`;
+    const once = await analyzeStream(Readable.from([Buffer.from(good.join('\n'))]), { workers: 0 });
+    const twice = await analyzeStream(Readable.from([Buffer.from(overlapping)]), {
+      workers: 2,
+      chunkBytes: 9000,
+    });
+    expect(twice.lines).toBe(good.length + 100);
+    expect(twice.findings.input.duplicates).toBe(100);
+    expect(once.findings.input.duplicates).toBeUndefined();
+    expect(twice.findings.accounts.map((a) => [a.key, a.requests, a.score])).toEqual(
+      once.findings.accounts.map((a) => [a.key, a.requests, a.score]),
+    );
+    expect(formatSummary(twice.findings)).toContain('(0 bad, 100 duplicates skipped)');
+  });
+
   it('reads stdin through the real command line', () => {
     const out = join(dir, 'stdin.json');
     const r = spawnSync(

@@ -50,6 +50,25 @@ const mix = () =>
 const EVENTS = mix();
 const byKey = (f: ReturnType<typeof analyzeEvents>) => new Map(f.accounts.map((a) => [a.key, a]));
 
+describe('engine: events delivered twice', () => {
+  it('counts a re-sent batch once (same ids), and twice with the check off', () => {
+    const once = analyzeEvents(EVENTS);
+    const batch = EVENTS.slice(1000, 1500);
+    const resent = [...EVENTS.slice(0, 1500), ...batch, ...EVENTS.slice(1500)];
+    const engine = new Engine();
+    for (const e of resent) engine.ingest(e);
+    const twice = engine.findings();
+    expect(engine.stats()).toMatchObject({ events: EVENTS.length, duplicates: 500 });
+    expect(twice.input).toEqual({ lines: EVENTS.length, bad_lines: 0, duplicates: 500 });
+    expect(twice.accounts.map((a) => [a.key, a.requests, a.score])).toEqual(
+      once.accounts.map((a) => [a.key, a.requests, a.score]),
+    );
+    const off = analyzeEvents(resent, { windows: { recentIds: 0 } });
+    const sum = (f: typeof once) => f.accounts.reduce((n, a) => n + a.requests, 0);
+    expect(sum(off)).toBe(EVENTS.length + 500);
+  });
+});
+
 describe('engine: a crowd of hundreds of accounts', () => {
   it('links 300 single-key orgs that share only a client and a request shape (more than the old posting cap of 256)', () => {
     const f = analyzeEvents(byTime([...crowd('cr', 300, 40, 3), ...chatApp('chat', 4, 800)]));

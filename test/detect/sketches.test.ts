@@ -8,6 +8,7 @@ import {
   decayedValue,
 } from '../../src/detect/sketches/decayed.js';
 import { hllAdd, hllCount, hllMerge, hllNew } from '../../src/detect/sketches/hll.js';
+import { RecentIds } from '../../src/detect/sketches/recent-ids.js';
 import { reservoirAdd, reservoirNew } from '../../src/detect/sketches/reservoir.js';
 import { decodeState, encodeState } from '../../src/detect/sketches/serialize.js';
 import {
@@ -44,6 +45,35 @@ describe('HyperLogLog', () => {
     const h = hllNew();
     for (let i = 0; i < 5; i++) hllAdd(h, hash32(`y${i}`));
     expect(Math.round(hllCount(h))).toBe(5);
+  });
+});
+
+describe('recent ids', () => {
+  const ids = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `req_${tag}_${i.toString(36)}`);
+
+  it('tells an id seen among the recent ones, and only those', () => {
+    const r = new RecentIds(1000);
+    const first = ids(400, 'a');
+    expect(first.map((id) => r.seen(id)).filter(Boolean)).toHaveLength(0);
+    expect(first.every((id) => r.seen(id))).toBe(true);
+    expect(r.size).toBe(400);
+  });
+
+  it('forgets ids past the window, remembers at least half a window back, and stays bounded', () => {
+    const r = new RecentIds(1000);
+    const all = ids(5000, 'b');
+    for (const id of all) r.seen(id);
+    expect(r.size).toBeLessThanOrEqual(1000);
+    expect(all.slice(-500).every((id) => r.seen(id))).toBe(true);
+    expect(all.slice(0, 500).some((id) => r.seen(id))).toBe(false);
+    expect(r.bytes).toBe(2 * 1024 * 8);
+  });
+
+  it('takes no new id for a recent one over a million distinct ids (no false duplicate)', () => {
+    const r = new RecentIds(1 << 18);
+    let dups = 0;
+    for (const id of ids(1_000_000, 'c')) if (r.seen(id)) dups++;
+    expect(dups).toBe(0);
   });
 });
 
