@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
 import type { DeepPartial, DetectConfig } from './config.js';
@@ -16,17 +16,21 @@ import { Engine, type VerdictChange } from './engine.js';
 type ToWorker =
   | { type: 'events'; events: RequestEvent[] }
   | { type: 'findings'; id: number }
-  | { type: 'checkpoint'; id: number };
+  | { type: 'checkpoint'; id: number }
+  | { type: 'checkpointJson'; id: number };
 type FromWorker =
   | { type: 'change'; change: VerdictChange }
   | { type: 'findings'; id: number; findings: Findings }
   | { type: 'checkpoint'; id: number; state: unknown }
+  | { type: 'checkpointJson'; id: number; state: string }
   | { type: 'error'; id?: number; message: string };
 
 export interface DetectionWorker {
   post(event: RequestEvent): void;
   findings(): Promise<Findings>;
   checkpoint(): Promise<unknown>;
+  /** `checkpoint()` as JSON, serialized on the worker thread (a large state costs this thread nothing). */
+  checkpointJson(): Promise<string>;
   onChange(cb: (c: VerdictChange) => void): () => void;
   close(): Promise<void>;
 }
@@ -36,6 +40,8 @@ export interface WorkerOptions {
   checkpoint?: unknown;
   /** Events per message. */
   batch?: number;
+  /** Told of errors not tied to a request (events the engine failed on). */
+  onError?: (message: string) => void;
 }
 
 const BATCH = 256;
@@ -86,7 +92,7 @@ export function startDetectionWorker(
       if (p && m.id !== undefined) {
         pending.delete(m.id);
         p.reject(new Error(m.message));
-      }
+      } else if (m.id === undefined) opts.onError?.(m.message);
     } else {
       const p = pending.get(m.id);
       if (!p) return;
@@ -98,7 +104,7 @@ export function startDetectionWorker(
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   });
-  const request = <T>(type: 'findings' | 'checkpoint') =>
+  const request = <T>(type: 'findings' | 'checkpoint' | 'checkpointJson') =>
     new Promise<T>((resolve, reject) => {
       if (closed) return reject(new Error('detection worker closed'));
       flush();
@@ -115,6 +121,7 @@ export function startDetectionWorker(
     },
     findings: () => request<Findings>('findings'),
     checkpoint: () => request<unknown>('checkpoint'),
+    checkpointJson: () => request<string>('checkpointJson'),
     onChange(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);
@@ -130,6 +137,28 @@ export function startDetectionWorker(
   };
 }
 
+/**
+ * Ingests a batch event by event: an event the engine fails on is skipped and reported (with how
+ * many of the batch failed), and never costs the batch's other events. (Events come validated, by
+ * the gateway or `parseLogLine`; one that still fails may have been partly counted.)
+ */
+function ingestEach(engine: Engine, events: readonly RequestEvent[], port: MessagePort): void {
+  let failed = 0;
+  let first = '';
+  for (const e of events) {
+    try {
+      engine.ingest(e);
+    } catch (err) {
+      if (failed++ === 0) first = `${(err as Error).message} (event ${e.id})`;
+    }
+  }
+  if (failed > 0)
+    port.postMessage({
+      type: 'error',
+      message: `${failed} of ${events.length} events failed in the engine and were skipped; the first: ${first}`,
+    } satisfies FromWorker);
+}
+
 function runWorker(): void {
   const port = parentPort!;
   const data = workerData as { config: DeepPartial<DetectConfig>; checkpoint: unknown };
@@ -137,10 +166,17 @@ function runWorker(): void {
   engine.onChange((change) => port.postMessage({ type: 'change', change } satisfies FromWorker));
   port.on('message', (m: ToWorker) => {
     try {
-      if (m.type === 'events') for (const e of m.events) engine.ingest(e);
+      if (m.type === 'events') ingestEach(engine, m.events, port);
       else if (m.type === 'findings')
         port.postMessage({ type: 'findings', id: m.id, findings: engine.findings() } satisfies FromWorker);
-      else port.postMessage({ type: 'checkpoint', id: m.id, state: engine.toJSON() } satisfies FromWorker);
+      else if (m.type === 'checkpoint')
+        port.postMessage({ type: 'checkpoint', id: m.id, state: engine.toJSON() } satisfies FromWorker);
+      else
+        port.postMessage({
+          type: 'checkpointJson',
+          id: m.id,
+          state: JSON.stringify(engine.toJSON()),
+        } satisfies FromWorker);
     } catch (err) {
       port.postMessage({
         type: 'error',

@@ -7,9 +7,15 @@
  *
  * Decisions reach the gateway's decision cache as soon as the engine reports a change; the
  * findings snapshot is refreshed every `refreshMs` (2 s by default) and saved to the store.
+ *
+ * The engine's state outlives the process: it is checkpointed to the store (row `live-engine`)
+ * every `checkpointEveryMs` (5 min) when events arrived, and on a clean stop, and a restarted
+ * gateway resumes from it, unless the detection settings changed since (then it starts empty and
+ * says so). After a crash, the events since the last checkpoint are stored but not in the engine.
  */
 import type { App, AppHook } from '../app.js';
-import type { DeepPartial, DetectConfig, VerdictChange } from '../detect/engine.js';
+import { type DeepPartial, type DetectConfig, resolveConfig } from '../detect/config.js';
+import type { VerdictChange } from '../detect/engine.js';
 import { startDetectionWorker } from '../detect/worker.js';
 import { Topic } from '../events/bus.js';
 import type { Findings, Verdict } from '../report/findings.js';
@@ -20,11 +26,47 @@ import { actionFor, type VerdictPolicy } from './verdict.js';
 export interface LiveDetectionOptions {
   /** How often the findings snapshot is refreshed from the engine (ms). */
   refreshMs?: number;
+  /** How often the engine state is checkpointed to the store when events arrived (ms). */
+  checkpointEveryMs?: number;
   /** Reasons kept on a decision. */
   maxReasons?: number;
 }
 
-const DEFAULTS = { refreshMs: 2000, maxReasons: 5 } as const;
+const DEFAULTS = { refreshMs: 2000, maxReasons: 5, checkpointEveryMs: 5 * 60_000 } as const;
+
+/** The `checkpoints` row of the live engine's state. */
+export const LIVE_CHECKPOINT_ID = 'live-engine';
+
+/** What the live hook saves: the engine state (`Engine.toJSON()`), its settings, and when. */
+interface LiveCheckpoint {
+  version: 1;
+  /** The detection settings the engine ran with, defaults filled in. */
+  config: DetectConfig;
+  engine: unknown;
+  takenAt: number;
+}
+
+/**
+ * The engine state to resume from, or why not (pure): a checkpoint of this format whose detection
+ * settings, with today's defaults filled in, are today's.
+ */
+export function resumable(
+  saved: unknown,
+  config: DeepPartial<DetectConfig>,
+): { engine: unknown; why: null } | { engine: null; why: string } {
+  const c = saved as Partial<LiveCheckpoint> | null;
+  if (c?.version !== 1 || c.engine === undefined || typeof c.config !== 'object')
+    return { engine: null, why: 'no usable checkpoint' };
+  let then: string;
+  try {
+    then = JSON.stringify(resolveConfig(c.config as DeepPartial<DetectConfig>));
+  } catch {
+    return { engine: null, why: "the checkpoint's detection settings are no longer valid" };
+  }
+  if (then !== JSON.stringify(resolveConfig(config)))
+    return { engine: null, why: 'the detection settings changed since the checkpoint' };
+  return { engine: c.engine, why: null };
+}
 
 /** Reads the policy part of the config (mode, action map, allowlist) without trusting its shape. */
 export function policyFromConfig(raw: Record<string, unknown>): VerdictPolicy {
@@ -60,10 +102,26 @@ export function decisionFor(
 export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
   const refreshMs = opts.refreshMs ?? DEFAULTS.refreshMs;
   const maxReasons = opts.maxReasons ?? DEFAULTS.maxReasons;
-  return (app: App) => {
+  const checkpointEveryMs = opts.checkpointEveryMs ?? DEFAULTS.checkpointEveryMs;
+  return async (app: App) => {
     const policy = policyFromConfig(app.config.policy as Record<string, unknown>);
-    const worker = startDetectionWorker(app.config.detection as DeepPartial<DetectConfig>);
+    const config = app.config.detection as DeepPartial<DetectConfig>;
+    const resolved = resolveConfig(config);
+    const log = app.app.log;
+    let saved: unknown = null;
+    try {
+      saved = (await app.store.checkpoints.load(LIVE_CHECKPOINT_ID))?.data ?? null;
+    } catch (err) {
+      log.warn({ err }, 'reading the detection checkpoint failed: the engine starts empty');
+    }
+    const resume = resumable(saved, config);
+    if (resume.why !== null && saved !== null) log.warn(`detection starts empty: ${resume.why}`);
+    const worker = startDetectionWorker(config, {
+      ...(resume.why === null ? { checkpoint: resume.engine } : {}),
+      onError: (message) => log.error(`detection: ${message}`),
+    });
     let posted = 0;
+    let checkpointedAt = 0;
     let refreshedAt = -1;
     const unsubscribe = app.bus.subscribe((event) => {
       posted++;
@@ -113,13 +171,38 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
     const timer = setInterval(() => void refresh(), refreshMs);
     timer.unref();
 
+    let checkpointing = false;
+    const checkpoint = async () => {
+      if (checkpointing || posted === checkpointedAt) return;
+      checkpointing = true;
+      const seen = posted;
+      try {
+        // The engine state is serialized on the worker thread: only the small wrapper is here.
+        const engine = await worker.checkpointJson();
+        const head: Omit<LiveCheckpoint, 'engine'> = { version: 1, config: resolved, takenAt: Date.now() };
+        await app.store.checkpoints.saveJson(
+          LIVE_CHECKPOINT_ID,
+          `${JSON.stringify(head).slice(0, -1)},"engine":${engine}}`,
+        );
+        checkpointedAt = seen;
+      } catch (err) {
+        log.warn({ err }, 'checkpointing the detection engine failed');
+      } finally {
+        checkpointing = false;
+      }
+    };
+    const checkpointTimer = setInterval(() => void checkpoint(), checkpointEveryMs);
+    checkpointTimer.unref();
+
     return {
       findings: { latest: () => latest, updates },
       stop: async () => {
         clearInterval(timer);
+        clearInterval(checkpointTimer);
         unsubscribe();
         offChange();
         await refresh();
+        await checkpoint();
         await worker.close();
       },
     };

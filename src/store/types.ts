@@ -116,6 +116,8 @@ export interface FindingsRepo {
 /** Named JSON snapshots written in place (detection workers' engine state and stream positions). */
 export interface CheckpointsRepo {
   save(id: string, data: unknown): Promise<void>;
+  /** `save` of data already serialized as JSON (by a worker thread, off the caller's event loop). */
+  saveJson(id: string, json: string): Promise<void>;
   load<T = unknown>(id: string): Promise<{ data: T; updatedAt: number } | null>;
 }
 

@@ -15,8 +15,12 @@ export class SqlCheckpointsRepo implements CheckpointsRepo {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async save(id: string, data: unknown): Promise<void> {
-    const row = { id, data: JSON.stringify(data), updated_at: this.now() };
+  save(id: string, data: unknown): Promise<void> {
+    return this.saveJson(id, JSON.stringify(data));
+  }
+
+  async saveJson(id: string, json: string): Promise<void> {
+    const row = { id, data: json, updated_at: this.now() };
     await this.db
       .insertInto('checkpoints')
       .values(row)
