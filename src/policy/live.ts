@@ -171,10 +171,16 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
     const timer = setInterval(() => void refresh(), refreshMs);
     timer.unref();
 
-    let checkpointing = false;
-    const checkpoint = async () => {
-      if (checkpointing || posted === checkpointedAt) return;
-      checkpointing = true;
+    let checkpointing: Promise<void> | null = null;
+    /** Saves the engine state when events arrived since the last save; one save at a time. */
+    const checkpoint = (): Promise<void> => {
+      if (posted === checkpointedAt) return Promise.resolve();
+      checkpointing ??= saveCheckpoint().finally(() => {
+        checkpointing = null;
+      });
+      return checkpointing;
+    };
+    const saveCheckpoint = async () => {
       const seen = posted;
       try {
         // The engine state is serialized on the worker thread: only the small wrapper is here.
@@ -187,8 +193,6 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
         checkpointedAt = seen;
       } catch (err) {
         log.warn({ err }, 'checkpointing the detection engine failed');
-      } finally {
-        checkpointing = false;
       }
     };
     const checkpointTimer = setInterval(() => void checkpoint(), checkpointEveryMs);
@@ -202,6 +206,8 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
         unsubscribe();
         offChange();
         await refresh();
+        // A periodic save may be running: wait for it, then save what came after it.
+        await checkpointing;
         await checkpoint();
         await worker.close();
       },

@@ -33,11 +33,11 @@ function config(detection: Record<string, unknown> = {}): Config {
 }
 
 /** A gateway on the shared data dir with live detection, and its latest findings. */
-async function gateway(detection: Record<string, unknown> = {}) {
+async function gateway(detection: Record<string, unknown> = {}, checkpointEveryMs?: number) {
   const app = await startApp(config(detection), {
     logLevel: 'silent',
     listen: false,
-    hooks: [liveDetection({ refreshMs: 50 })],
+    hooks: [liveDetection({ refreshMs: 50, ...(checkpointEveryMs ? { checkpointEveryMs } : {}) })],
   });
   const findings = async (): Promise<Findings | undefined> => {
     const r = await app.app.inject({
@@ -55,8 +55,12 @@ const requestsByKey = (f: Findings) => Object.fromEntries(f.accounts.map((a) => 
 describe('live detection across restarts', () => {
   it('resumes the engine from its checkpoint after a clean stop, and starts empty when the settings changed', async () => {
     const events = byTime([...harvester('harv', 1, 400), ...chatApp('chat', 2, 300)]);
-    const first = await gateway();
-    for (const e of events) first.app.bus.publish(e);
+    // Periodic saves run while events arrive; the one on stop still holds them all.
+    const first = await gateway({}, 20);
+    for (const [i, e] of events.entries()) {
+      first.app.bus.publish(e);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 25));
+    }
     const before = await eventually(async () => {
       const f = await first.findings();
       return f && f.input.lines === events.length ? f : undefined;
