@@ -51,11 +51,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
     );
   // In cluster mode (NATS) detection runs in `distillguard worker` processes instead.
   const detect = flags.detection !== false && !config.nats;
-  const app = await startApp(config, { hooks: detect ? [liveDetection()] : [] });
+  let engineStart = '';
+  const app = await startApp(config, {
+    hooks: detect ? [liveDetection({ onStart: (line) => (engineStart = line) })] : [],
+  });
   console.log(`distillguard gateway listening on ${app.url}/v1`);
   console.log(`  upstreams: ${config.upstreams.map((u) => `${u.name} → ${u.baseUrl}`).join(', ')}`);
   console.log(`  store: ${config.db}${config.store_prompts ? ' (prompts stored)' : ''}`);
-  console.log(`  detection: ${detect ? `on (policy ${config.policy.mode})` : 'off in this process'}`);
+  console.log(
+    `  detection: ${detect ? `on (policy ${config.policy.mode}); engine ${engineStart}` : 'off in this process'}`,
+  );
   if (generated) console.log(`  admin token (generated, shown once): ${config.admin_token}`);
   closeOnSignal(() => app.close(), 'draining and shutting down');
 }

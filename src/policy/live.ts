@@ -30,6 +30,8 @@ export interface LiveDetectionOptions {
   checkpointEveryMs?: number;
   /** Reasons kept on a decision. */
   maxReasons?: number;
+  /** Told, at start, whether the engine resumed from a checkpoint (`serve` prints it). */
+  onStart?: (line: string) => void;
 }
 
 const DEFAULTS = { refreshMs: 2000, maxReasons: 5, checkpointEveryMs: 5 * 60_000 } as const;
@@ -116,6 +118,14 @@ export function liveDetection(opts: LiveDetectionOptions = {}): AppHook {
     }
     const resume = resumable(saved, config);
     if (resume.why !== null && saved !== null) log.warn(`detection starts empty: ${resume.why}`);
+    const takenAt = (saved as Partial<LiveCheckpoint> | null)?.takenAt;
+    opts.onStart?.(
+      resume.why === null
+        ? `resumed from its checkpoint of ${typeof takenAt === 'number' ? new Date(takenAt).toISOString() : '?'}`
+        : saved === null
+          ? 'no checkpoint: starting empty'
+          : `starting empty: ${resume.why}`,
+    );
     const worker = startDetectionWorker(config, {
       ...(resume.why === null ? { checkpoint: resume.engine } : {}),
       onError: (message) => log.error(`detection: ${message}`),

@@ -37,7 +37,13 @@ async function gateway(detection: Record<string, unknown> = {}, checkpointEveryM
   const app = await startApp(config(detection), {
     logLevel: 'silent',
     listen: false,
-    hooks: [liveDetection({ refreshMs: 50, ...(checkpointEveryMs ? { checkpointEveryMs } : {}) })],
+    hooks: [
+      liveDetection({
+        refreshMs: 50,
+        onStart: (line) => starts.push(line),
+        ...(checkpointEveryMs ? { checkpointEveryMs } : {}),
+      }),
+    ],
   });
   const findings = async (): Promise<Findings | undefined> => {
     const r = await app.app.inject({
@@ -50,6 +56,7 @@ async function gateway(detection: Record<string, unknown> = {}, checkpointEveryM
   return { app, findings };
 }
 
+const starts: string[] = [];
 const requestsByKey = (f: Findings) => Object.fromEntries(f.accounts.map((a) => [a.key, a.requests]));
 
 describe('live detection across restarts', () => {
@@ -86,6 +93,10 @@ describe('live detection across restarts', () => {
     const fresh = await changed.findings();
     expect(fresh === undefined || fresh.accounts.length === 0).toBe(true);
     await changed.app.close();
+    expect(starts).toHaveLength(3);
+    expect(starts[0]).toBe('no checkpoint: starting empty');
+    expect(starts[1]).toMatch(/^resumed from its checkpoint of \d{4}-\d\d-\d\dT/);
+    expect(starts[2]).toBe('starting empty: the detection settings changed since the checkpoint');
   }, 60_000);
 });
 
