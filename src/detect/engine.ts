@@ -539,6 +539,21 @@ export function inherits(own: number, bestLink: number, intent: number, cfg: Det
 }
 
 /** One-shot analysis: ingest every event, evaluate, snapshot. */
+/**
+ * Ingests one event, or tells why the engine failed on it: the live worker and the cluster worker
+ * skip such an event (and report it) rather than lose the rest of its batch or, redelivered,
+ * retry it for ever. Events come validated (the gateway, `parseLogLine`); one that still fails may
+ * have been partly counted.
+ */
+export function ingestOrSkip(engine: Engine, event: RequestEvent): string | null {
+  try {
+    engine.ingest(event);
+    return null;
+  } catch (err) {
+    return `${(err as Error).message} (event ${event.id})`;
+  }
+}
+
 export function analyzeEvents(events: Iterable<RequestEvent>, config?: DeepPartial<DetectConfig>): Findings {
   const engine = new Engine(config);
   let lines = 0;

@@ -11,7 +11,7 @@ import { isMainThread, type MessagePort, parentPort, Worker, workerData } from '
 import type { RequestEvent } from '../events/types.js';
 import type { Findings } from '../report/findings.js';
 import type { DeepPartial, DetectConfig } from './config.js';
-import { Engine, type VerdictChange } from './engine.js';
+import { Engine, ingestOrSkip, type VerdictChange } from './engine.js';
 
 type ToWorker =
   | { type: 'events'; events: RequestEvent[] }
@@ -139,18 +139,14 @@ export function startDetectionWorker(
 
 /**
  * Ingests a batch event by event: an event the engine fails on is skipped and reported (with how
- * many of the batch failed), and never costs the batch's other events. (Events come validated, by
- * the gateway or `parseLogLine`; one that still fails may have been partly counted.)
+ * many of the batch failed), and never costs the batch's other events (`ingestOrSkip`).
  */
 function ingestEach(engine: Engine, events: readonly RequestEvent[], port: MessagePort): void {
   let failed = 0;
-  let first = '';
+  let first: string | null = null;
   for (const e of events) {
-    try {
-      engine.ingest(e);
-    } catch (err) {
-      if (failed++ === 0) first = `${(err as Error).message} (event ${e.id})`;
-    }
+    const error = ingestOrSkip(engine, e);
+    if (error !== null && failed++ === 0) first = error;
   }
   if (failed > 0)
     port.postMessage({

@@ -20,7 +20,7 @@
  */
 import type { ConnectionOptions } from 'nats';
 import type { Config } from '../config/schema.js';
-import { type DeepPartial, type DetectConfig, Engine } from '../detect/engine.js';
+import { type DeepPartial, type DetectConfig, Engine, ingestOrSkip } from '../detect/engine.js';
 import type { VerdictChange } from '../detect/state.js';
 import { type BatchMeta, type Consumption, NatsEventBus } from '../events/nats-bus.js';
 import { slotsOfPartition } from '../events/nats-partitions.js';
@@ -83,6 +83,8 @@ export interface WorkerStats {
   checkpoints: number;
   storeRetries: number;
   decisions: number;
+  /** Events the engine failed on (skipped and logged; they are stored all the same). */
+  engineErrors: number;
   /** Slot → highest stream sequence ingested. */
   positions: Record<number, number>;
   /** Stream position the worker resumed from (null: started empty). */
@@ -132,7 +134,7 @@ export async function startWorker(config: Config, opts: WorkerOptions = {}): Pro
     : new Engine(config.detection as DeepPartial<DetectConfig>);
   let positions: Record<number, number> = { ...(restored?.positions ?? {}) };
   let engineEvents = restored?.events ?? 0;
-  const counts = { processed: 0, checkpoints: 0, storeRetries: 0, decisions: 0 };
+  const counts = { processed: 0, checkpoints: 0, storeRetries: 0, decisions: 0, engineErrors: 0 };
 
   const bus = await NatsEventBus.connect({
     servers: config.nats,
@@ -202,7 +204,11 @@ export async function startWorker(config: Config, opts: WorkerOptions = {}): Pro
   const handle = async (events: RequestEvent[], meta: BatchMeta): Promise<void> => {
     await write(events);
     for (const e of events) {
-      engine.ingest(e);
+      // An event the engine fails on is skipped, not retried: a redelivery would fail the same way
+      // and hold up its slot for ever.
+      const error = ingestOrSkip(engine, e);
+      if (error !== null && (counts.engineErrors++ === 0 || counts.engineErrors % 1000 === 0))
+        logger.warn(`worker ${id}: the engine failed on an event (${counts.engineErrors} so far): ${error}`);
       collector.add(e);
     }
     engineEvents += events.length;

@@ -4,6 +4,7 @@ import {
   analyzeEvents,
   ENGINE_VERSION,
   Engine,
+  ingestOrSkip,
   inherits,
   suspectPassEvery,
   type VerdictChange,
@@ -66,6 +67,18 @@ describe('engine: events delivered twice', () => {
     const off = analyzeEvents(resent, { windows: { recentIds: 0 } });
     const sum = (f: typeof once) => f.accounts.reduce((n, a) => n + a.requests, 0);
     expect(sum(off)).toBe(EVENTS.length + 500);
+  });
+});
+
+describe('ingestOrSkip', () => {
+  it('ingests a good event, and names the event the engine fails on without throwing', () => {
+    const engine = new Engine();
+    const [a, b] = EVENTS;
+    expect(ingestOrSkip(engine, a!)).toBeNull();
+    const broken = { ...b!, id: 'req_broken', prompt: undefined } as unknown as RequestEvent;
+    expect(ingestOrSkip(engine, broken)).toMatch(/\(event req_broken\)$/);
+    expect(ingestOrSkip(engine, b!)).toBeNull();
+    expect(engine.findings().accounts.find((x) => x.key === b!.keyId)?.requests).toBeGreaterThanOrEqual(1);
   });
 });
 
