@@ -4,12 +4,12 @@
  * shipper retrying a batch it sent, a NATS redelivery, two overlapping log files read as one.
  * Bounded: two generations of at most `window / 2` ids each (the older one is dropped when the
  * newer fills), so an id is remembered for at least the next `window / 2` events and at most
- * `window`. Each generation is an open-addressing table of 53-bit id hashes (the two lanes of
- * `hash64`'s loop, computed in one pass) in a Float64Array at most half full: 16 bytes per id of the
+ * `window`. Each generation is an open-addressing table of 53-bit id hashes (`hash53`: the two
+ * lanes of `hash64`) in a Float64Array at most half full: 16 bytes per id of the
  * window, no allocation per event. With a window of 262,144 the chance that a new id collides
  * with a remembered one is about 3·10⁻¹¹ per event.
  */
-import { fmix32 } from '../../events/hash.js';
+import { hash53 } from '../../events/hash.js';
 
 /** One generation: linear probing over a power-of-two table; 0 marks an empty slot. */
 class IdTable {
@@ -53,17 +53,9 @@ export class RecentIds {
 
   /** Whether `id` is among the recent ids. Remembers it when it is not. */
   seen(id: string): boolean {
-    let a = 0x811c9dc5;
-    let b = 0x9747b28c;
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-    const lo = fmix32(a);
-    // 32 + 21 bits, never 0 (the empty slot).
-    const h = lo * 0x200000 + (fmix32((b ^ lo) >>> 0) >>> 11) + 1;
+    // Never 0 (the empty slot); its low bits (lane b's) pick the slot.
+    const h = hash53(id) + 1;
+    const lo = h >>> 0;
     if (this.previous.size > 0 && this.previous.find(h, lo) >= 0) return true;
     let at = this.current.find(h, lo);
     if (at >= 0) return true;
