@@ -2,7 +2,8 @@
  * @module store/repos/checkpoints
  * Named JSON snapshots, one row per name, replaced in place (upsert). Detection workers keep
  * their engine state and the stream positions it covers here, so a restarted worker resumes
- * from exactly that point.
+ * from exactly that point; a single-process gateway keeps its live engine here (`live-engine`,
+ * policy/live.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
