@@ -6,6 +6,7 @@
  * printed once.
  */
 import type { Command } from 'commander';
+import { FLAG_SPECS, optionOf } from '../config/flags.js';
 import type { ConfigFlags } from '../config/load.js';
 import { closeOnSignal } from './shutdown.js';
 
@@ -16,25 +17,23 @@ export interface ServeFlags extends ConfigFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
     .description('Run the gateway (OpenAI-compatible API on /v1, admin API on /admin)')
     .option('--config <file>', 'YAML config file')
-    .option('--host <host>', 'listen address (default 127.0.0.1)')
-    .option('--port <port>', 'listen port (default 8080)')
-    .option('--data <dir>', 'data directory (default ./.data)')
-    .option('--db <url>', 'store: sqlite:PATH or postgres://…')
-    .option('--redis <url>', 'Redis for limits in cluster mode')
-    .option('--nats <url>', 'NATS for the event bus in cluster mode')
     .option('--upstream <url>', 'one upstream serving every model, e.g. https://api.openai.com/v1')
-    .option('--upstream-key <key>', 'API key for --upstream')
-    .option('--admin-token <token>', 'admin API token (generated and printed when absent)')
-    .option('--store-prompts', 'keep prompt and answer text on events')
+    .option('--upstream-key <key>', 'API key for --upstream');
+  // Every config flag except the worker's own (docs/configuration.md).
+  for (const spec of FLAG_SPECS) if (!WORKER_ONLY.has(spec.flag)) cmd.option(optionOf(spec), spec.help);
+  cmd
     .option('--no-detection', 'do not run the detection engine in this process')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
 }
+
+/** Flags that only `distillguard worker` reads. */
+const WORKER_ONLY = new Set(['partition', 'partitions']);
 
 export async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here, not with the module: every command's module is loaded to register it, and the

@@ -6,6 +6,7 @@
  * checkpoint, so the next start resumes exactly there).
  */
 import type { Command } from 'commander';
+import { FLAG_SPECS, optionOf } from '../config/flags.js';
 import type { ConfigFlags } from '../config/load.js';
 import { closeOnSignal } from './shutdown.js';
 
@@ -14,18 +15,28 @@ export interface WorkerFlags extends ConfigFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('worker')
     .description('Run a detection worker (cluster mode): consume events, store them, detect, decide')
-    .option('--config <file>', 'YAML config file (the same cluster.yaml as the gateways)')
-    .option('--db <url>', 'store: postgres://…')
-    .option('--nats <url>', 'NATS with JetStream')
-    .option('--partition <i>', "this worker's index, 0 ≤ i < partitions")
-    .option('--partitions <n>', 'number of workers sharing the stream')
-    .action(async (flags: WorkerFlags) => {
-      await work(flags);
-    });
+    .option('--config <file>', 'YAML config file (the same cluster.yaml as the gateways)');
+  // What a worker reads of the config: its store (and its retention) and stream, its partition,
+  // the policy it decides by (docs/configuration.md).
+  for (const spec of FLAG_SPECS) if (WORKER_FLAGS.has(spec.flag)) cmd.option(optionOf(spec), spec.help);
+  cmd.action(async (flags: WorkerFlags) => {
+    await work(flags);
+  });
 }
+
+const WORKER_FLAGS = new Set([
+  'db',
+  'nats',
+  'partition',
+  'partitions',
+  'policy-mode',
+  'data',
+  'data-dir',
+  'db-retention-days',
+]);
 
 export async function work(flags: WorkerFlags): Promise<void> {
   // Loaded here, not with the module (see `serve`): the other commands start without them.

@@ -9,43 +9,10 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { FLAG_SPECS, type FlagType } from './flags.js';
 import { type Config, ConfigSchema, defaultDbUrl, defaultSpoolDir } from './schema.js';
 
-type FlagType = 'string' | 'int' | 'bool' | 'list';
-
-interface FlagSpec {
-  /** Kebab-case flag name (`admin-token`); the env var is `DISTILLGUARD_ADMIN_TOKEN`. */
-  flag: string;
-  /** Config path it sets. */
-  path: readonly string[];
-  type: FlagType;
-}
-
-/** Every flag (and env var) that maps onto a config field. `upstream`/`upstream-key` are special. */
-export const FLAG_SPECS: readonly FlagSpec[] = [
-  { flag: 'host', path: ['host'], type: 'string' },
-  { flag: 'port', path: ['port'], type: 'int' },
-  { flag: 'data-dir', path: ['data_dir'], type: 'string' },
-  { flag: 'data', path: ['data_dir'], type: 'string' },
-  { flag: 'db', path: ['db'], type: 'string' },
-  { flag: 'redis', path: ['redis'], type: 'string' },
-  { flag: 'nats', path: ['nats'], type: 'string' },
-  { flag: 'admin-token', path: ['admin_token'], type: 'string' },
-  { flag: 'store-prompts', path: ['store_prompts'], type: 'bool' },
-  { flag: 'trusted-proxies', path: ['trusted_proxies'], type: 'list' },
-  { flag: 'body-limit-bytes', path: ['body_limit_bytes'], type: 'int' },
-  { flag: 'max-n', path: ['max_n'], type: 'int' },
-  { flag: 'max-tokens-limit', path: ['max_tokens_limit'], type: 'int' },
-  { flag: 'policy-mode', path: ['policy', 'mode'], type: 'string' },
-  { flag: 'replicas', path: ['cluster', 'replicas'], type: 'int' },
-  { flag: 'limits-degraded', path: ['cluster', 'limits_degraded'], type: 'string' },
-  { flag: 'spool-dir', path: ['cluster', 'spool_dir'], type: 'string' },
-  { flag: 'partition', path: ['cluster', 'worker', 'partition'], type: 'int' },
-  { flag: 'partitions', path: ['cluster', 'worker', 'partitions'], type: 'int' },
-  { flag: 'db-retention-days', path: ['db_retention_days'], type: 'int' },
-  { flag: 'events-batch-size', path: ['events', 'batch_size'], type: 'int' },
-  { flag: 'events-flush-ms', path: ['events', 'flush_ms'], type: 'int' },
-];
+export { FLAG_SPECS, type FlagSpec } from './flags.js';
 
 /** Command-line flags as commander hands them over (camelCase keys, string or parsed values). */
 export type ConfigFlags = Record<string, string | number | boolean | string[] | undefined>;
