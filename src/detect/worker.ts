@@ -16,20 +16,18 @@ import { Engine, ingestOrSkip, type VerdictChange } from './engine.js';
 type ToWorker =
   | { type: 'events'; events: RequestEvent[] }
   | { type: 'findings'; id: number }
-  | { type: 'checkpoint'; id: number }
   | { type: 'checkpointJson'; id: number };
 type FromWorker =
   | { type: 'change'; change: VerdictChange }
   | { type: 'findings'; id: number; findings: Findings }
-  | { type: 'checkpoint'; id: number; state: unknown }
   | { type: 'checkpointJson'; id: number; state: string }
   | { type: 'error'; id?: number; message: string };
 
 export interface DetectionWorker {
   post(event: RequestEvent): void;
   findings(): Promise<Findings>;
-  checkpoint(): Promise<unknown>;
-  /** `checkpoint()` as JSON, serialized on the worker thread (a large state costs this thread nothing). */
+  /** The engine state (`Engine.toJSON()`) as JSON, serialized on the worker thread (a large state
+   * costs this thread nothing). */
   checkpointJson(): Promise<string>;
   onChange(cb: (c: VerdictChange) => void): () => void;
   close(): Promise<void>;
@@ -104,7 +102,7 @@ export function startDetectionWorker(
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   });
-  const request = <T>(type: 'findings' | 'checkpoint' | 'checkpointJson') =>
+  const request = <T>(type: 'findings' | 'checkpointJson') =>
     new Promise<T>((resolve, reject) => {
       if (closed) return reject(new Error('detection worker closed'));
       flush();
@@ -120,7 +118,6 @@ export function startDetectionWorker(
       else if (!timer) timer = setImmediate(flush);
     },
     findings: () => request<Findings>('findings'),
-    checkpoint: () => request<unknown>('checkpoint'),
     checkpointJson: () => request<string>('checkpointJson'),
     onChange(cb) {
       listeners.add(cb);
@@ -165,8 +162,6 @@ function runWorker(): void {
       if (m.type === 'events') ingestEach(engine, m.events, port);
       else if (m.type === 'findings')
         port.postMessage({ type: 'findings', id: m.id, findings: engine.findings() } satisfies FromWorker);
-      else if (m.type === 'checkpoint')
-        port.postMessage({ type: 'checkpoint', id: m.id, state: engine.toJSON() } satisfies FromWorker);
       else
         port.postMessage({
           type: 'checkpointJson',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeEvents } from '../../src/detect/engine.js';
+import { analyzeEvents, Engine } from '../../src/detect/engine.js';
 import { startDetectionWorker } from '../../src/detect/worker.js';
 import type { RequestEvent } from '../../src/events/types.js';
 import { byTime, harvester, hydra } from './fixtures.js';
@@ -15,9 +15,9 @@ describe('detection worker', () => {
       const f = await w.findings();
       expect(JSON.stringify(f)).toBe(JSON.stringify(analyzeEvents(events)));
       expect(changes).toContain('account:harv:distillation');
-      const state = await w.checkpoint();
+      const state = JSON.parse(await w.checkpointJson());
       expect(state).toMatchObject({ format: 'distillguard-engine-checkpoint' });
-      expect(await w.checkpointJson()).toBe(JSON.stringify(state));
+      expect(JSON.stringify(Engine.fromJSON(state).findings())).toBe(JSON.stringify(f));
     } finally {
       await w.close();
     }
