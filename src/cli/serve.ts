@@ -6,7 +6,7 @@
  * printed once.
  */
 import type { Command } from 'commander';
-import { FLAG_SPECS, optionOf } from '../config/flags.js';
+import { flagsOf, optionOf } from '../config/flags.js';
 import type { ConfigFlags } from '../config/load.js';
 import { closeOnSignal } from './shutdown.js';
 
@@ -23,17 +23,13 @@ export function register(program: Command): void {
     .option('--config <file>', 'YAML config file')
     .option('--upstream <url>', 'one upstream serving every model, e.g. https://api.openai.com/v1')
     .option('--upstream-key <key>', 'API key for --upstream');
-  // Every config flag except the worker's own (docs/configuration.md).
-  for (const spec of FLAG_SPECS) if (!WORKER_ONLY.has(spec.flag)) cmd.option(optionOf(spec), spec.help);
+  for (const spec of flagsOf('serve')) cmd.option(optionOf(spec), spec.help);
   cmd
     .option('--no-detection', 'do not run the detection engine in this process')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
 }
-
-/** Flags that only `distillguard worker` reads. */
-const WORKER_ONLY = new Set(['partition', 'partitions']);
 
 export async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here, not with the module: every command's module is loaded to register it, and the

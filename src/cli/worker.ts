@@ -6,7 +6,7 @@
  * checkpoint, so the next start resumes exactly there).
  */
 import type { Command } from 'commander';
-import { FLAG_SPECS, optionOf } from '../config/flags.js';
+import { flagsOf, optionOf } from '../config/flags.js';
 import type { ConfigFlags } from '../config/load.js';
 import { closeOnSignal } from './shutdown.js';
 
@@ -19,24 +19,11 @@ export function register(program: Command): void {
     .command('worker')
     .description('Run a detection worker (cluster mode): consume events, store them, detect, decide')
     .option('--config <file>', 'YAML config file (the same cluster.yaml as the gateways)');
-  // What a worker reads of the config: its store (and its retention) and stream, its partition,
-  // the policy it decides by (docs/configuration.md).
-  for (const spec of FLAG_SPECS) if (WORKER_FLAGS.has(spec.flag)) cmd.option(optionOf(spec), spec.help);
+  for (const spec of flagsOf('worker')) cmd.option(optionOf(spec), spec.help);
   cmd.action(async (flags: WorkerFlags) => {
     await work(flags);
   });
 }
-
-const WORKER_FLAGS = new Set([
-  'db',
-  'nats',
-  'partition',
-  'partitions',
-  'policy-mode',
-  'data',
-  'data-dir',
-  'db-retention-days',
-]);
 
 export async function work(flags: WorkerFlags): Promise<void> {
   // Loaded here, not with the module (see `serve`): the other commands start without them.

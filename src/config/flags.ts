@@ -16,17 +16,40 @@ export interface FlagSpec {
   type: FlagType;
   /** `--help` text (docs/configuration.md has the whole story). */
   help: string;
+  /** The commands that take it: `serve` unless said, `worker` too when the worker reads it. */
+  commands?: readonly Command[];
 }
+
+export type Command = 'serve' | 'worker';
+
+const WORKER: readonly Command[] = ['worker'];
+const BOTH: readonly Command[] = ['serve', 'worker'];
+
+/** The flags `command` takes. */
+export const flagsOf = (command: Command): FlagSpec[] =>
+  FLAG_SPECS.filter((f) => (f.commands ?? ['serve']).includes(command));
 
 /** Every flag (and env var) that maps onto a config field. `upstream`/`upstream-key` are special. */
 export const FLAG_SPECS: readonly FlagSpec[] = [
   { flag: 'host', path: ['host'], type: 'string', help: 'listen address (default 127.0.0.1)' },
   { flag: 'port', path: ['port'], type: 'int', help: 'listen port (default 8080)' },
-  { flag: 'data-dir', path: ['data_dir'], type: 'string', help: 'the same as --data' },
-  { flag: 'data', path: ['data_dir'], type: 'string', help: 'data directory (default ./.data)' },
-  { flag: 'db', path: ['db'], type: 'string', help: 'store: sqlite:PATH or postgres://…' },
+  { flag: 'data-dir', path: ['data_dir'], type: 'string', commands: BOTH, help: 'the same as --data' },
+  {
+    flag: 'data',
+    path: ['data_dir'],
+    type: 'string',
+    commands: BOTH,
+    help: 'data directory (default ./.data)',
+  },
+  { flag: 'db', path: ['db'], type: 'string', commands: BOTH, help: 'store: sqlite:PATH or postgres://…' },
   { flag: 'redis', path: ['redis'], type: 'string', help: 'Redis for limits in cluster mode' },
-  { flag: 'nats', path: ['nats'], type: 'string', help: 'NATS for the event bus in cluster mode' },
+  {
+    flag: 'nats',
+    path: ['nats'],
+    type: 'string',
+    commands: BOTH,
+    help: 'NATS for the event bus in cluster mode',
+  },
   {
     flag: 'admin-token',
     path: ['admin_token'],
@@ -52,6 +75,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     flag: 'policy-mode',
     path: ['policy', 'mode'],
     type: 'string',
+    commands: BOTH,
     help: 'shadow (record engine decisions, never enforce them; the default) or enforce',
   },
   {
@@ -76,18 +100,21 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     flag: 'partition',
     path: ['cluster', 'worker', 'partition'],
     type: 'int',
+    commands: WORKER,
     help: "this worker's index, 0 ≤ i < partitions",
   },
   {
     flag: 'partitions',
     path: ['cluster', 'worker', 'partitions'],
     type: 'int',
+    commands: WORKER,
     help: 'number of workers sharing the stream',
   },
   {
     flag: 'db-retention-days',
     path: ['db_retention_days'],
     type: 'int',
+    commands: BOTH,
     help: 'PostgreSQL: days of events kept (0 keeps all)',
   },
   {
